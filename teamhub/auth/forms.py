@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from teamhub.forms import REQUIRED, strip_filter
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Enter a valid email address, for example hanako@example.jp.")),
+            Length(max=254),
+        ],
+    )
+    display_name = StringField(
+        _l("Name shown to your team"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=80, message=_l("Use at most 80 characters.")),
+        ],
+    )
+    password = PasswordField(
+        _l("Password (at least 8 characters)"), validators=[DataRequired(REQUIRED)]
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("The passwords do not match."))],
+    )
+    invite = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"), filters=[strip_filter], validators=[DataRequired(REQUIRED)]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("Stay logged in on this device"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+    new_password = PasswordField(
+        _l("New password (at least 8 characters)"), validators=[DataRequired(REQUIRED)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("new_password", _l("The passwords do not match.")),
+        ],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change state."""

@@ -1,0 +1,130 @@
+"""Sign-up, sign-in and account settings."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from teamhub.auth.models import LoginSession, Person, hash_login_token, new_login_token
+from teamhub.auth.passwords import hash_password, password_problem, verify_password
+from teamhub.clock import utcnow
+from teamhub.errors import Invalid
+from teamhub.extensions import db
+
+# A hash to compare against when the email is unknown, so both paths take as long.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_person_by_email(email: str) -> Person | None:
+    return db.session.scalar(sa.select(Person).where(Person.email == normalise_email(email)))
+
+
+def sign_up(email: str, display_name: str, password: str, locale: str = "ja") -> Person:
+    """Create a person after checking the email is free and the password acceptable."""
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    problem = password_problem(password, email=email, display_name=display_name)
+    if problem:
+        raise Invalid(problem, {"password": problem})
+    if find_person_by_email(email) is not None:
+        message = _("An account with this email address already exists. Please log in.")
+        raise Invalid(message, {"email": message})
+    person = Person(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        locale=locale if locale in current_app.config["LANGUAGES"] else "ja",
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def authenticate(email: str, password: str) -> Person | None:
+    """Return the person whose email and password match, or None."""
+    person = find_person_by_email(email)
+    if person is None:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not verify_password(person.password_hash, password):
+        return None
+    person.last_login_at = utcnow()
+    return person
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = hash_password("not-a-real-password")
+    return _DUMMY_HASH[method]
+
+
+def change_password(person: Person, current_password: str, new_password: str) -> None:
+    """Replace the password and end every other session of this person."""
+    if not verify_password(person.password_hash, current_password):
+        message = _("The current password is not correct.")
+        raise Invalid(message, {"current_password": message})
+    problem = password_problem(new_password, email=person.email, display_name=person.display_name)
+    if problem:
+        raise Invalid(problem, {"new_password": problem})
+    person.password_hash = hash_password(new_password)
+    end_login_sessions(person, keep_token=person.current_login_token)
+
+
+def set_locale(person: Person, locale: str) -> None:
+    """Remember the person's language."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise Invalid(_("This language is not available."))
+    person.locale = locale
+
+
+def start_login_session(person: Person, user_agent: str = "") -> str:
+    """Open a login session for this browser and return the token for its cookie."""
+    token = new_login_token()
+    db.session.add(
+        LoginSession(person=person, token_hash=hash_login_token(token), user_agent=user_agent[:200])
+    )
+    db.session.flush()
+    person.current_login_token = token
+    return token
+
+
+def person_for_login_token(token: str) -> Person | None:
+    """Return the person of a login session still open, or None."""
+    if not token:
+        return None
+    person = db.session.scalar(
+        sa.select(Person)
+        .join(LoginSession, LoginSession.person_id == Person.id)
+        .where(LoginSession.token_hash == hash_login_token(token), LoginSession.ended_at.is_(None))
+    )
+    if person is not None:
+        person.current_login_token = token
+    return person
+
+
+def end_login_session(token: str | None) -> None:
+    """End one login session: its cookie is refused from now on, even if someone kept a copy."""
+    if token:
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(
+                LoginSession.token_hash == hash_login_token(token), LoginSession.ended_at.is_(None)
+            )
+            .values(ended_at=utcnow())
+        )
+
+
+def end_login_sessions(person: Person, keep_token: str | None = None) -> None:
+    """End every login session of a person, except the one named by ``keep_token``."""
+    query = sa.update(LoginSession).where(
+        LoginSession.person_id == person.id, LoginSession.ended_at.is_(None)
+    )
+    if keep_token:
+        query = query.where(LoginSession.token_hash != hash_login_token(keep_token))
+    db.session.execute(query.values(ended_at=utcnow()))

@@ -1,0 +1,114 @@
+"""Sign-up, login, logout and account settings."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from teamhub.auth import services
+from teamhub.auth.forms import LoginForm, PasswordForm, SignupForm
+from teamhub.errors import Invalid
+from teamhub.extensions import limiter
+from teamhub.forms import apply_reasons, render_form
+from teamhub.i18n import select_locale
+from teamhub.safety import safe_next_url
+from teamhub.teams.services import accept_invitation, find_invitation
+
+
+def _log_in(person, remember: bool = False) -> None:
+    """Start a fresh session for ``person`` (nothing from before login carries over)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    services.start_login_session(person, request.user_agent.string or "")
+    login_user(person, remember=remember)
+
+
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignupForm()
+    token = request.values.get("invite", "")
+    invitation = find_invitation(token) if token else None
+    if form.validate_on_submit():
+        try:
+            person = services.sign_up(
+                form.email.data, form.display_name.data, form.password.data, select_locale()
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            _log_in(person)
+            if invitation is not None:
+                membership = accept_invitation(token, person)
+                flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
+                return redirect(url_for("teams.overview", slug=membership.team.slug))
+            flash(_("Your account is ready. Create a team or open an invitation link."), "success")
+            return redirect(url_for("main.home"))
+    form.invite.data = token
+    return render_form("auth/signup.html", form, invitation=invitation)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_email_key() -> str:
+    return "login-email:" + request.form.get("email", "").strip().lower()
+
+
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+def login():
+    next_url = safe_next_url(request.values.get("next"), url_for("main.home"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    if form.validate_on_submit():
+        person = services.authenticate(form.email.data, form.password.data)
+        if person is not None:
+            _log_in(person, remember=form.remember.data)
+            return redirect(next_url)
+        form.form_errors.append(_("The email address or password is not correct."))
+    return render_form("auth/login.html", form, next_url=next_url)
+
+
+@login_required
+def logout():
+    services.end_login_session(current_user.current_login_token)
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@login_required
+def logout_everywhere():
+    services.end_login_sessions(current_user)
+    logout_user()
+    session.clear()
+    flash(_("You have logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@login_required
+def account():
+    return render_template("auth/account.html")
+
+
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("Your password has been changed. Other devices were logged out."), "success")
+            return redirect(url_for("auth.account"))
+    return render_form("auth/password.html", form)

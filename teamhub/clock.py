@@ -1,0 +1,52 @@
+"""Time in one place: UTC in the database, Asia/Tokyo on screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def today_jst() -> date:
+    """Return today's date in Japan."""
+    return utcnow().astimezone(JST).date()
+
+
+def jst_midnight(day: date) -> datetime:
+    """Return the start of ``day`` in Japan as an aware datetime."""
+    return datetime(day.year, day.month, day.day, tzinfo=JST)
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime stored as UTC, on SQLite (naive) and PostgreSQL (timestamptz) alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -1,0 +1,41 @@
+"""Helpers shared by every module's forms and views."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from teamhub.errors import Invalid
+
+REQUIRED = _l("This field is required.")
+
+
+def strip_filter(value):
+    """Trim spaces, including full-width ones, from text input."""
+    return value.strip().strip("\u3000").strip() if isinstance(value, str) else value
+
+
+def nfkc_filter(value):
+    """Fold full-width digits and letters (１２３ → 123) before validation."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def apply_reasons(form: FlaskForm, error: Invalid) -> None:
+    """Show a service's reasons beside the fields they concern, the rest at the top."""
+    placed = False
+    for name, message in error.reasons.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
+
+
+def render_form(template: str, form: FlaskForm, **context):
+    """Render a form page: 200 when first shown, 422 when what was sent was refused."""
+    status = 422 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status

@@ -1,0 +1,66 @@
+"""Sessions, security headers and rate limits."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from teamhub.extensions import login_manager, talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def configure(app: Flask) -> None:
+    production = app.config["PRODUCTION"]
+    talisman.init_app(
+        app,
+        force_https=production,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        strict_transport_security=True,
+        referrer_policy="same-origin",
+    )
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.after_request(_no_store_when_signed_in)
+
+
+@login_manager.user_loader
+def load_person(login_token: str):
+    """Accept a login cookie only while its login session has not ended."""
+    from teamhub.auth.services import person_for_login_token
+
+    return person_for_login_token(login_token)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if request.method != "GET":
+        abort(401)
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _no_store_when_signed_in(response):
+    if current_user and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response

@@ -1,0 +1,174 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from teamhub.forms import REQUIRED, nfkc_filter, strip_filter
+from teamhub.skills import SKILL_LABELS
+from teamhub.teams import rules
+from teamhub.teams.models import PAYER_TYPE_LABELS, PLATFORM_LABELS, ROLE_LABELS
+
+
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+class PlatformAccountForm(Form):
+    platform = SelectField(
+        _l("Platform"), choices=[("", "—"), *_choices(PLATFORM_LABELS)], validate_choice=False
+    )
+    handle = StringField(
+        _l("Account name (never a password)"),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=80, message=_l("Use at most 80 characters."))],
+    )
+
+    def validate_platform(self, field):
+        if field.data and field.data not in PLATFORM_LABELS:
+            raise ValidationError(_l("Choose a platform from the list."))
+        if bool(field.data) != bool(self.handle.data):
+            raise ValidationError(_l("Choose a platform and enter the account name."))
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        _l("Team name"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=80, message=_l("Use at most 80 characters.")),
+        ],
+    )
+    slug = StringField(
+        _l("Public address (/t/…)"),
+        filters=[nfkc_filter, lambda v: v.lower() if isinstance(v, str) else v],
+        validators=[DataRequired(REQUIRED)],
+        description=_l("Lower-case letters, digits and hyphens, for example amami-writers."),
+    )
+    prefecture = SelectField(
+        _l("Prefecture"),
+        choices=[("", "—"), *[(p, p) for p in rules.PREFECTURES]],
+        validators=[DataRequired(_l("Choose a prefecture from the list."))],
+    )
+    municipality = StringField(
+        _l("Municipality"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=40, message=_l("Use at most 40 characters.")),
+        ],
+    )
+    payer_type = SelectField(
+        _l("Who pays the members"),
+        choices=_choices(PAYER_TYPE_LABELS),
+        description=_l("Decides whether income tax is withheld from members' fees."),
+    )
+    fee_rate = StringField(
+        _l("Team fee (%)"),
+        filters=[nfkc_filter],
+        default="10",
+        validators=[DataRequired(REQUIRED)],
+        description=_l("The director's management cut, taken from what the team receives."),
+    )
+    invoice_number = StringField(
+        _l("Invoice registration number (optional)"),
+        filters=[rules.normalise_invoice_number],
+        description=_l("T followed by 13 digits."),
+    )
+    description = TextAreaField(
+        _l("About the team (shown on the public page)"),
+        filters=[strip_filter],
+        validators=[Length(max=2000, message=_l("Use at most 2000 characters."))],
+    )
+    platform_accounts = FieldList(FormField(PlatformAccountForm), min_entries=3, max_entries=6)
+
+    def validate_slug(self, field):
+        if not rules.is_valid_slug(field.data or ""):
+            raise ValidationError(
+                _l(
+                    "Use 3-40 lower-case letters, digits and hyphens, starting and ending with a letter or digit."
+                )
+            )
+
+    def validate_fee_rate(self, field):
+        if rules.percent_to_bp(field.data or "") is None:
+            raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))
+
+    def validate_invoice_number(self, field):
+        if field.data and not rules.is_valid_invoice_number(field.data):
+            raise ValidationError(_l("Enter T followed by 13 digits, for example T1234567890123."))
+
+    def accounts(self) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (entry.platform.data, entry.handle.data)
+            for entry in self.platform_accounts
+            if entry.platform.data and entry.handle.data
+        )
+
+
+class InvitationForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS), default="member")
+    note = StringField(
+        _l("Note for yourself (who it is for)"),
+        filters=[strip_filter],
+        validators=[Length(max=120, message=_l("Use at most 120 characters."))],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS))
+
+
+class AvailabilityForm(FlaskForm):
+    weekly_units = IntegerField(
+        _l("Units per week (articles, images …)"),
+        filters=[nfkc_filter],
+        validators=[Optional(), NumberRange(0, 1000, _l("Enter a number from 0 to 1000."))],
+    )
+    weekly_hours = IntegerField(
+        _l("Hours per week"),
+        filters=[nfkc_filter],
+        validators=[Optional(), NumberRange(0, 168, _l("Enter a number of hours from 0 to 168."))],
+    )
+    availability_note = StringField(
+        _l("Note (for example: mornings only)"),
+        filters=[strip_filter],
+        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+    )
+
+
+class AbsenceForm(FlaskForm):
+    starts_on = DateField(_l("First day away"), validators=[DataRequired(_l("Enter a date."))])
+    ends_on = DateField(_l("Last day away"), validators=[DataRequired(_l("Enter a date."))])
+    note = StringField(
+        _l("Reason (optional, only your team sees it)"),
+        filters=[strip_filter],
+        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProfileForm(FlaskForm):
+    show_on_profile = BooleanField(_l("Show me on the team's public page"))
+    public_handle = StringField(
+        _l("Handle to show (not your real name)"),
+        filters=[strip_filter],
+        validators=[Length(max=40, message=_l("Use at most 40 characters."))],
+    )
+    skills = MultiCheckboxField(_l("My skills"), choices=_choices(SKILL_LABELS))

@@ -1,0 +1,297 @@
+"""What directors and members do to a team: create, configure, invite, change roles, declare time."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from teamhub.auth.models import Person
+from teamhub.clock import utcnow
+from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
+from teamhub.extensions import db
+from teamhub.teams import rules
+from teamhub.teams.models import (
+    PAYER_TYPES,
+    PLATFORMS,
+    ROLES,
+    Absence,
+    Invitation,
+    Membership,
+    PlatformAccount,
+    Team,
+)
+
+
+@dataclass
+class TeamSettings:
+    """The fields a director sets on a team."""
+
+    name: str
+    slug: str
+    prefecture: str
+    municipality: str
+    payer_type: str = "individual"
+    fee_rate_bp: int = 1000
+    invoice_number: str = ""
+    description: str = ""
+    platform_accounts: tuple[tuple[str, str], ...] = ()
+
+
+def _check_settings(settings: TeamSettings, team: Team | None) -> None:
+    reasons: dict[str, str] = {}
+    if not rules.is_valid_slug(settings.slug):
+        reasons["slug"] = _(
+            "Use 3-40 lower-case letters, digits and hyphens, starting and ending with a "
+            "letter or digit."
+        )
+    elif _slug_taken(settings.slug, team):
+        reasons["slug"] = _("This address is already used by another team.")
+    if settings.prefecture not in rules.PREFECTURES:
+        reasons["prefecture"] = _("Choose a prefecture from the list.")
+    if settings.payer_type not in PAYER_TYPES:
+        reasons["payer_type"] = _("Choose a payer type from the list.")
+    if not 0 <= settings.fee_rate_bp <= rules.MAX_FEE_RATE_BP:
+        reasons["fee_rate"] = _("Enter a percentage from 0 to 50.")
+    if settings.invoice_number and not rules.is_valid_invoice_number(settings.invoice_number):
+        reasons["invoice_number"] = _("Enter T followed by 13 digits, for example T1234567890123.")
+    for platform, handle in settings.platform_accounts:
+        if platform not in PLATFORMS or not handle.strip():
+            reasons["platform_accounts"] = _("Choose a platform and enter the account name.")
+    if reasons:
+        raise Invalid(_("Please correct the marked fields."), reasons)
+
+
+def _slug_taken(slug: str, team: Team | None) -> bool:
+    query = sa.select(Team.id).where(Team.slug == slug)
+    if team is not None:
+        query = query.where(Team.id != team.id)
+    return db.session.scalar(query) is not None
+
+
+def _apply_settings(team: Team, settings: TeamSettings) -> None:
+    team.name = settings.name.strip()
+    team.slug = settings.slug
+    team.prefecture = settings.prefecture
+    team.municipality = settings.municipality.strip()
+    team.payer_type = settings.payer_type
+    team.fee_rate_bp = settings.fee_rate_bp
+    team.invoice_number = settings.invoice_number or None
+    team.description = settings.description.strip()
+    wanted = {(p, h.strip()) for p, h in settings.platform_accounts}
+    for account in list(team.platform_accounts):
+        if (account.platform, account.handle) not in wanted:
+            team.platform_accounts.remove(account)
+    have = {(a.platform, a.handle) for a in team.platform_accounts}
+    for platform, handle in sorted(wanted - have):
+        team.platform_accounts.append(PlatformAccount(platform=platform, handle=handle))
+
+
+def create_team(founder: Person, settings: TeamSettings) -> Team:
+    """Create a team whose founder becomes its first director."""
+    _check_settings(settings, None)
+    team = Team()
+    _apply_settings(team, settings)
+    db.session.add(team)
+    db.session.flush()
+    db.session.add(Membership(team=team, person=founder, role="director"))
+    db.session.flush()
+    return team
+
+
+def update_team(team: Team, settings: TeamSettings) -> None:
+    """Change a team's settings."""
+    _check_settings(settings, team)
+    _apply_settings(team, settings)
+    db.session.flush()
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(team: Team, by: Person, role: str = "member", note: str = "") -> tuple[Invitation, str]:
+    """Create a one-time invitation; return it with the secret token for the link."""
+    if role not in ROLES:
+        raise Invalid(
+            _("Choose a role from the list."), {"role": _("Choose a role from the list.")}
+        )
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(days=current_app.config["INVITATION_TTL_DAYS"])
+    invitation = Invitation(
+        team=team,
+        role=role,
+        note=note.strip(),
+        created_by=by,
+        token_hash=_hash_token(token),
+        expires_at=utcnow() + ttl,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation:
+    """Return the pending invitation for ``token`` or explain why it cannot be used."""
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == _hash_token(token or ""))
+    )
+    if invitation is None:
+        raise NotFound(_("This invitation link is not valid. Ask the director for a new one."))
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been used. Ask the director for a new one."))
+    if invitation.revoked_at is not None:
+        raise Conflict(_("This invitation was withdrawn. Ask the director for a new one."))
+    if utcnow() >= invitation.expires_at:
+        raise Conflict(_("This invitation has expired. Ask the director for a new one."))
+    return invitation
+
+
+def accept_invitation(token: str, person: Person) -> Membership:
+    """Join the invitation's team once; the link cannot be used again."""
+    invitation = find_invitation(token)
+    membership = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.team_id == invitation.team_id, Membership.person_id == person.id
+        )
+    )
+    if membership is not None and membership.active:
+        raise Conflict(_("You are already a member of this team."))
+    # Claim the invitation atomically so two clicks cannot both use it.
+    claimed = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow(), accepted_by_id=person.id)
+    ).rowcount
+    if claimed != 1:
+        raise Conflict(_("This invitation has already been used. Ask the director for a new one."))
+    if membership is None:
+        membership = Membership(team_id=invitation.team_id, person=person)
+        db.session.add(membership)
+    membership.role = invitation.role
+    membership.removed_at = None
+    membership.joined_at = utcnow()
+    db.session.flush()
+    db.session.refresh(invitation)
+    return membership
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    """Withdraw an invitation that has not been used."""
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been used."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+    db.session.flush()
+
+
+# Roles and membership ------------------------------------------------------------------------
+
+
+def _active_directors(team_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(
+            Membership.team_id == team_id,
+            Membership.role == "director",
+            Membership.removed_at.is_(None),
+        )
+    )
+
+
+def _ensure_director_remains(membership: Membership) -> None:
+    if membership.is_director and _active_directors(membership.team_id) <= 1:
+        raise Conflict(
+            _("A team always needs at least one director. Make someone else director first.")
+        )
+
+
+def change_role(membership: Membership, role: str) -> None:
+    """Give a member another role; the last director cannot step down."""
+    if role not in ROLES:
+        raise Invalid(_("Choose a role from the list."))
+    if not membership.active:
+        raise Conflict(_("This person is no longer a member of the team."))
+    if role != "director":
+        _ensure_director_remains(membership)
+    membership.role = role
+    db.session.flush()
+
+
+def remove_member(membership: Membership) -> None:
+    """Take a person off the team; their history and earnings stay."""
+    if not membership.active:
+        return
+    _ensure_director_remains(membership)
+    membership.removed_at = utcnow()
+    db.session.flush()
+
+
+# Availability and profile --------------------------------------------------------------------
+
+
+def set_availability(
+    membership: Membership, weekly_units: int | None, weekly_hours: int | None, note: str = ""
+) -> None:
+    """Record how much a member can take on each week."""
+    reasons = {}
+    if weekly_units is not None and not 0 <= weekly_units <= 1000:
+        reasons["weekly_units"] = _("Enter a number from 0 to 1000.")
+    if weekly_hours is not None and not 0 <= weekly_hours <= 168:
+        reasons["weekly_hours"] = _("Enter a number of hours from 0 to 168.")
+    if reasons:
+        raise Invalid(_("Please correct the marked fields."), reasons)
+    membership.weekly_units = weekly_units
+    membership.weekly_hours = weekly_hours
+    membership.availability_note = note.strip()
+    membership.availability_updated_at = utcnow()
+    db.session.flush()
+
+
+def add_absence(membership: Membership, starts_on: date, ends_on: date, note: str = "") -> Absence:
+    """Record dates a member is away, both days included."""
+    if ends_on < starts_on:
+        message = _("The last day must be on or after the first day.")
+        raise Invalid(message, {"ends_on": message})
+    if (ends_on - starts_on).days > 366:
+        message = _("Enter at most one year at a time.")
+        raise Invalid(message, {"ends_on": message})
+    absence = Absence(
+        membership=membership, starts_on=starts_on, ends_on=ends_on, note=note.strip()
+    )
+    db.session.add(absence)
+    db.session.flush()
+    return absence
+
+
+def remove_absence(membership: Membership, absence_id: int) -> None:
+    """Delete one of the member's own absences."""
+    absence = db.session.get(Absence, absence_id)
+    if absence is None or absence.membership_id != membership.id:
+        raise NotFound(_("This absence does not exist."))
+    db.session.delete(absence)
+    db.session.flush()
+
+
+def set_public_profile(membership: Membership, show: bool, handle: str) -> None:
+    """Choose whether the public team page lists this member, and under which handle."""
+    handle = handle.strip()
+    if show and not handle:
+        message = _("Enter the handle to show, or untick the box.")
+        raise Invalid(message, {"public_handle": message})
+    membership.show_on_profile = show
+    membership.public_handle = handle
+    db.session.flush()
+
+
+def require_director(membership: Membership | None) -> Membership:
+    if membership is None or not membership.is_director:
+        raise NotAllowed(_("Only the team's directors can do this."))
+    return membership

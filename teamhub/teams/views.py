@@ -1,0 +1,289 @@
+"""Team pages: thin handlers that load, authorise through the membership, call one service."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from teamhub.auth.forms import EmptyForm
+from teamhub.errors import DomainError, Invalid
+from teamhub.forms import apply_reasons, render_form
+from teamhub.skills import set_declared_skills
+from teamhub.teams import queries, rules, services
+from teamhub.teams.forms import (
+    AbsenceForm,
+    AvailabilityForm,
+    InvitationForm,
+    ProfileForm,
+    RoleForm,
+    TeamForm,
+)
+from teamhub.teams.models import ROLE_LABELS
+
+NEW_INVITE_LINK = "new_invite_link"
+
+
+def _settings_from(form: TeamForm) -> services.TeamSettings:
+    return services.TeamSettings(
+        name=form.name.data,
+        slug=form.slug.data,
+        prefecture=form.prefecture.data,
+        municipality=form.municipality.data,
+        payer_type=form.payer_type.data,
+        fee_rate_bp=rules.percent_to_bp(form.fee_rate.data),
+        invoice_number=form.invoice_number.data or "",
+        description=form.description.data or "",
+        platform_accounts=form.accounts(),
+    )
+
+
+@login_required
+def new_team():
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = services.create_team(current_user, _settings_from(form))
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(
+                _("The team %(name)s was created. You are its director.", name=team.name), "success"
+            )
+            return redirect(url_for("teams.overview", slug=team.slug))
+    return render_form("teams/new.html", form)
+
+
+@login_required
+def overview(slug):
+    access = queries.team_access(slug, current_user)
+    return render_template("teams/overview.html", access=access, team=access.team)
+
+
+@login_required
+def settings(slug):
+    access = queries.team_access(slug, current_user, need="director")
+    team = access.team
+    form = TeamForm(obj=None if request.method == "POST" else team)
+    if request.method == "GET":
+        form.fee_rate.data = rules.bp_to_percent(team.fee_rate_bp)
+        for entry, account in zip(form.platform_accounts, team.platform_accounts, strict=False):
+            entry.platform.data, entry.handle.data = account.platform, account.handle
+    if form.validate_on_submit():
+        try:
+            services.update_team(team, _settings_from(form))
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("The team settings were saved."), "success")
+            return redirect(url_for("teams.settings", slug=team.slug))
+    return render_form("teams/settings.html", form, team=team, access=access)
+
+
+def _members_page(access, status=200, error=None):
+    page = render_template(
+        "teams/members.html",
+        access=access,
+        team=access.team,
+        roster=queries.roster(access.team),
+        removed=queries.removed_members(access.team),
+        role_labels=ROLE_LABELS,
+        away_today=queries.away_today,
+        form=EmptyForm(),
+        error=error,
+    )
+    return page, status
+
+
+@login_required
+def members(slug):
+    return _members_page(queries.team_access(slug, current_user, need="editor"))
+
+
+def _act_on_member(slug, membership_id, act):
+    """Load the member, let the director act, and show the roster again if a rule refuses."""
+    access = queries.team_access(slug, current_user, need="director")
+    membership = queries.team_member(access.team, membership_id)
+    try:
+        act(membership)
+    except DomainError as error:
+        return _members_page(access, error.status_code, error.message)
+    return redirect(url_for("teams.members", slug=slug))
+
+
+@login_required
+def change_role(slug, membership_id):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("Choose a role from the list."))
+
+    def act(membership):
+        services.change_role(membership, form.role.data)
+        flash(
+            _(
+                "%(name)s is now %(role)s.",
+                name=membership.person.display_name,
+                role=membership.role_label,
+            ),
+            "success",
+        )
+
+    return _act_on_member(slug, membership_id, act)
+
+
+@login_required
+def remove_member(slug, membership_id):
+    if not EmptyForm().validate_on_submit():
+        raise Invalid(_("The form had expired. Reload the page and try again."))
+
+    def act(membership):
+        services.remove_member(membership)
+        flash(
+            _(
+                "%(name)s was removed from the team. Their history stays.",
+                name=membership.person.display_name,
+            ),
+            "success",
+        )
+
+    return _act_on_member(slug, membership_id, act)
+
+
+@login_required
+def invitations(slug):
+    access = queries.team_access(slug, current_user, need="director")
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            _invitation, token = services.invite(
+                access.team, current_user, form.role.data, form.note.data
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            session[NEW_INVITE_LINK] = url_for("teams.invitation", token=token, _external=True)
+            return redirect(url_for("teams.invitations", slug=slug))
+    return render_form(
+        "teams/invitations.html",
+        form,
+        access=access,
+        team=access.team,
+        pending=queries.pending_invitations(access.team),
+        new_link=session.pop(NEW_INVITE_LINK, None),
+        revoke_form=EmptyForm(),
+    )
+
+
+@login_required
+def revoke_invitation(slug, invitation_id):
+    access = queries.team_access(slug, current_user, need="director")
+    invitation = queries.team_invitation(access.team, invitation_id)
+    if not EmptyForm().validate_on_submit():
+        raise Invalid(_("The form had expired. Reload the page and try again."))
+    services.revoke_invitation(invitation)
+    flash(_("The invitation was withdrawn; its link no longer works."), "success")
+    return redirect(url_for("teams.invitations", slug=slug))
+
+
+def invitation(token):
+    """Show an invitation; a signed-in person accepts it with a POST."""
+    invite = services.find_invitation(token)
+    form = EmptyForm()
+    if not current_user.is_authenticated:
+        return render_template("teams/invitation.html", invitation=invite, token=token, form=form)
+    if form.validate_on_submit():
+        membership = services.accept_invitation(token, current_user)
+        flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
+        return redirect(url_for("teams.overview", slug=membership.team.slug))
+    return render_form("teams/invitation.html", form, invitation=invite, token=token)
+
+
+def _my_page(access, status=200, **forms):
+    membership = access.membership
+    forms.setdefault("availability_form", AvailabilityForm(obj=membership, formdata=None))
+    forms.setdefault("absence_form", AbsenceForm(formdata=None))
+    profile_form = forms.get("profile_form") or ProfileForm(obj=membership, formdata=None)
+    if "profile_form" not in forms:
+        profile_form.skills.data = [s.skill for s in current_user.skills if s.source == "declared"]
+    forms["profile_form"] = profile_form
+    page = render_template(
+        "teams/me.html",
+        access=access,
+        team=access.team,
+        membership=membership,
+        delete_form=EmptyForm(),
+        training_skills=[s for s in current_user.skills if s.source == "training"],
+        **forms,
+    )
+    return page, status
+
+
+@login_required
+def my_availability(slug):
+    access = queries.team_access(slug, current_user)
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        try:
+            services.set_availability(
+                access.membership,
+                form.weekly_units.data,
+                form.weekly_hours.data,
+                form.availability_note.data or "",
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("Your availability was saved."), "success")
+            return redirect(url_for("teams.my_availability", slug=slug))
+    if request.method == "GET":
+        return _my_page(access)
+    return _my_page(access, 422, availability_form=form)
+
+
+@login_required
+def add_absence(slug):
+    access = queries.team_access(slug, current_user)
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        try:
+            services.add_absence(
+                access.membership, form.starts_on.data, form.ends_on.data, form.note.data or ""
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("Your dates away were saved."), "success")
+            return redirect(url_for("teams.my_availability", slug=slug))
+    return _my_page(access, 422, absence_form=form)
+
+
+@login_required
+def delete_absence(slug, absence_id):
+    access = queries.team_access(slug, current_user)
+    if not EmptyForm().validate_on_submit():
+        raise Invalid(_("The form had expired. Reload the page and try again."))
+    services.remove_absence(access.membership, absence_id)
+    flash(_("The dates away were deleted."), "success")
+    return redirect(url_for("teams.my_availability", slug=slug))
+
+
+@login_required
+def my_profile(slug):
+    access = queries.team_access(slug, current_user)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.set_public_profile(
+                access.membership, form.show_on_profile.data, form.public_handle.data or ""
+            )
+            set_declared_skills(current_user, form.skills.data or [])
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("Your profile was saved."), "success")
+            return redirect(url_for("teams.my_availability", slug=slug))
+    return _my_page(access, 422, profile_form=form)
+
+
+def public_profile(slug):
+    return render_template("teams/public.html", profile=queries.public_profile(slug))
