@@ -14,7 +14,9 @@ REQUIRED = _l("This field is required.")
 
 
 def strip_filter(value):
-    """Trim spaces, including full-width ones, from text input."""
+    """Trim spaces, including full-width ones, from text input; a missing field becomes ''."""
+    if value is None:
+        return ""
     return value.strip().strip("\u3000").strip() if isinstance(value, str) else value
 
 

@@ -20,6 +20,24 @@ EXCL_TAX = "excl_tax"
 FEE_BASES = (INCL_TAX, EXCL_TAX)
 
 
+def _require_yen(name: str, value: int) -> int:
+    """Return ``value`` if it is a non-negative whole number of yen, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int number of yen, not {type(value).__name__}.")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative (got ¥{value:,}).")
+    return value
+
+
+def _require_rate_bp(name: str, value: int) -> int:
+    """Return ``value`` if it is an int rate between 0 and 10000 basis points, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int in basis points, not {type(value).__name__}.")
+    if not 0 <= value <= BP_PER_WHOLE:
+        raise ValueError(f"{name} must be between 0 and {BP_PER_WHOLE} bp (got {value}).")
+    return value
+
+
 class FixedExceedsDistributable(ValueError):
     """Fixed payouts ask for more yen than there is to distribute."""
 
@@ -90,24 +108,6 @@ DEFAULT_FEE_SCHEDULES: dict[str, FeeSchedule] = {
         FeeSchedule("direct", "Direct", (FeeTier(None, 0),), INCL_TAX, 0),
     )
 }
-
-
-def _require_yen(name: str, value: int) -> int:
-    """Return ``value`` if it is a non-negative whole number of yen, else raise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int number of yen, not {type(value).__name__}.")
-    if value < 0:
-        raise ValueError(f"{name} must not be negative (got ¥{value:,}).")
-    return value
-
-
-def _require_rate_bp(name: str, value: int) -> int:
-    """Return ``value`` if it is an int rate between 0 and 10000 basis points, else raise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int in basis points, not {type(value).__name__}.")
-    if not 0 <= value <= BP_PER_WHOLE:
-        raise ValueError(f"{name} must be between 0 and {BP_PER_WHOLE} bp (got {value}).")
-    return value
 
 
 def _tiered_yen_bp(tiers: tuple[FeeTier, ...], base_yen: int) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from teamhub.extensions import login_manager, talisman
+from teamhub.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -24,7 +25,8 @@ CONTENT_SECURITY_POLICY = {
 
 def configure(app: Flask) -> None:
     production = app.config["PRODUCTION"]
-    talisman.init_app(
+    # Talisman keeps its settings on the instance, so each app gets its own.
+    Talisman(
         app,
         force_https=production,
         frame_options="DENY",

@@ -7,6 +7,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -21,13 +22,14 @@ from teamhub.teams import rules
 from teamhub.teams.models import PAYER_TYPE_LABELS, PLATFORM_LABELS, ROLE_LABELS
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    return list(labels.items())
+def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
+    options = [SelectChoice(code, label) for code, label in labels.items()]
+    return [SelectChoice("", "—"), *options] if blank else options
 
 
 class PlatformAccountForm(Form):
     platform = SelectField(
-        _l("Platform"), choices=[("", "—"), *_choices(PLATFORM_LABELS)], validate_choice=False
+        _l("Platform"), choices=_choices(PLATFORM_LABELS, blank=True), validate_choice=False
     )
     handle = StringField(
         _l("Account name (never a password)"),
@@ -59,7 +61,7 @@ class TeamForm(FlaskForm):
     )
     prefecture = SelectField(
         _l("Prefecture"),
-        choices=[("", "—"), *[(p, p) for p in rules.PREFECTURES]],
+        choices=_choices({p: p for p in rules.PREFECTURES}, blank=True),
         validators=[DataRequired(_l("Choose a prefecture from the list."))],
     )
     municipality = StringField(

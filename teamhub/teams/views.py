@@ -111,13 +111,16 @@ def _act_on_member(slug, membership_id, act):
     return redirect(url_for("teams.members", slug=slug))
 
 
+def _require_valid(form) -> None:
+    if not form.validate_on_submit():
+        raise Invalid(_("The form had expired or was incomplete. Reload the page and try again."))
+
+
 @login_required
 def change_role(slug, membership_id):
-    form = RoleForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("Choose a role from the list."))
-
     def act(membership):
+        form = RoleForm()
+        _require_valid(form)
         services.change_role(membership, form.role.data)
         flash(
             _(
@@ -133,10 +136,8 @@ def change_role(slug, membership_id):
 
 @login_required
 def remove_member(slug, membership_id):
-    if not EmptyForm().validate_on_submit():
-        raise Invalid(_("The form had expired. Reload the page and try again."))
-
     def act(membership):
+        _require_valid(EmptyForm())
         services.remove_member(membership)
         flash(
             _(
@@ -178,8 +179,7 @@ def invitations(slug):
 def revoke_invitation(slug, invitation_id):
     access = queries.team_access(slug, current_user, need="director")
     invitation = queries.team_invitation(access.team, invitation_id)
-    if not EmptyForm().validate_on_submit():
-        raise Invalid(_("The form had expired. Reload the page and try again."))
+    _require_valid(EmptyForm())
     services.revoke_invitation(invitation)
     flash(_("The invitation was withdrawn; its link no longer works."), "success")
     return redirect(url_for("teams.invitations", slug=slug))
@@ -260,8 +260,7 @@ def add_absence(slug):
 @login_required
 def delete_absence(slug, absence_id):
     access = queries.team_access(slug, current_user)
-    if not EmptyForm().validate_on_submit():
-        raise Invalid(_("The form had expired. Reload the page and try again."))
+    _require_valid(EmptyForm())
     services.remove_absence(access.membership, absence_id)
     flash(_("The dates away were deleted."), "success")
     return redirect(url_for("teams.my_availability", slug=slug))

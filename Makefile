@@ -1,0 +1,58 @@
+# teamhub — `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app teamhub
+APP_STAMP := $(VENV)/.app-installed
+TEST_STAMP := $(VENV)/.test-installed
+CATALOGS := $(wildcard teamhub/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test test-sqlite test-postgres lint format translations messages bench
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(APP_STAMP)
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+%.mo: %.po $(APP_STAMP)
+	$(BIN)/pybabel compile -q -i $< -o $@
+
+translations: $(COMPILED) ## Compile the message catalogs
+
+install: $(APP_STAMP) translations ## Create .venv and install the app
+
+run: install ## Run the app with demo data on http://127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(TEST_STAMP) translations ## Run the whole suite (SQLite; PostgreSQL too when TEAMHUB_TEST_DATABASE_URL is set)
+	TEAMHUB_TEST_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$TEAMHUB_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on $$TEAMHUB_TEST_DATABASE_URL =="; \
+		$(BIN)/pytest -m "not browser" -p no:cacheprovider; \
+	fi
+
+lint: $(TEST_STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(APP_STAMP) ## Extract new strings into the catalogs (then translate them)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o teamhub/translations/messages.pot .
+	$(BIN)/pybabel update -q -i teamhub/translations/messages.pot -d teamhub/translations --no-fuzzy-matching

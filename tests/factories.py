@@ -1,0 +1,99 @@
+"""Factory pairs for tests: ``make_*`` with overrides, and ready-made team set-ups."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from teamhub.auth.models import Person
+from teamhub.auth.passwords import hash_password
+from teamhub.extensions import db
+from teamhub.teams.models import Membership, Team
+
+TEST_PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Plain ids and names of a saved row, safe to use after its session is gone."""
+
+    id: int
+    email: str = ""
+    slug: str = ""
+
+    @classmethod
+    def of(cls, row) -> Ref:
+        return cls(id=row.id, email=getattr(row, "email", ""), slug=getattr(row, "slug", ""))
+
+
+def make_person(**overrides) -> Person:
+    n = next(_counter)
+    fields = {
+        "email": f"person{n}@example.jp",
+        "display_name": f"山田 花子{n}",
+        "password_hash": hash_password(overrides.pop("password", TEST_PASSWORD)),
+        "locale": "ja",
+    }
+    fields.update(overrides)
+    person = Person(**fields)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def make_team(director: Person | None = None, **overrides) -> Team:
+    n = next(_counter)
+    fields = {
+        "name": f"テストチーム{n}",
+        "slug": f"team-{n}",
+        "prefecture": "鹿児島県",
+        "municipality": "奄美市",
+        "payer_type": "individual",
+        "fee_rate_bp": 1000,
+    }
+    fields.update(overrides)
+    team = Team(**fields)
+    db.session.add(team)
+    db.session.add(Membership(team=team, person=director or make_person(), role="director"))
+    db.session.flush()
+    return team
+
+
+def add_member(team: Team, person: Person | None = None, role: str = "member") -> Membership:
+    membership = Membership(team=team, person=person or make_person(), role=role)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+@dataclass(frozen=True)
+class TeamRoles:
+    team: Ref
+    director: Ref
+    editor: Ref
+    member: Ref
+    director_membership: int
+    editor_membership: int
+    member_membership: int
+
+
+def team_with_roles(**team_overrides) -> TeamRoles:
+    director = make_person()
+    team = make_team(director, **team_overrides)
+    editor = add_member(team, role="editor")
+    member = add_member(team, role="member")
+    director_membership = db.session.scalar(
+        db.select(Membership.id).where(
+            Membership.team_id == team.id, Membership.person_id == director.id
+        )
+    )
+    return TeamRoles(
+        team=Ref.of(team),
+        director=Ref.of(director),
+        editor=Ref.of(editor.person),
+        member=Ref.of(member.person),
+        director_membership=director_membership,
+        editor_membership=editor.id,
+        member_membership=member.id,
+    )

@@ -1,0 +1,263 @@
+"""Team pages through the test client, as directors, editors, members and strangers use them."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from teamhub.extensions import db
+from teamhub.teams.models import Absence, Invitation, Membership, Team
+from tests.conftest import login_as
+
+TEAM_FORM = {
+    "name": "奄美ライターズ",
+    "slug": "amami-writers",
+    "prefecture": "鹿児島県",
+    "municipality": "奄美市",
+    "payer_type": "corporation",
+    "fee_rate": "10",
+    "invoice_number": "Ｔ１２３４５６７８９０１２３",
+    "description": "",
+    "platform_accounts-0-platform": "lancers",
+    "platform_accounts-0-handle": "amami-writers",
+    "platform_accounts-1-platform": "",
+    "platform_accounts-1-handle": "",
+}
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_a_signed_in_person_creates_a_team_and_directs_it(app, make_person):
+    person = make_person()
+    client = login_as(app, person.email)
+    response = client.post("/teams/new", data=TEAM_FORM)
+    assert response.status_code == 302
+    assert response.location == "/teams/amami-writers"
+    with app.app_context():
+        team = db.session.scalar(sa.select(Team))
+        assert team.invoice_number == "T1234567890123"
+        assert team.fee_rate_bp == 1000
+        assert [a.handle for a in team.platform_accounts] == ["amami-writers"]
+        membership = db.session.scalar(sa.select(Membership))
+        assert (membership.person_id, membership.role) == (person.id, "director")
+    assert client.get("/teams/amami-writers/settings").status_code == 200
+
+
+def test_bad_team_form_shows_errors_beside_fields_and_writes_nothing(app, make_person):
+    client = login_as(app, make_person().email)
+    bad = {**TEAM_FORM, "slug": "Amami Writers!", "invoice_number": "T12", "fee_rate": "60"}
+    response = client.post("/teams/new", data=bad)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert page.count('class="error"') >= 3
+    assert 'id="slug-error"' in page and 'id="invoice_number-error"' in page
+    assert count(app, Team) == 0 and count(app, Membership) == 0
+
+
+def test_platform_account_without_handle_is_refused(app, make_person):
+    client = login_as(app, make_person().email)
+    response = client.post("/teams/new", data={**TEAM_FORM, "platform_accounts-0-handle": ""})
+    assert response.status_code == 422
+    assert count(app, Team) == 0
+
+
+def test_director_edits_settings(app, team_with_roles):
+    t = team_with_roles
+    client = login_as(app, t.director.email)
+    page = client.get(f"/teams/{t.team.slug}/settings").get_data(as_text=True)
+    assert 'value="10"' in page
+    form = {**TEAM_FORM, "slug": t.team.slug, "name": "新しい名前", "fee_rate": "12.5"}
+    response = client.post(f"/teams/{t.team.slug}/settings", data=form)
+    assert response.status_code == 302
+    with app.app_context():
+        team = db.session.get(Team, t.team.id)
+        assert (team.name, team.fee_rate_bp) == ("新しい名前", 1250)
+
+
+def test_members_and_editors_cannot_change_settings(app, team_with_roles):
+    t = team_with_roles
+    for email in (t.member.email, t.editor.email):
+        client = login_as(app, email)
+        assert client.get(f"/teams/{t.team.slug}/settings").status_code == 403
+        response = client.post(
+            f"/teams/{t.team.slug}/settings", data={**TEAM_FORM, "slug": t.team.slug}
+        )
+        assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Team, t.team.id).name != TEAM_FORM["name"]
+
+
+def test_invitation_link_is_shown_once_and_lets_a_newcomer_join(app, team_with_roles):
+    t = team_with_roles
+    director = login_as(app, t.director.email)
+    response = director.post(
+        f"/teams/{t.team.slug}/invitations", data={"role": "member", "note": "美咲さん"}
+    )
+    assert response.status_code == 302
+    page = director.get(f"/teams/{t.team.slug}/invitations").get_data(as_text=True)
+    link = re.search(r'value="http://localhost(/invite/[^"]+)"', page).group(1)
+    assert "美咲さん" in page
+    again = director.get(f"/teams/{t.team.slug}/invitations").get_data(as_text=True)
+    assert link not in again
+
+    newcomer = app.test_client()
+    landing = newcomer.get(link)
+    assert landing.status_code == 200
+    token = link.rsplit("/", 1)[1]
+    signup = newcomer.post(
+        "/signup",
+        data={
+            "email": "misaki@example.jp",
+            "display_name": "元 美咲",
+            "password": "kokuto-2026",
+            "confirm": "kokuto-2026",
+            "invite": token,
+        },
+    )
+    assert signup.status_code == 302
+    assert signup.location == f"/teams/{t.team.slug}"
+    roster = director.get(f"/teams/{t.team.slug}/members").get_data(as_text=True)
+    assert "元 美咲" in roster
+    assert app.test_client().get(link).status_code == 409
+
+
+def test_an_existing_person_accepts_an_invitation_with_a_post(app, team_with_roles, make_person):
+    t = team_with_roles
+    with app.app_context():
+        from teamhub.auth.models import Person
+        from teamhub.teams.services import invite
+
+        _inv, token = invite(db.session.get(Team, t.team.id), db.session.get(Person, t.director.id))
+        db.session.commit()
+    person = make_person()
+    client = login_as(app, person.email)
+    assert client.get(f"/invite/{token}").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(Invitation.accepted_at)) is None
+    assert client.post(f"/invite/{token}").status_code == 302
+    assert client.get(f"/teams/{t.team.slug}").status_code == 200
+
+
+def test_expired_or_unknown_invitation_links_explain_what_to_do(client):
+    response = client.get("/invite/not-a-real-token")
+    assert response.status_code == 404
+    assert "ディレクター" in response.get_data(as_text=True) or "director" in response.get_data(
+        as_text=True
+    )
+    assert client.get("/signup?invite=not-a-real-token").status_code == 404
+
+
+def test_director_revokes_a_pending_invitation(app, team_with_roles):
+    t = team_with_roles
+    director = login_as(app, t.director.email)
+    director.post(f"/teams/{t.team.slug}/invitations", data={"role": "member"})
+    with app.app_context():
+        invitation_id = db.session.scalar(sa.select(Invitation.id))
+    response = director.post(f"/teams/{t.team.slug}/invitations/{invitation_id}/revoke")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Invitation, invitation_id).revoked_at is not None
+
+
+def test_director_changes_roles_and_removes_members(app, team_with_roles):
+    t = team_with_roles
+    director = login_as(app, t.director.email)
+    url = f"/teams/{t.team.slug}/members/{t.member_membership}"
+    assert director.post(f"{url}/role", data={"role": "editor"}).status_code == 302
+    assert director.post(f"{url}/remove").status_code == 302
+    with app.app_context():
+        membership = db.session.get(Membership, t.member_membership)
+        assert membership.role == "editor" and membership.removed_at is not None
+    member_client = login_as(app, t.member.email)
+    assert member_client.get(f"/teams/{t.team.slug}").status_code == 404
+
+
+def test_the_last_director_is_kept_with_a_clear_message(app, team_with_roles):
+    t = team_with_roles
+    director = login_as(app, t.director.email)
+    url = f"/teams/{t.team.slug}/members/{t.director_membership}"
+    response = director.post(f"{url}/role", data={"role": "member"})
+    assert response.status_code == 409
+    assert 'role="alert"' in response.get_data(as_text=True)
+    assert director.post(f"{url}/remove").status_code == 409
+    with app.app_context():
+        membership = db.session.get(Membership, t.director_membership)
+        assert membership.role == "director" and membership.removed_at is None
+
+
+def test_editors_see_the_roster_but_cannot_change_roles(app, team_with_roles):
+    t = team_with_roles
+    editor = login_as(app, t.editor.email)
+    assert editor.get(f"/teams/{t.team.slug}/members").status_code == 200
+    response = editor.post(
+        f"/teams/{t.team.slug}/members/{t.member_membership}/role", data={"role": "director"}
+    )
+    assert response.status_code == 403
+    assert login_as(app, t.member.email).get(f"/teams/{t.team.slug}/members").status_code == 403
+
+
+def test_member_declares_availability_and_the_director_sees_it(app, team_with_roles):
+    t = team_with_roles
+    member = login_as(app, t.member.email)
+    response = member.post(
+        f"/teams/{t.team.slug}/me",
+        data={"weekly_units": "６", "weekly_hours": "12", "availability_note": "午前のみ"},
+    )
+    assert response.status_code == 302
+    response = member.post(
+        f"/teams/{t.team.slug}/me/absences",
+        data={"starts_on": "2026-12-01", "ends_on": "2026-12-04", "note": "子どもの通院"},
+    )
+    assert response.status_code == 302
+    roster = (
+        login_as(app, t.director.email).get(f"/teams/{t.team.slug}/members").get_data(as_text=True)
+    )
+    row = roster.split(f'id="member-{t.member_membership}"')[1].split("</tr>")[0]
+    assert ">6<" in row and ">12<" in row and "午前のみ" in row and "2026/12/01" in row
+
+
+def test_bad_availability_and_absence_input_is_refused(app, team_with_roles):
+    t = team_with_roles
+    member = login_as(app, t.member.email)
+    bad = member.post(
+        f"/teams/{t.team.slug}/me", data={"weekly_units": "many", "weekly_hours": "500"}
+    )
+    assert bad.status_code == 422
+    backwards = member.post(
+        f"/teams/{t.team.slug}/me/absences",
+        data={"starts_on": "2026-12-04", "ends_on": "2026-12-01"},
+    )
+    assert backwards.status_code == 422
+    assert 'id="ends_on-error"' in backwards.get_data(as_text=True)
+    garbage = member.post(
+        f"/teams/{t.team.slug}/me/absences", data={"starts_on": "昨日", "ends_on": ""}
+    )
+    assert garbage.status_code == 422
+    assert count(app, Absence) == 0
+
+
+def test_public_profile_never_shows_real_names(app, team_with_roles):
+    t = team_with_roles
+    member = login_as(app, t.member.email)
+    member.post(
+        f"/teams/{t.team.slug}/me/profile",
+        data={
+            "show_on_profile": "y",
+            "public_handle": "amami_pen",
+            "skills": ["seo", "web-writing"],
+        },
+    )
+    page = app.test_client().get(f"/t/{t.team.slug}").get_data(as_text=True)
+    assert "amami_pen" in page
+    assert "SEO" in page
+    with app.app_context():
+        from teamhub.auth.models import Person
+
+        names = db.session.scalars(sa.select(Person.display_name)).all()
+    for name in names:
+        assert name not in page
+    assert app.test_client().get("/t/no-such-team").status_code == 404
