@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 
 from teamhub.extensions import db
 
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no people yet.")
+@with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load demo teams and people (the Amami writers and a small Ashikaga team)."""
     from teamhub.auth.models import Person
@@ -35,6 +37,7 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.password_option()
+@with_appcontext
 def create_operator_command(email: str, name: str, password: str) -> None:
     """Create the instance's operator account (or make an existing person operator)."""
     from teamhub.auth.services import find_person_by_email, sign_up

@@ -82,7 +82,7 @@ def test_login_with_wrong_password_says_so(client, make_person):
 
 
 def test_login_accepts_email_in_any_case_and_redirects_to_next(client, make_person):
-    person = make_person(email="taro@example.jp")
+    make_person(email="taro@example.jp")
     response = client.post(
         "/login?next=/account", data={"email": "TARO@example.jp", "password": TEST_PASSWORD}
     )

@@ -132,8 +132,8 @@ def test_a_current_member_cannot_join_twice_and_a_removed_one_can_return(ctx):
 def test_pending_invitations_leave_out_used_revoked_and_expired(ctx):
     team = make_team()
     director = make_person()
-    pending, _ = services.invite(team, director, note="pending")
-    used, used_token = services.invite(team, director, note="used")
+    _pending, _ = services.invite(team, director, note="pending")
+    _used, used_token = services.invite(team, director, note="used")
     services.accept_invitation(used_token, make_person())
     revoked, _ = services.invite(team, director, note="revoked")
     services.revoke_invitation(revoked)

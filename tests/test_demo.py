@@ -1,0 +1,57 @@
+"""Demo data: a living Amami team, a second team and an operator, loaded once."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from teamhub.auth.models import Person
+from teamhub.demo import DEMO_PASSWORD
+from teamhub.extensions import db
+from teamhub.teams.models import Membership, Team
+from tests.conftest import login_as
+
+
+def test_demo_loads_the_amami_writers_and_their_logins_work(app, runner):
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "director@amami.example" in result.output
+    with app.app_context():
+        amami = db.session.scalar(sa.select(Team).where(Team.slug == "amami-writers"))
+        roles = db.session.scalars(sa.select(Membership.role).where(Membership.team_id == amami.id)).all()
+        assert roles.count("director") == 1 and roles.count("editor") == 1
+        assert 20 <= roles.count("member") <= 30
+        with_availability = db.session.scalar(
+            sa.select(sa.func.count(Membership.id)).where(
+                Membership.team_id == amami.id, Membership.weekly_units.is_not(None)
+            )
+        )
+        assert with_availability >= 24
+        assert db.session.scalar(sa.select(sa.func.count(Team.id))) == 2
+        assert db.session.scalar(sa.select(Person).where(Person.is_operator.is_(True))) is not None
+    director = login_as(app, "director@amami.example", DEMO_PASSWORD)
+    roster = director.get("/teams/amami-writers/members").get_data(as_text=True)
+    assert "前田 健太" in roster
+    member = login_as(app, "writer02@amami.example", DEMO_PASSWORD)
+    assert member.get("/teams/amami-writers/me").status_code == 200
+
+
+def test_demo_if_empty_does_not_load_twice(app, runner):
+    runner.invoke(args=["demo"])
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Team.id))) == 2
+
+
+def test_create_operator_command(app, runner):
+    result = runner.invoke(
+        args=["create-operator", "--email", "ops@example.jp", "--name", "運営"],
+        input="island-ops-2026\nisland-ops-2026\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(Person.is_operator).where(Person.email == "ops@example.jp"))
+    weak = runner.invoke(
+        args=["create-operator", "--email", "weak@example.jp", "--name", "x"], input="password\npassword\n"
+    )
+    assert weak.exit_code != 0

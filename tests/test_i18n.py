@@ -1,0 +1,71 @@
+"""Japanese first and complete; yen and Japan time on screen."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from teamhub.i18n import jst_date, jst_datetime, yen
+
+CATALOG = Path(__file__).parent.parent / "teamhub" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def test_japanese_catalog_is_complete_and_keeps_placeholders():
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    messages = [m for m in catalog if m.id]
+    assert len(messages) > 150
+    missing = [m.id for m in messages if not m.string or m.fuzzy]
+    assert missing == []
+    for message in messages:
+        assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), message.id
+
+
+def test_every_string_in_the_code_is_in_the_catalog():
+    from babel.messages.extract import extract_from_dir
+
+    with CATALOG.open("rb") as handle:
+        known = {m.id for m in read_po(handle) if m.id}
+    root = Path(__file__).parent.parent
+    method_map = [("teamhub/**.py", "python"), ("teamhub/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    found = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map, keywords=keywords
+        )
+        if isinstance(message, str)
+    }
+    assert found - known == set(), "run `make messages` and translate the new strings"
+
+
+def test_pages_are_japanese_by_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="ja">' in page
+    assert "ログイン" in page and "新規登録" in page
+    login = client.get("/login").get_data(as_text=True)
+    assert "メールアドレス" in login and "パスワード" in login
+
+
+def test_error_pages_are_japanese(client):
+    page = client.get("/no/such/page").get_data(as_text=True)
+    assert "ページが見つかりません" in page
+
+
+def test_yen_is_whole_with_separators():
+    assert yen(12345) == "¥12,345"
+    assert yen(0) == "¥0"
+    assert yen(-500) == "-¥500"
+    assert yen(1_000_000) == "¥1,000,000"
+
+
+def test_times_are_shown_in_japan(app):
+    with app.test_request_context():
+        late_utc = datetime(2026, 3, 31, 15, 30, tzinfo=timezone.utc)
+        assert jst_datetime(late_utc) == "2026/04/01 00:30"
+        assert jst_date(late_utc).startswith("2026/04/01")
+        assert jst_date(date(2026, 12, 1)).startswith("2026/12/01")
