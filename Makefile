@@ -54,5 +54,5 @@ format: $(TEST_STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 messages: $(APP_STAMP) ## Extract new strings into the catalogs (then translate them)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o teamhub/translations/messages.pot .
-	$(BIN)/pybabel update -q -i teamhub/translations/messages.pot -d teamhub/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o teamhub/translations/messages.pot .
+	$(BIN)/pybabel update -i teamhub/translations/messages.pot -d teamhub/translations --no-fuzzy-matching
