@@ -7,7 +7,9 @@ from teamhub.config import normalise_database_url
 
 
 def test_precedence(tmp_path, monkeypatch):
-    (tmp_path / "config.py").write_text("LOGIN_RATE_LIMIT = '3 per minute'\nINVITATION_TTL_DAYS = 3\n")
+    (tmp_path / "config.py").write_text(
+        "LOGIN_RATE_LIMIT = '3 per minute'\nINVITATION_TTL_DAYS = 3\n"
+    )
     monkeypatch.setenv("TEAMHUB_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("TEAMHUB_SECRET_KEY", "from-the-environment")
     app = create_app({"INVITATION_TTL_DAYS": 5})

@@ -17,7 +17,9 @@ def test_demo_loads_the_amami_writers_and_their_logins_work(app, runner):
     assert "director@amami.example" in result.output
     with app.app_context():
         amami = db.session.scalar(sa.select(Team).where(Team.slug == "amami-writers"))
-        roles = db.session.scalars(sa.select(Membership.role).where(Membership.team_id == amami.id)).all()
+        roles = db.session.scalars(
+            sa.select(Membership.role).where(Membership.team_id == amami.id)
+        ).all()
         assert roles.count("director") == 1 and roles.count("editor") == 1
         assert 20 <= roles.count("member") <= 30
         with_availability = db.session.scalar(
@@ -50,8 +52,11 @@ def test_create_operator_command(app, runner):
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.scalar(sa.select(Person.is_operator).where(Person.email == "ops@example.jp"))
+        assert db.session.scalar(
+            sa.select(Person.is_operator).where(Person.email == "ops@example.jp")
+        )
     weak = runner.invoke(
-        args=["create-operator", "--email", "weak@example.jp", "--name", "x"], input="password\npassword\n"
+        args=["create-operator", "--email", "weak@example.jp", "--name", "x"],
+        input="password\npassword\n",
     )
     assert weak.exit_code != 0

@@ -12,7 +12,13 @@ from tests import factories
 
 def test_a_crash_mid_request_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("TEAMHUB_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite", "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite",
+            "SECRET_KEY": "x",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
     @app.post("/boom")
     def boom():

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 from teamhub.i18n import jst_date, jst_datetime, yen
 
-CATALOG = Path(__file__).parent.parent / "teamhub" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+CATALOG = (
+    Path(__file__).parent.parent / "teamhub" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
@@ -22,7 +24,9 @@ def test_japanese_catalog_is_complete_and_keeps_placeholders():
     missing = [m.id for m in messages if not m.string or m.fuzzy]
     assert missing == []
     for message in messages:
-        assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), message.id
+        assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), (
+            message.id
+        )
 
 
 def test_every_string_in_the_code_is_in_the_catalog():
@@ -65,7 +69,7 @@ def test_yen_is_whole_with_separators():
 
 def test_times_are_shown_in_japan(app):
     with app.test_request_context():
-        late_utc = datetime(2026, 3, 31, 15, 30, tzinfo=timezone.utc)
+        late_utc = datetime(2026, 3, 31, 15, 30, tzinfo=UTC)
         assert jst_datetime(late_utc) == "2026/04/01 00:30"
         assert jst_date(late_utc).startswith("2026/04/01")
         assert jst_date(date(2026, 12, 1)).startswith("2026/12/01")

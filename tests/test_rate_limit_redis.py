@@ -31,7 +31,11 @@ SCRIPT = textwrap.dedent(
 def run_process(tmp_path, attempts: int) -> str:
     env = {**os.environ, "TEAMHUB_REDIS_URL": REDIS_URL, "TEAMHUB_INSTANCE_PATH": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(attempts)], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", SCRIPT, str(attempts)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip()
@@ -47,6 +51,8 @@ def test_two_processes_share_one_login_limit(tmp_path):
     connection.flushdb()
     try:
         assert run_process(tmp_path, 6) == "422 True"
-        assert run_process(tmp_path, 5) == "429 True", "the second process must see the first one's attempts"
+        assert run_process(tmp_path, 5) == "429 True", (
+            "the second process must see the first one's attempts"
+        )
     finally:
         connection.flushdb()
