@@ -27,7 +27,7 @@ $(TEST_STAMP): pyproject.toml $(APP_STAMP)
 	@touch $@
 
 %.mo: %.po $(APP_STAMP)
-	$(BIN)/pybabel compile -q -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 translations: $(COMPILED) ## Compile the message catalogs
 
