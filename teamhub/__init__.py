@@ -91,13 +91,17 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from teamhub.assignments.blueprint import bp as assignments_bp
     from teamhub.auth.blueprint import bp as auth_bp
+    from teamhub.jobs.blueprint import bp as jobs_bp
     from teamhub.main import bp as main_bp
     from teamhub.teams.blueprint import bp as teams_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(teams_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(assignments_bp)
 
 
 def configure_request_hooks(app: Flask) -> None:

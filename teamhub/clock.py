@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -50,3 +50,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def from_jst(day: date, at: time | None = None) -> datetime:
+    """Combine a date and time entered in Japan time into an aware datetime."""
+    at = at or time(23, 59)
+    return datetime.combine(day, at, tzinfo=JST)

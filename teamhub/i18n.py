@@ -53,6 +53,7 @@ def _label(labels: dict):
 
 
 def register_filters(app: Flask) -> None:
+    from teamhub.assignments.models import STATE_LABELS
     from teamhub.skills import skill_label
     from teamhub.teams.models import PAYER_TYPE_LABELS, PLATFORM_LABELS, ROLE_LABELS
     from teamhub.teams.rules import bp_to_percent
@@ -68,4 +69,6 @@ def register_filters(app: Flask) -> None:
         platform_label=_label(PLATFORM_LABELS),
         skill_label=skill_label,
         percent=bp_to_percent,
+        state_label=_label(STATE_LABELS),
+        parse_iso=datetime.fromisoformat,
     )

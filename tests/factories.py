@@ -97,3 +97,40 @@ def team_with_roles(**team_overrides) -> TeamRoles:
         editor_membership=editor.id,
         member_membership=member.id,
     )
+
+
+def make_job(team: Team, director: Person | None = None, **overrides):
+    """A CrowdWorks writing job for 40 articles due in two weeks, escrow not yet confirmed."""
+    from datetime import timedelta
+
+    from teamhub.clock import utcnow
+    from teamhub.jobs.models import Job
+
+    fields = {
+        "title": "観光記事 40本",
+        "client_name": "株式会社しまツアー",
+        "source": "crowdworks",
+        "format": "project",
+        "category": "writing",
+        "description": "奄美大島の観光スポット紹介記事",
+        "contract_yen": 120_000,
+        "tax_yen": 12_000,
+        "unit_name": "記事 (3,000字)",
+        "unit_count": 40,
+        "due_at": utcnow() + timedelta(days=14),
+        "required_skills": [],
+        "scam_reasons": [],
+        "created_by_id": (director or make_person()).id,
+    }
+    fields.update(overrides)
+    job = Job(team=team, **fields)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def give_capacity(membership: Membership, weekly_units: int = 10) -> Membership:
+    membership.weekly_units = weekly_units
+    membership.weekly_hours = 20
+    db.session.flush()
+    return membership

@@ -1,0 +1,48 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from teamhub.forms import REQUIRED, strip_filter
+from teamhub.teams.forms import _choices
+
+
+class DeclineForm(FlaskForm):
+    comment = StringField(
+        _l("Reason (optional)"), filters=[strip_filter], validators=[Length(max=300)]
+    )
+
+
+class SubmitForm(FlaskForm):
+    text = TextAreaField(_l("Text"), filters=[strip_filter], validators=[Length(max=100_000)])
+    url = StringField(
+        _l("Link (for example a Google Docs URL)"),
+        filters=[strip_filter],
+        validators=[Length(max=500)],
+    )
+    file = FileField(_l("File (PDF, Word, Excel, PowerPoint, image or text; up to 10 MB)"))
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=_choices({"approve": _l("Approve"), "changes": _l("Request changes")}),
+        validators=[DataRequired(_l("Choose approve or request changes."))],
+    )
+    comment = TextAreaField(
+        _l("Comment for the member"), filters=[strip_filter], validators=[Length(max=5000)]
+    )
+
+
+class ReassignForm(FlaskForm):
+    membership_id = SelectField(_l("Give this work to"), choices=[], validate_choice=False)
+    reason = StringField(_l("Reason"), filters=[strip_filter], validators=[Length(max=300)])
+
+
+class CancelAssignmentForm(FlaskForm):
+    reason = StringField(
+        _l("Reason (the member will see it)"),
+        filters=[strip_filter],
+        validators=[DataRequired(REQUIRED), Length(max=300)],
+    )

@@ -1,0 +1,127 @@
+"""Jobs a team wins: the contract, escrow, the scam guard and the split into assignments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from teamhub.clock import UTCDateTime, utcnow
+from teamhub.extensions import db
+
+SOURCE_LABELS = {
+    "lancers": _l("Lancers"),
+    "crowdworks": _l("CrowdWorks"),
+    "shufti": _l("Shufti"),
+    "direct": _l("Direct from the client"),
+}
+SOURCES = tuple(SOURCE_LABELS)
+# Platforms that hold the client's money in escrow (仮払い) before work starts.
+ESCROW_SOURCES = frozenset({"lancers", "crowdworks", "shufti"})
+
+FORMAT_LABELS = {
+    "project": _l("Project"),
+    "competition": _l("Competition"),
+    "task": _l("Task"),
+}
+FORMATS = tuple(FORMAT_LABELS)
+
+CATEGORY_LABELS = {
+    "writing": _l("Writing"),
+    "design": _l("Design"),
+    "illustration": _l("Illustration"),
+    "translation": _l("Translation"),
+    "photo": _l("Photography"),
+    "programming": _l("Programming"),
+    "data_entry": _l("Data entry"),
+    "other": _l("Other"),
+}
+CATEGORIES = tuple(CATEGORY_LABELS)
+# Fees that an employer-payer must withhold income tax on (所得税法 204条 1項 1号).
+WITHHOLDING_CATEGORIES = frozenset({"writing", "design", "illustration", "translation", "photo"})
+
+JOB_STATUSES = ("open", "cancelled")
+
+
+class Job(db.Model):
+    __tablename__ = "job"
+    __table_args__ = (
+        sa.CheckConstraint("contract_yen >= 0", name="contract_not_negative"),
+        sa.CheckConstraint("unit_count >= 1", name="at_least_one_unit"),
+        sa.CheckConstraint("kept_units >= 0", name="kept_not_negative"),
+        sa.Index("ix_job_team_status_due", "team_id", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id"))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    client_name: Mapped[str] = mapped_column(sa.String(80))
+    source: Mapped[str] = mapped_column(sa.String(20))
+    format: Mapped[str] = mapped_column(sa.String(20), default="project")
+    category: Mapped[str] = mapped_column(sa.String(20))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    contract_yen: Mapped[int]  # before consumption tax
+    tax_yen: Mapped[int]  # 10%, fraction dropped
+    tax_shown_separately: Mapped[bool] = mapped_column(default=True)
+    unit_name: Mapped[str] = mapped_column(sa.String(60))
+    unit_count: Mapped[int]
+    # Units the director keeps for themself (not offered to members).
+    kept_units: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expected_payment_on: Mapped[date | None]
+    required_skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    escrow_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escrow_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    scam_reasons: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    scam_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scam_acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")
+    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every saved split; a save naming an older version is refused (optimistic lock).
+    split_version: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team = relationship("Team")
+    assignments = relationship(
+        "Assignment", back_populates="job", order_by="Assignment.id", lazy="raise"
+    )
+
+    @property
+    def total_incl_tax_yen(self) -> int:
+        return self.contract_yen + self.tax_yen
+
+    @property
+    def needs_escrow(self) -> bool:
+        return self.source in ESCROW_SOURCES
+
+    @property
+    def escrow_ready(self) -> bool:
+        return not self.needs_escrow or self.escrow_confirmed_at is not None
+
+    @property
+    def scam_flagged(self) -> bool:
+        return bool(self.scam_reasons)
+
+    @property
+    def scam_cleared(self) -> bool:
+        return not self.scam_reasons or self.scam_acknowledged_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCE_LABELS[self.source])
+
+    @property
+    def category_label(self) -> str:
+        return str(CATEGORY_LABELS[self.category])
+
+    @property
+    def format_label(self) -> str:
+        return str(FORMAT_LABELS[self.format])

@@ -1,0 +1,320 @@
+"""Splitting a job into assignments: capacity, skills, reliability, a suggestion, and the save."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from teamhub.assignments import lifecycle, terms
+from teamhub.assignments.models import ACTIVE_STATES, Assignment
+from teamhub.assignments.reliability import Reliability, reliability_for
+from teamhub.clock import JST, today_jst
+from teamhub.errors import Conflict, Invalid
+from teamhub.extensions import db
+from teamhub.jobs.models import Job
+from teamhub.skills import PersonSkill
+from teamhub.teams.models import Membership
+from teamhub.teams.queries import roster
+
+# Assignments whose units and terms the split page may still change.
+EDITABLE_STATES = ("offered", "accepted", "in_progress")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A member as the director sees them when splitting a job."""
+
+    membership: Membership
+    capacity: int | None  # units they can do before the job's deadline; None: not declared
+    committed: int  # units already owed on other jobs due by then
+    skills: frozenset[str]
+    missing_skills: tuple[str, ...]
+    reliability: Reliability
+    days_away: int
+
+    @property
+    def room(self) -> int:
+        return max(0, (self.capacity or 0) - self.committed)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.missing_skills and self.room > 0
+
+
+def _window(job: Job, today: date) -> tuple[date, int]:
+    last_day = job.due_at.astimezone(JST).date()
+    return last_day, max(1, (last_day - today).days + 1)
+
+
+def _days_away(membership: Membership, today: date, last_day: date) -> int:
+    days = 0
+    for absence in membership.absences:
+        start, end = max(absence.starts_on, today), min(absence.ends_on, last_day)
+        days += max(0, (end - start).days + 1)
+    return days
+
+
+def _committed_units(job: Job, membership_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Assignment.membership_id, sa.func.coalesce(sa.func.sum(Assignment.units), 0))
+        .where(
+            Assignment.membership_id.in_(membership_ids),
+            Assignment.state.in_(ACTIVE_STATES),
+            Assignment.job_id != job.id,
+            Assignment.due_at <= job.due_at,
+        )
+        .group_by(Assignment.membership_id)
+    )
+    return dict(rows.all())
+
+
+def _skills_of(person_ids: list[int]) -> dict[int, set[str]]:
+    skills: dict[int, set[str]] = defaultdict(set)
+    rows = db.session.execute(
+        sa.select(PersonSkill.person_id, PersonSkill.skill).where(
+            PersonSkill.person_id.in_(person_ids)
+        )
+    )
+    for person_id, skill in rows:
+        skills[person_id].add(skill)
+    return skills
+
+
+def candidates(job: Job, today: date | None = None) -> list[Candidate]:
+    """Every active member with capacity left in the job's window, skills and reliability."""
+    today = today or today_jst()
+    members = roster(job.team)
+    ids = [m.id for m in members]
+    committed = _committed_units(job, ids)
+    skills = _skills_of([m.person_id for m in members])
+    reliability = reliability_for(ids)
+    last_day, window_days = _window(job, today)
+    result = []
+    for m in members:
+        away = min(window_days, _days_away(m, today, last_day))
+        capacity = None if m.weekly_units is None else m.weekly_units * (window_days - away) // 7
+        held = frozenset(skills.get(m.person_id, ()))
+        missing = tuple(s for s in job.required_skills if s not in held)
+        result.append(
+            Candidate(m, capacity, committed.get(m.id, 0), held, missing, reliability[m.id], away)
+        )
+    return result
+
+
+def _score(candidate: Candidate) -> tuple:
+    r = candidate.reliability
+    completion = r.completion.percent if r.completion.percent is not None else 100
+    on_time = r.on_time.percent if r.on_time.percent is not None else 100
+    return (-(completion + on_time), -candidate.room, candidate.membership.id)
+
+
+def suggest(units: int, pool: list[Candidate]) -> dict[int, int]:
+    """Spread ``units`` evenly over eligible members, most reliable first, within their room."""
+    eligible = sorted((c for c in pool if c.eligible), key=_score)
+    given: dict[int, int] = defaultdict(int)
+    remaining = units
+    while remaining > 0 and eligible:
+        chunk = math.ceil(remaining / len(eligible))
+        for candidate in eligible:
+            take = min(chunk, candidate.room - given[candidate.membership.id], remaining)
+            given[candidate.membership.id] += take
+            remaining -= take
+        eligible = [c for c in eligible if c.room > given[c.membership.id]]
+    return {mid: n for mid, n in given.items() if n > 0}
+
+
+@dataclass
+class SplitLine:
+    """One row of the split form: an existing assignment (``assignment_id``) or a new offer."""
+
+    membership_id: int
+    units: int
+    due_at: datetime
+    pay_basis: str = "units"
+    fixed_yen: int | None = None
+    part_description: str = ""
+    override_reason: str = ""
+    assignment_id: int | None = None
+    remove: bool = False
+
+
+@dataclass
+class SplitResult:
+    created: list[Assignment] = field(default_factory=list)
+    changed: list[Assignment] = field(default_factory=list)
+    removed: list[Assignment] = field(default_factory=list)
+
+
+def units_locked(job: Job) -> int:
+    """Units in assignments the split can no longer change (delivered or approved work)."""
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Assignment.units), 0)).where(
+            Assignment.job_id == job.id,
+            Assignment.state.in_(("submitted", "changes_requested", "approved")),
+        )
+    )
+
+
+def _claim_version(job: Job, expected_version: int) -> None:
+    """Optimistic lock: only the save that read the current version may write."""
+    claimed = db.session.execute(
+        sa.update(Job)
+        .where(Job.id == job.id, Job.split_version == expected_version)
+        .values(split_version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise Conflict(
+            _(
+                "Another director saved this split while you were editing it. Nothing of yours "
+                "was saved: reload the page to see their version, then make your changes again."
+            )
+        )
+    db.session.refresh(job, ["split_version"])
+
+
+def _line_problems(line: SplitLine, job: Job, members: dict[int, Membership]) -> dict[str, str]:
+    problems = {}
+    if line.assignment_id is None and line.membership_id not in members:
+        problems["membership_id"] = _("Choose a member of this team.")
+    if line.units < 0:
+        problems["units"] = _("Units cannot be negative.")
+    elif line.units == 0 and not line.part_description.strip():
+        problems["units"] = _("Give a number of units, or describe the part of the work.")
+    if line.pay_basis not in ("units", "fixed"):
+        problems["pay_basis"] = _("Choose how this part is paid.")
+    elif line.pay_basis == "fixed" and not (line.fixed_yen or 0) > 0:
+        problems["fixed_yen"] = _("Enter the fixed amount in whole yen.")
+    if line.due_at > job.due_at:
+        problems["due_at"] = _("The due date must be on or before the job's deadline.")
+    return problems
+
+
+def _capacity_problems(lines: list[SplitLine], pool: dict[int, Candidate]) -> dict[int, str]:
+    """Rows that need an explicit override: over capacity, or a required skill missing."""
+    per_member: dict[int, int] = defaultdict(int)
+    for line in lines:
+        per_member[line.membership_id] += line.units
+    problems = {}
+    for index, line in enumerate(lines):
+        candidate = pool.get(line.membership_id)
+        if candidate is None or line.override_reason.strip():
+            continue
+        if candidate.missing_skills:
+            problems[index] = _("Lacks a required skill: give a reason to assign anyway.")
+        elif per_member[line.membership_id] > candidate.room:
+            problems[index] = _(
+                "Over capacity (%(room)d units left before the deadline): give a reason to "
+                "assign anyway.",
+                room=candidate.room,
+            )
+    return problems
+
+
+def _validate(
+    job: Job, lines: list[SplitLine], kept_units: int, pool: dict[int, Candidate]
+) -> None:
+    members = {c.membership.id: c.membership for c in pool.values()}
+    reasons: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line.remove:
+            for name, message in _line_problems(line, job, members).items():
+                reasons[f"rows.{index}.{name}"] = message
+    live = [line for line in lines if not line.remove]
+    for index, message in _capacity_problems(live, pool).items():
+        reasons[f"rows.{lines.index(live[index])}.override_reason"] = message
+    assigned = sum(line.units for line in live) + units_locked(job) + max(kept_units, 0)
+    if kept_units < 0:
+        reasons["kept_units"] = _("Units cannot be negative.")
+    elif assigned > job.unit_count:
+        reasons["kept_units"] = _(
+            "This split gives out %(assigned)d units but the job has only %(total)d.",
+            assigned=assigned,
+            total=job.unit_count,
+        )
+    if reasons:
+        raise Invalid(_("The split was not saved. Please correct the marked rows."), reasons)
+
+
+def _offer(job: Job, line: SplitLine, director: Membership, member: Membership) -> Assignment:
+    assignment = Assignment(
+        team_id=job.team_id,
+        job_id=job.id,
+        membership_id=member.id,
+        state="offered",
+    )
+    _fill(assignment, line)
+    db.session.add(assignment)
+    db.session.flush()
+    lifecycle.record_offer(assignment, director.person_id)
+    terms.issue(assignment, terms.build_terms(assignment, job, job.team, member, director.person))
+    return assignment
+
+
+def _fill(assignment: Assignment, line: SplitLine) -> None:
+    assignment.units = line.units
+    assignment.due_at = line.due_at
+    assignment.pay_basis = line.pay_basis
+    assignment.fixed_yen = line.fixed_yen if line.pay_basis == "fixed" else None
+    assignment.part_description = line.part_description.strip()
+    assignment.override_reason = line.override_reason.strip()
+
+
+def _check_job_can_split(job: Job, director: Membership) -> None:
+    if not director.is_director or director.team_id != job.team_id:
+        raise Conflict(_("Only the team's directors can split a job."))
+    if not job.is_open:
+        raise Conflict(_("This job was cancelled and cannot be split."))
+    if not job.scam_cleared:
+        raise Conflict(
+            _("The scam guard flagged this job. Read the reasons and acknowledge them first.")
+        )
+
+
+def save_split(
+    job: Job, director: Membership, lines: list[SplitLine], kept_units: int, expected_version: int
+) -> SplitResult:
+    """Save the split: new offers, changed terms, withdrawn parts, all or nothing."""
+    _check_job_can_split(job, director)
+    _claim_version(job, expected_version)
+    pool = {c.membership.id: c for c in candidates(job)}
+    editable = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Assignment).where(
+                Assignment.job_id == job.id, Assignment.state.in_(EDITABLE_STATES)
+            )
+        )
+    }
+    for line in lines:
+        if line.assignment_id is not None and line.assignment_id not in editable:
+            raise Conflict(_("An assignment on this page changed meanwhile. Reload the page."))
+        if line.assignment_id is not None:
+            line.membership_id = editable[line.assignment_id].membership_id
+    _validate(job, lines, kept_units, pool)
+    result = SplitResult()
+    for line in lines:
+        if line.assignment_id is None:
+            member = pool[line.membership_id].membership
+            result.created.append(_offer(job, line, director, member))
+            continue
+        assignment = editable[line.assignment_id]
+        if line.remove:
+            lifecycle.cancel(assignment, director, _("Removed from the split."))
+            result.removed.append(assignment)
+            continue
+        _fill(assignment, line)
+        member = assignment.membership
+        notice = terms.issue(
+            assignment, terms.build_terms(assignment, job, job.team, member, director.person)
+        )
+        if notice.accepted_at is None and assignment.state != "offered":
+            result.changed.append(assignment)
+    job.kept_units = kept_units
+    db.session.flush()
+    return result

@@ -1,0 +1,290 @@
+"""Job pages for directors and editors: record, board, escrow, scam guard, split."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from teamhub.assignments.models import STATE_LABELS
+from teamhub.clock import JST, from_jst, today_jst, utcnow
+from teamhub.errors import Conflict, DomainError, Invalid
+from teamhub.forms import apply_reasons, render_form
+from teamhub.jobs import queries, scam, services, splitting
+from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
+from teamhub.teams.queries import team_access
+
+
+def _job_input(form: JobForm) -> services.JobInput:
+    return services.JobInput(
+        title=form.title.data,
+        client_name=form.client_name.data,
+        source=form.source.data,
+        format=form.format.data,
+        category=form.category.data,
+        description=form.description.data or "",
+        contract_yen=int(form.contract_yen.data),
+        tax_shown_separately=form.tax_shown_separately.data,
+        unit_name=form.unit_name.data,
+        unit_count=form.unit_count.data,
+        due_at=from_jst(form.due_date.data, form.due_time.data),
+        expected_payment_on=form.expected_payment_on.data,
+        required_skills=form.required_skills.data or [],
+    )
+
+
+@login_required
+def job_list(slug):
+    access = team_access(slug, current_user, need="editor")
+    return render_template(
+        "jobs/list.html", access=access, team=access.team, rows=queries.jobs_of(access.team)
+    )
+
+
+@login_required
+def new_job(slug):
+    access = team_access(slug, current_user, need="director")
+    form = JobForm()
+    if form.validate_on_submit():
+        try:
+            job = services.record_job(access.team, current_user, _job_input(form))
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("The job was recorded."), "success")
+            return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+    return render_form("jobs/form.html", form, access=access, team=access.team, job=None)
+
+
+@login_required
+def edit_job(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    job = queries.team_job(access.team, job_id)
+    form = JobForm(obj=job if request.method == "GET" else None)
+    if request.method == "GET":
+        local_due = job.due_at.astimezone(JST)
+        form.due_date.data, form.due_time.data = local_due.date(), local_due.time()
+        form.contract_yen.data = str(job.contract_yen)
+    if form.validate_on_submit():
+        try:
+            services.update_job(job, _job_input(form))
+        except Invalid as error:
+            apply_reasons(form, error)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("The job was updated."), "success")
+            return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+    return render_form("jobs/form.html", form, access=access, team=access.team, job=job)
+
+
+def _board_page(access, job, status=200, **forms):
+    now_jst = utcnow().astimezone(JST)
+    escrow_form = forms.get("escrow_form") or EscrowForm(formdata=None)
+    if "escrow_form" not in forms:
+        escrow_form.confirmed_date.data, escrow_form.confirmed_time.data = (
+            now_jst.date(),
+            now_jst.time(),
+        )
+    page = render_template(
+        "jobs/board.html",
+        access=access,
+        team=access.team,
+        board=queries.board(job),
+        reasons=scam.from_json(job.scam_reasons),
+        escrow_form=escrow_form,
+        cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
+        state_labels=STATE_LABELS,
+        error=forms.get("error"),
+    )
+    return page, status
+
+
+@login_required
+def job_board(slug, job_id):
+    access = team_access(slug, current_user, need="editor")
+    return _board_page(access, queries.team_job(access.team, job_id))
+
+
+@login_required
+def confirm_escrow(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    job = queries.team_job(access.team, job_id)
+    form = EscrowForm()
+    if not form.validate_on_submit():
+        return _board_page(access, job, 422, escrow_form=form)
+    try:
+        services.confirm_escrow(
+            job, current_user, from_jst(form.confirmed_date.data, form.confirmed_time.data)
+        )
+    except DomainError as error:
+        return _board_page(access, job, error.status_code, escrow_form=form, error=error.message)
+    flash(_("Escrow confirmed. Members can now start work."), "success")
+    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+
+
+@login_required
+def acknowledge_flags(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    job = queries.team_job(access.team, job_id)
+    services.acknowledge_scam_flags(job, current_user)
+    flash(_("You acknowledged the scam guard's warning for this job."), "success")
+    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+
+
+@login_required
+def cancel_job(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    job = queries.team_job(access.team, job_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _board_page(access, job, 422, cancel_form=form)
+    try:
+        services.cancel_job(job, access.membership, form.reason.data)
+    except DomainError as error:
+        return _board_page(access, job, error.status_code, cancel_form=form, error=error.message)
+    flash(_("The job was cancelled."), "success")
+    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+
+
+# Splitting -----------------------------------------------------------------------------------
+
+
+def _split_form_for_get(job, pool, editable, suggest: bool, extra_rows: int) -> SplitForm:
+    form = SplitForm(formdata=None)
+    form.version.data = str(job.split_version)
+    form.kept_units.data = job.kept_units
+    due_date = job.due_at.astimezone(JST).date()
+    for a in editable:
+        form.rows.append_entry(
+            {
+                "assignment_id": str(a.id),
+                "membership_id": str(a.membership_id),
+                "units": a.units,
+                "part_description": a.part_description,
+                "due_date": a.due_at.astimezone(JST).date(),
+                "pay_basis": a.pay_basis,
+                "fixed_yen": str(a.fixed_yen or ""),
+                "override_reason": a.override_reason,
+            }
+        )
+    if suggest:
+        left = (
+            job.unit_count
+            - job.kept_units
+            - splitting.units_locked(job)
+            - sum(a.units for a in editable)
+        )
+        for membership_id, units in splitting.suggest(max(0, left), pool).items():
+            form.rows.append_entry(
+                {"membership_id": str(membership_id), "units": units, "due_date": due_date}
+            )
+    for _index in range(extra_rows):
+        form.rows.append_entry({"due_date": due_date, "units": 0})
+    return form
+
+
+def _lines_from(form: SplitForm, job) -> tuple[list[splitting.SplitLine], list[int]]:
+    lines, rows = [], []
+    job_due_date = job.due_at.astimezone(JST).date()
+    for index, row in enumerate(form.rows):
+        is_new = not row.assignment_id.data
+        if (
+            is_new
+            and not row.membership_id.data
+            and not row.units.data
+            and not row.part_description.data
+        ):
+            continue  # an empty spare row
+        due_date = row.due_date.data or job_due_date
+        due_at = job.due_at if due_date == job_due_date else from_jst(due_date)
+        fixed = row.fixed_yen.data
+        lines.append(
+            splitting.SplitLine(
+                membership_id=int(row.membership_id.data)
+                if str(row.membership_id.data).isdigit()
+                else 0,
+                units=row.units.data or 0,
+                due_at=due_at,
+                pay_basis=row.pay_basis.data,
+                fixed_yen=int(fixed) if str(fixed).isdigit() else None,
+                part_description=row.part_description.data or "",
+                override_reason=row.override_reason.data or "",
+                assignment_id=None if is_new else int(row.assignment_id.data),
+                remove=row.remove.data,
+            )
+        )
+        rows.append(index)
+    return lines, rows
+
+
+def _place_row_errors(form: SplitForm, error: Invalid, rows: list[int]) -> None:
+    for key, message in error.reasons.items():
+        if key.startswith("rows."):
+            _rows, line_index, name = key.split(".", 2)
+            field = form.rows[rows[int(line_index)]][name]
+            field.errors = [*list(field.errors or []), message]
+        elif key == "kept_units":
+            form.kept_units.errors = [*list(form.kept_units.errors or []), message]
+    form.form_errors.append(error.message)
+
+
+def _split_page(access, job, form, pool, status=200, conflict=None):
+    members = [(str(c.membership.id), c.membership.person.display_name) for c in pool]
+    for row in form.rows:
+        row.membership_id.choices = [("", "—"), *members]
+    page = render_template(
+        "jobs/split.html",
+        access=access,
+        team=access.team,
+        job=job,
+        form=form,
+        pool=pool,
+        locked_units=splitting.units_locked(job),
+        today=today_jst(),
+        conflict=conflict,
+    )
+    return page, status
+
+
+@login_required
+def split_job(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    job = queries.team_job(access.team, job_id)
+    pool = splitting.candidates(job)
+    if request.method == "GET":
+        editable = [
+            a for a in queries.board(job).assignments if a.state in splitting.EDITABLE_STATES
+        ]
+        extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
+        form = _split_form_for_get(job, pool, editable, request.args.get("suggest") == "1", extra)
+        return _split_page(access, job, form, pool)
+    form = SplitForm()
+    if not form.validate_on_submit():
+        return _split_page(access, job, form, pool, 422)
+    lines, rows = _lines_from(form, job)
+    try:
+        version = int(form.version.data or -1)
+        result = splitting.save_split(
+            job, access.membership, lines, form.kept_units.data or 0, version
+        )
+    except Invalid as error:
+        _place_row_errors(form, error, rows)
+        return _split_page(access, job, form, pool, 422)
+    except Conflict as error:
+        return _split_page(access, job, form, pool, 409, conflict=error.message)
+    except ValueError:
+        return _split_page(
+            access, job, form, pool, 422, conflict=_("Reload the page and try again.")
+        )
+    flash(
+        _(
+            "The split was saved: %(new)d new offers, %(changed)d changed terms to re-accept, "
+            "%(removed)d withdrawn.",
+            new=len(result.created),
+            changed=len(result.changed),
+            removed=len(result.removed),
+        ),
+        "success",
+    )
+    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
