@@ -134,3 +134,38 @@ def give_capacity(membership: Membership, weekly_units: int = 10) -> Membership:
     membership.weekly_hours = 20
     db.session.flush()
     return membership
+
+
+def team_with_everything():
+    """A team with every kind of record a route can name; returns (TeamRoles, TeamIds).
+
+    The member has an assignment on a direct job, delivered as a file, waiting for review.
+    """
+    from datetime import date
+
+    from teamhub.assignments import lifecycle
+    from teamhub.assignments import services as assignment_services
+    from teamhub.jobs import splitting
+    from teamhub.teams import services as team_services
+    from tests.routes import TeamIds
+
+    roles = team_with_roles()
+    team = db.session.get(Team, roles.team.id)
+    director_person = db.session.get(Person, roles.director.id)
+    director = db.session.get(Membership, roles.director_membership)
+    member = give_capacity(db.session.get(Membership, roles.member_membership))
+    invitation, _token = team_services.invite(team, director_person)
+    absence = team_services.add_absence(member, date(2026, 12, 1), date(2026, 12, 2))
+    job = make_job(team, director_person, source="direct")
+    line = splitting.SplitLine(membership_id=member.id, units=4, due_at=job.due_at)
+    [assignment] = splitting.save_split(job, director, [line], 0, 0).created
+    lifecycle.accept(assignment, member)
+    lifecycle.start(assignment, member)
+    submission = assignment_services.submit_work(
+        assignment, member, file_name="draft.txt", file_data="下書き".encode()
+    )
+    ids = TeamIds(
+        roles.team.slug, roles.member_membership, invitation.id, absence.id,
+        job.id, assignment.id, submission.id,
+    )  # fmt: skip
+    return roles, ids

@@ -15,6 +15,9 @@ class TeamIds:
     membership_id: int
     invitation_id: int
     absence_id: int
+    job_id: int = 0
+    assignment_id: int = 0
+    submission_id: int = 0
 
     def args_for(self, rule: Rule) -> dict:
         known = {
@@ -22,6 +25,9 @@ class TeamIds:
             "membership_id": self.membership_id,
             "invitation_id": self.invitation_id,
             "absence_id": self.absence_id,
+            "job_id": self.job_id,
+            "assignment_id": self.assignment_id,
+            "submission_id": self.submission_id,
         }
         missing = set(rule.arguments) - set(known)
         assert not missing, f"teach tests/routes.py how to fill {missing} for {rule.rule}"

@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
-from teamhub.auth.models import Person
+from teamhub.assignments.models import Assignment, Submission
 from teamhub.extensions import db
-from teamhub.teams import services
+from teamhub.jobs.models import Job
 from teamhub.teams.models import Absence, Invitation, Membership, Team
 from tests import factories
 from tests.conftest import login_as
-from tests.routes import TeamIds, build, methods, team_rules
+from tests.routes import build, methods, team_rules
 
 
 @pytest.fixture
 def two_teams(app):
-    """Team A and team B, each with a director, an editor, a member, an invitation, an absence."""
-    made = {}
+    """Team A and team B, each with roles, an invitation, an absence, a job, work and a file."""
     with app.app_context():
-        for name in ("a", "b"):
-            roles = factories.team_with_roles()
-            team = db.session.get(Team, roles.team.id)
-            invitation, _token = services.invite(team, db.session.get(Person, roles.director.id))
-            absence = services.add_absence(
-                db.session.get(Membership, roles.member_membership),
-                date(2026, 12, 1),
-                date(2026, 12, 2),
-            )
-            made[name] = (
-                roles,
-                TeamIds(roles.team.slug, roles.member_membership, invitation.id, absence.id),
-            )
+        made = {name: factories.team_with_everything() for name in ("a", "b")}
         db.session.commit()
     return made
 
@@ -54,6 +39,11 @@ def snapshot(app) -> dict:
                 sa.select(Invitation.id, Invitation.revoked_at)
             ).all(),
             "absences": db.session.execute(sa.select(Absence.id)).all(),
+            "jobs": db.session.execute(sa.select(Job.id, Job.status, Job.split_version)).all(),
+            "assignments": db.session.execute(
+                sa.select(Assignment.id, Assignment.state, Assignment.units)
+            ).all(),
+            "submissions": db.session.execute(sa.select(Submission.id, Submission.decision)).all(),
         }
 
 
@@ -69,7 +59,8 @@ def test_every_role_of_team_a_is_refused_on_every_route_of_team_b(app, two_teams
         for rule in rules:
             url = build(app, rule, ids_b.args_for(rule))
             for method in methods(rule):
-                response = client.open(url, method=method, data={"role": "director"})
+                with client.open(url, method=method, data={"role": "director"}) as response:
+                    pass
                 assert response.status_code in (403, 404), (
                     f"{who} of A: {method} {url} → {response.status_code}"
                 )

@@ -184,7 +184,7 @@ def test_saving_a_split_offers_work_with_terms_and_history(director, five_writer
     terms = notices[0].terms
     assert terms["units"] == 8 and terms["team"] == director.team.name and terms["member"]
     events = db.session.scalars(sa.select(AssignmentEvent)).all()
-    assert [(e.from_state, e.to_state, e.actor_id) for e in events][0] == (
+    assert next((e.from_state, e.to_state, e.actor_id) for e in events) == (
         None,
         "offered",
         director.person_id,

@@ -1,0 +1,300 @@
+"""Jobs and assignments through the browser's eyes (test client): forms, pages, files, queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from teamhub.assignments.models import Assignment
+from teamhub.clock import JST, utcnow
+from teamhub.extensions import db
+from teamhub.jobs.models import Job
+from teamhub.teams.models import Membership
+from tests import factories
+from tests.conftest import login_as
+
+
+def job_form(**overrides) -> dict:
+    due = (utcnow() + timedelta(days=14)).astimezone(JST)
+    form = {
+        "title": "観光記事 40本",
+        "client_name": "しまツアー",
+        "source": "crowdworks",
+        "format": "project",
+        "category": "writing",
+        "description": "奄美の観光記事",
+        "contract_yen": "１２０,０００",
+        "tax_shown_separately": "y",
+        "unit_name": "記事 (3,000字)",
+        "unit_count": "40",
+        "due_date": due.date().isoformat(),
+        "due_time": "18:00",
+        "required_skills": ["web-writing"],
+    }
+    form.update(overrides)
+    return form
+
+
+@pytest.fixture
+def crew(app):
+    """A team with a director, an editor and five writers who can each take 10 units a week."""
+    with app.app_context():
+        roles = factories.team_with_roles()
+        team = db.session.get(factories.Team, roles.team.id)
+        writers = [factories.give_capacity(factories.add_member(team)) for _ in range(5)]
+        db.session.commit()
+        return roles, [(w.id, w.person.email) for w in writers]
+
+
+def test_director_records_a_job_and_sees_its_board(app, crew):
+    roles, _writers = crew
+    director = login_as(app, roles.director.email)
+    response = director.post(f"/teams/{roles.team.slug}/jobs/new", data=job_form())
+    assert response.status_code == 302
+    with app.app_context():
+        job = db.session.scalar(sa.select(Job))
+        assert (job.contract_yen, job.tax_yen, job.unit_count) == (120_000, 12_000, 40)
+        assert job.due_at.astimezone(JST).strftime("%H:%M") == "18:00"
+        assert job.required_skills == ["web-writing"]
+    board = director.get(response.location).get_data(as_text=True)
+    assert "¥132,000" in board and 'id="approved-units"' in board
+
+
+def test_bad_job_forms_are_refused_beside_the_field(app, crew):
+    roles, _ = crew
+    director = login_as(app, roles.director.email)
+    for bad in (
+        {"contract_yen": "十二万"},
+        {"unit_count": "0"},
+        {"due_date": "2026-02-30"},
+        {"source": "mercari"},
+    ):
+        response = director.post(f"/teams/{roles.team.slug}/jobs/new", data=job_form(**bad))
+        assert response.status_code == 422, bad
+        assert 'class="error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 0
+
+
+def test_scam_flag_is_shown_and_blocks_the_split_until_acknowledged(app, crew):
+    roles, _ = crew
+    director = login_as(app, roles.director.email)
+    director.post(
+        f"/teams/{roles.team.slug}/jobs/new",
+        data=job_form(description="詳細はLINEで。ID教えてください"),
+    )
+    with app.app_context():
+        job_id = db.session.scalar(sa.select(Job.id))
+    board = director.get(f"/teams/{roles.team.slug}/jobs/{job_id}").get_data(as_text=True)
+    assert 'id="scam-guard"' in board and "LINEで" in board
+    refused = director.post(f"/teams/{roles.team.slug}/jobs/{job_id}/split", data={"version": "0"})
+    assert refused.status_code == 409
+    director.post(f"/teams/{roles.team.slug}/jobs/{job_id}/acknowledge")
+    assert (
+        director.post(
+            f"/teams/{roles.team.slug}/jobs/{job_id}/split", data={"version": "0"}
+        ).status_code
+        == 302
+    )
+
+
+def split_form(rows: list[dict], version: int = 0, kept: int = 0) -> dict:
+    data = {"version": str(version), "kept_units": str(kept)}
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"rows-{index}-{key}"] = str(value)
+    return data
+
+
+def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
+    roles, writers = crew
+    with app.app_context():
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
+        db.session.commit()
+        job_id = job.id
+    director = login_as(app, roles.director.email)
+    page = director.get(f"/teams/{roles.team.slug}/jobs/{job_id}/split?suggest=1").get_data(
+        as_text=True
+    )
+    suggested = re.findall(r'name="rows-\d+-units" type="number" value="(\d+)"', page)
+    assert sorted(suggested, reverse=True)[:5] == ["8"] * 5 and suggested.count("8") == 5
+    rows = [{"membership_id": mid, "units": 8, "pay_basis": "units"} for mid, _ in writers]
+    assert (
+        director.post(
+            f"/teams/{roles.team.slug}/jobs/{job_id}/split", data=split_form(rows)
+        ).status_code
+        == 302
+    )
+    writer = login_as(app, writers[0][1])
+    mine = writer.get(f"/teams/{roles.team.slug}/my-assignments").get_data(as_text=True)
+    assert "観光記事 40本" in mine
+
+
+def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew):
+    roles, writers = crew
+    with app.app_context():
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
+        db.session.commit()
+        job_id = job.id
+    director = login_as(app, roles.director.email)
+    url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
+    too_many = [{"membership_id": mid, "units": 9, "pay_basis": "units"} for mid, _ in writers]
+    response = director.post(url, data=split_form(too_many))
+    assert response.status_code == 422 and 'id="kept_units-error"' in response.get_data(
+        as_text=True
+    )
+    over = [{"membership_id": writers[0][0], "units": 30, "pay_basis": "units"}]
+    response = director.post(url, data=split_form(over))
+    assert response.status_code == 422 and 'id="rows-0-override_reason-error"' in response.get_data(
+        as_text=True
+    )
+    fixed_without_amount = [{"membership_id": writers[0][0], "units": 2, "pay_basis": "fixed"}]
+    assert director.post(url, data=split_form(fixed_without_amount)).status_code == 422
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
+
+
+def test_two_directors_saving_the_same_split_second_is_refused(app, crew):
+    roles, writers = crew
+    with app.app_context():
+        team = db.session.get(factories.Team, roles.team.id)
+        second = factories.add_member(team, role="director")
+        job = factories.make_job(team)
+        db.session.commit()
+        job_id, second_email = job.id, second.person.email
+    url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
+    first, other = login_as(app, roles.director.email), login_as(app, second_email)
+    mine = split_form([{"membership_id": writers[0][0], "units": 8, "pay_basis": "units"}])
+    theirs = split_form([{"membership_id": writers[1][0], "units": 8, "pay_basis": "units"}])
+    assert first.post(url, data=mine).status_code == 302
+    refused = other.post(url, data=theirs)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert 'role="alert"' in page
+    assert re.search(rf'<option selected value="{writers[1][0]}">', page)  # their input is kept
+    with app.app_context():
+        assert db.session.scalars(sa.select(Assignment.membership_id)).all() == [writers[0][0]]
+
+
+def test_member_cannot_start_before_escrow_and_the_page_says_why(app):
+    with app.app_context():
+        roles = factories.team_with_roles()
+        team = db.session.get(factories.Team, roles.team.id)
+        member = factories.give_capacity(db.session.get(Membership, roles.member_membership))
+        job = factories.make_job(team)
+        db.session.add(
+            Assignment(team_id=team.id, job_id=job.id, membership_id=member.id, units=4,
+                       due_at=job.due_at, state="accepted")
+        )  # fmt: skip
+        db.session.commit()
+        assignment_id = db.session.scalar(sa.select(Assignment.id))
+    client = login_as(app, roles.member.email)
+    page = client.get(f"/teams/{roles.team.slug}/assignments/{assignment_id}").get_data(
+        as_text=True
+    )
+    assert 'id="escrow-wait"' in page
+    response = client.post(f"/teams/{roles.team.slug}/assignments/{assignment_id}/start")
+    assert response.status_code == 409
+    assert "仮払い" in response.get_data(as_text=True)
+
+
+def test_files_download_as_attachments_only_for_the_member_and_reviewers(app, make_person):
+    with app.app_context():
+        roles, ids = factories.team_with_everything()
+        team = db.session.get(factories.Team, roles.team.id)
+        other_member = factories.add_member(team)
+        db.session.commit()
+        other_email = other_member.person.email
+    url = f"/teams/{ids.slug}/assignments/{ids.assignment_id}/submissions/{ids.submission_id}/file"
+    for email in (roles.member.email, roles.editor.email, roles.director.email):
+        with login_as(app, email).get(url) as response:
+            assert response.status_code == 200
+            assert response.headers["Content-Disposition"].startswith("attachment")
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.data == "下書き".encode()
+    with login_as(app, other_email).get(url) as response:
+        assert response.status_code == 404
+
+
+def test_upload_through_the_form_checks_the_content(app):
+    import io
+
+    with app.app_context():
+        roles, ids = factories.team_with_everything()
+        assignment = db.session.get(Assignment, ids.assignment_id)
+        assignment.state = "changes_requested"
+        db.session.commit()
+    client = login_as(app, roles.member.email)
+    url = f"/teams/{ids.slug}/assignments/{ids.assignment_id}/submit"
+    fake = client.post(url, data={"file": (io.BytesIO(b"MZ\x90\x00binary"), "article.pdf")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert fake.status_code == 422
+    real = client.post(url, data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF"), "article.pdf")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert real.status_code == 302
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args):
+        self.count += 1
+
+
+def queries_for(app, client, url) -> int:
+    with app.app_context(), QueryCounter(db.engine) as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def add_assignments(app, team_id, membership_id, how_many):
+    with app.app_context():
+        team = db.session.get(factories.Team, team_id)
+        now = utcnow()
+        job = factories.make_job(team, unit_count=how_many * 2)
+        states = [
+            "offered",
+            "accepted",
+            "in_progress",
+            "submitted",
+            "approved",
+            "changes_requested",
+        ]
+        db.session.add_all(
+            Assignment(team_id=team_id, job_id=job.id, membership_id=membership_id, units=1,
+                       due_at=now + timedelta(days=i % 9), state=states[i % len(states)])
+            for i in range(how_many)
+        )  # fmt: skip
+        db.session.commit()
+        return job.id
+
+
+@pytest.mark.parametrize("page", ["my-assignments", "board", "jobs", "reviews"])
+def test_list_pages_run_the_same_number_of_queries_for_10_or_500_rows(app, page):
+    counts = []
+    for size in (10, 500):
+        with app.app_context():
+            roles = factories.team_with_roles()
+            db.session.commit()
+        job_id = add_assignments(app, roles.team.id, roles.member_membership, size)
+        url = {
+            "my-assignments": f"/teams/{roles.team.slug}/my-assignments",
+            "board": f"/teams/{roles.team.slug}/jobs/{job_id}",
+            "jobs": f"/teams/{roles.team.slug}/jobs",
+            "reviews": f"/teams/{roles.team.slug}/reviews",
+        }[page]
+        who = roles.member.email if page == "my-assignments" else roles.director.email
+        counts.append(queries_for(app, login_as(app, who), url))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 12
