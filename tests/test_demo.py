@@ -60,3 +60,17 @@ def test_create_operator_command(app, runner):
         input="password\npassword\n",
     )
     assert weak.exit_code != 0
+
+
+def test_demo_team_has_jobs_in_every_state(app, runner):
+    from teamhub.assignments.models import Assignment
+    from teamhub.jobs.models import Job
+
+    runner.invoke(args=["demo"])
+    with app.app_context():
+        states = set(db.session.scalars(sa.select(Assignment.state)))
+        assert {"offered", "accepted", "declined", "in_progress", "submitted", "changes_requested", "approved"} <= states
+        flagged = db.session.scalars(sa.select(Job).where(Job.title == "在宅で簡単データ入力")).one()
+        assert flagged.scam_flagged and not flagged.scam_cleared
+    member = login_as(app, "writer02@amami.example", DEMO_PASSWORD)
+    assert "奄美大島 観光スポット紹介記事" in member.get("/teams/amami-writers/my-assignments").get_data(as_text=True)
