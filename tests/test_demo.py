@@ -69,8 +69,20 @@ def test_demo_team_has_jobs_in_every_state(app, runner):
     runner.invoke(args=["demo"])
     with app.app_context():
         states = set(db.session.scalars(sa.select(Assignment.state)))
-        assert {"offered", "accepted", "declined", "in_progress", "submitted", "changes_requested", "approved"} <= states
-        flagged = db.session.scalars(sa.select(Job).where(Job.title == "在宅で簡単データ入力")).one()
+        assert {
+            "offered",
+            "accepted",
+            "declined",
+            "in_progress",
+            "submitted",
+            "changes_requested",
+            "approved",
+        } <= states
+        flagged = db.session.scalars(
+            sa.select(Job).where(Job.title == "在宅で簡単データ入力")
+        ).one()
         assert flagged.scam_flagged and not flagged.scam_cleared
     member = login_as(app, "writer02@amami.example", DEMO_PASSWORD)
-    assert "奄美大島 観光スポット紹介記事" in member.get("/teams/amami-writers/my-assignments").get_data(as_text=True)
+    assert "奄美大島 観光スポット紹介記事" in member.get(
+        "/teams/amami-writers/my-assignments"
+    ).get_data(as_text=True)

@@ -39,7 +39,9 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     director.fill("input[name=contract_yen]", "120000")
     director.fill("input[name=unit_name]", "記事 (3,000字)")
     director.fill("input[name=unit_count]", "40")
-    director.fill("input[name=due_date]", (utcnow() + timedelta(days=14)).astimezone(JST).date().isoformat())
+    director.fill(
+        "input[name=due_date]", (utcnow() + timedelta(days=14)).astimezone(JST).date().isoformat()
+    )
     director.click("form button.primary")
     director.wait_for_url(re.compile(rf"{base}/teams/{slug}/jobs/\d+$"))
     board_url = director.url
