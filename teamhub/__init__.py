@@ -96,12 +96,14 @@ def configure_blueprints(app: Flask) -> None:
     from teamhub.jobs.blueprint import bp as jobs_bp
     from teamhub.main import bp as main_bp
     from teamhub.teams.blueprint import bp as teams_bp
+    from teamhub.training.blueprint import bp as training_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(teams_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(assignments_bp)
+    app.register_blueprint(training_bp)
 
 
 def configure_request_hooks(app: Flask) -> None:

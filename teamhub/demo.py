@@ -11,6 +11,7 @@ from teamhub.clock import today_jst
 from teamhub.extensions import db
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership, PlatformAccount, Team
+from teamhub.training.demo import load_training_demo
 
 DEMO_PASSWORD = "amami-demo-2026"
 
@@ -222,4 +223,5 @@ def load_demo() -> list[tuple[str, str]]:
     logins += _amami(password_hash, rng)
     logins += _ashikaga(password_hash, rng)
     db.session.flush()
+    logins += load_training_demo(password_hash)
     return logins

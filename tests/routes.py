@@ -48,3 +48,42 @@ def build(app, rule: Rule, args: dict) -> str:
 
 def methods(rule: Rule) -> list[str]:
     return sorted(m for m in rule.methods if m in {"GET", "POST"})
+
+
+@dataclass(frozen=True)
+class TrainingIds:
+    """Ids belonging to one organisation's training, used to fill a training route's arguments."""
+
+    org_slug: str = "no-such-org"
+    organisation_id: int = 0
+    membership_id: int = 0
+    curriculum_id: int = 0
+    module_id: int = 0
+    lesson_id: int = 0
+    cohort_id: int = 0
+    session_id: int = 0
+    enrolment_id: int = 0
+    submission_id: int = 0
+    application_code: str = "no-such-link"
+    certificate_code: str = "NO-SUCH-CODE"
+
+    def args_for(self, rule: Rule) -> dict:
+        known = {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in ("application_code", "certificate_code")
+        }
+        certificate = rule.endpoint == "training.certificate"
+        known["code"] = self.certificate_code if certificate else self.application_code
+        missing = set(rule.arguments) - set(known)
+        assert not missing, f"teach tests/routes.py how to fill {missing} for {rule.rule}"
+        return {name: known[name] for name in rule.arguments}
+
+
+def training_rules(app) -> list[Rule]:
+    """Every training route that names a record (the isolation matrix covers them)."""
+    return [
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("training.") and r.arguments and "slug" not in r.arguments
+    ]

@@ -9,7 +9,7 @@ from teamhub import create_app
 from teamhub.extensions import db
 from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_token_from, login_as
-from tests.routes import TeamIds, build
+from tests.routes import TeamIds, TrainingIds, build
 
 
 @pytest.fixture
@@ -27,6 +27,8 @@ def all_rules(app, ids: TeamIds, token: str = "some-token"):
         args = {"token": token} if "token" in rule.arguments else {}
         if "slug" in rule.arguments:
             args = ids.args_for(rule)
+        elif rule.endpoint.startswith("training."):
+            args = TrainingIds().args_for(rule)  # unknown ids; tests/test_training_* use real ones
         yield rule, build(app, rule, args)
 
 

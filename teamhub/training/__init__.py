@@ -1,0 +1,1 @@
+"""Training: organisations run cohorts on curricula; graduates earn skills and certificates."""

@@ -1,0 +1,128 @@
+"""The operator's area: organisations (city halls, NPOs) and who coordinates them."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from teamhub.auth.forms import EmptyForm
+from teamhub.errors import DomainError, Invalid, NotFound
+from teamhub.extensions import db
+from teamhub.forms import apply_reasons
+from teamhub.training import queries, services
+from teamhub.training.forms import AppointForm, OrganisationForm
+from teamhub.training.models import Organisation
+
+
+def _organisation_input(form: OrganisationForm) -> services.OrganisationInput:
+    return services.OrganisationInput(
+        name=form.name.data or "",
+        slug=form.slug.data or "",
+        kind=form.kind.data or "",
+        prefecture=form.prefecture.data or "",
+        municipality=form.municipality.data or "",
+    )
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    services.require_operator(current_user)
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound(_("This organisation does not exist."))
+    return org
+
+
+@login_required
+def organisations():
+    services.require_operator(current_user)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            org = services.create_organisation(current_user, _organisation_input(form))
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(
+                _("%(name)s was created. Now appoint its coordinators.", name=org.name), "success"
+            )
+            return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+    page = render_template(
+        "training/admin/organisations.html", form=form, organisations=queries.organisations()
+    )
+    return page, 422 if form.is_submitted() else 200
+
+
+def _organisation_page(org, status=200, form=None, appoint_form=None, error=None):
+    page = render_template(
+        "training/admin/organisation.html",
+        org=org,
+        form=form or OrganisationForm(obj=org, formdata=None),
+        appoint_form=appoint_form or AppointForm(formdata=None),
+        staff=queries.staff(org),
+        button_form=EmptyForm(),
+        error=error,
+    )
+    return page, status
+
+
+@login_required
+def organisation(organisation_id):
+    org = _organisation(organisation_id)
+    if request.method == "GET":
+        return _organisation_page(org)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(current_user, org, _organisation_input(form))
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            flash(_("The organisation was saved."), "success")
+            return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+    return _organisation_page(org, 422, form=form)
+
+
+@login_required
+def appoint(organisation_id):
+    org = _organisation(organisation_id)
+    form = AppointForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.appoint(current_user, org, form.email.data, form.role.data)
+        except Invalid as error:
+            apply_reasons(form, error)
+        except DomainError as error:
+            return _organisation_page(
+                org, error.status_code, appoint_form=form, error=error.message
+            )
+        else:
+            flash(
+                _(
+                    "%(name)s is now %(role)s of %(org)s.",
+                    name=membership.person.display_name,
+                    role=membership.role_label,
+                    org=org.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+    return _organisation_page(org, 422, appoint_form=form)
+
+
+@login_required
+def end_appointment(organisation_id, membership_id):
+    org = _organisation(organisation_id)
+    membership = queries.org_membership(org, membership_id)
+    if not EmptyForm().validate_on_submit():
+        raise Invalid(_("The form had expired. Reload the page and try again."))
+    services.end_appointment(current_user, membership)
+    flash(
+        _(
+            "%(name)s no longer has a role in %(org)s.",
+            name=membership.person.display_name,
+            org=org.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("training.admin_organisation", organisation_id=org.id))

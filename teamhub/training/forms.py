@@ -1,0 +1,224 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from teamhub.forms import REQUIRED, nfkc_filter, strip_filter
+from teamhub.skills import SKILL_LABELS
+from teamhub.teams import rules
+from teamhub.teams.forms import MultiCheckboxField, _choices
+from teamhub.training.models import ORG_KIND_LABELS, ORG_ROLE_LABELS
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def yen_filter(value):
+    """Accept '２００，０００円', '¥200,000' or '200000'."""
+    if isinstance(value, str):
+        value = nfkc_filter(value).replace(",", "").replace("¥", "").replace("円", "").strip()
+    return value
+
+
+def _max(n: int):
+    return Length(max=n, message=_l("Use at most %(n)d characters.", n=n))
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
+    )
+    slug = StringField(
+        _l("Address (/orgs/…)"),
+        filters=[nfkc_filter, _lower],
+        validators=[DataRequired(REQUIRED)],
+        description=_l("Lower-case letters, digits and hyphens, for example ashikaga-npo."),
+    )
+    kind = SelectField(_l("Kind"), choices=_choices(ORG_KIND_LABELS))
+    prefecture = SelectField(
+        _l("Prefecture"),
+        choices=_choices({p: p for p in rules.PREFECTURES}, blank=True),
+        validators=[DataRequired(_l("Choose a prefecture from the list."))],
+    )
+    municipality = StringField(
+        _l("Municipality"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(40)]
+    )
+
+    def validate_slug(self, field):
+        if not rules.is_valid_slug(field.data or ""):
+            raise ValidationError(
+                _l(
+                    "Use 3-40 lower-case letters, digits and hyphens, starting and ending with a letter or digit."
+                )
+            )
+
+
+class AppointForm(FlaskForm):
+    email = EmailField(
+        _l("Email address of their teamhub account"),
+        filters=[strip_filter],
+        validators=[DataRequired(REQUIRED), _max(254)],
+    )
+    role = SelectField(_l("Role"), choices=_choices(ORG_ROLE_LABELS), default="coordinator")
+
+
+class TargetForm(FlaskForm):
+    target_monthly_yen = StringField(
+        _l("Target monthly income of a graduate (yen)"),
+        filters=[yen_filter],
+        validators=[DataRequired(REQUIRED)],
+        description=_l("The outcome report counts graduates who reach it. Usually 200,000."),
+    )
+
+    def validate_target_monthly_yen(self, field):
+        if not str(field.data).isdigit() or len(str(field.data)) > 9:
+            raise ValidationError(_l("Enter whole yen using digits, for example 200000."))
+
+
+class CurriculumForm(FlaskForm):
+    title = StringField(
+        _l("Title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
+    )
+    description = TextAreaField(
+        _l("Description (optional)"), filters=[strip_filter], validators=[_max(5000)]
+    )
+
+
+class ModuleForm(FlaskForm):
+    title = StringField(
+        _l("Module title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
+    )
+    summary = TextAreaField(
+        _l("What the trainee learns (optional)"), filters=[strip_filter], validators=[_max(2000)]
+    )
+    practice_task = TextAreaField(
+        _l("Practice task (optional, Markdown)"),
+        filters=[strip_filter],
+        validators=[_max(10000)],
+        description=_l(
+            "With a task, the module is completed when a coordinator passes the trainee's work. "
+            "Without one, a coordinator marks it completed."
+        ),
+    )
+    skills = MultiCheckboxField(_l("Skills this module grants"), choices=_choices(SKILL_LABELS))
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField(
+        _l("Direction"),
+        choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))],
+    )
+
+
+class LessonForm(FlaskForm):
+    title = StringField(
+        _l("Lesson title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
+    )
+    body = TextAreaField(
+        _l("Lesson text (Markdown)"),
+        validators=[_max(50000)],
+        description=_l("# Heading, **bold**, - list, [link](https://…). HTML is not shown."),
+    )
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        _l("Cohort name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
+    )
+    curriculum_id = SelectField(_l("Curriculum"), choices=[], validate_choice=False)
+    capacity = IntegerField(
+        _l("Places"),
+        filters=[nfkc_filter],
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 500, _l("Enter a number from 1 to 500.")),
+        ],
+    )
+    enrol_opens_on = DateField(
+        _l("Enrolment opens on"), validators=[DataRequired(_l("Enter a date."))]
+    )
+    enrol_closes_on = DateField(
+        _l("Enrolment closes on"), validators=[DataRequired(_l("Enter a date."))]
+    )
+
+
+class SessionForm(FlaskForm):
+    starts_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
+    starts_time = TimeField(
+        _l("Start time (Japan)"), validators=[DataRequired(_l("Enter a time, for example 10:00."))]
+    )
+    duration_minutes = IntegerField(
+        _l("Length (minutes)"),
+        filters=[nfkc_filter],
+        default=90,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 720, _l("Enter a length from 1 to 720 minutes.")),
+        ],
+    )
+    topic = StringField(_l("Topic (optional)"), filters=[strip_filter], validators=[_max(120)])
+    place = StringField(_l("Place"), filters=[strip_filter], validators=[_max(200)])
+    online_url = StringField(
+        _l("Online link"),
+        filters=[strip_filter],
+        validators=[_max(500)],
+        description=_l("For example a Zoom or Google Meet link, starting with https://"),
+    )
+
+
+class EnrolForm(FlaskForm):
+    email = EmailField(
+        _l("Trainee's email address"),
+        filters=[strip_filter],
+        validators=[DataRequired(REQUIRED), _max(254)],
+        description=_l("They need a teamhub account. Or share the application link."),
+    )
+
+
+class ApplicationLinkForm(FlaskForm):
+    open = BooleanField(_l("Accept applications through the link"))
+    new_link = BooleanField(_l("Make a new link (the old one stops working)"))
+
+
+class SubmissionForm(FlaskForm):
+    text = TextAreaField(_l("Your answer"), validators=[_max(20000)])
+    link_url = StringField(
+        _l("Or a link to your work (optional)"), filters=[strip_filter], validators=[_max(500)]
+    )
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("pass", _l("Pass")),
+            SelectChoice("retry", _l("Ask for another try")),
+        ],
+        validators=[InputRequired(_l("Choose pass or another try."))],
+    )
+    comment = TextAreaField(
+        _l("Comment for the trainee"),
+        validators=[_max(5000)],
+        description=_l("Needed when you ask for another try: say what to change."),
+    )
+
+
+class RecommendForm(FlaskForm):
+    team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
+    note = TextAreaField(
+        _l("Note for the team's directors (optional)"),
+        filters=[strip_filter],
+        validators=[_max(500)],
+    )

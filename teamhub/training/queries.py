@@ -1,0 +1,637 @@
+"""Read-only lookups for training pages, each scoped to what the signed-in person may see.
+
+Coordinators and mentors reach an organisation through their membership; trainees reach only
+their own enrolments; directors see graduates recommended to their team; certificates are public
+by code and show four facts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from teamhub.auth.models import Person
+from teamhub.clock import JST, today_jst
+from teamhub.errors import NotAllowed, NotFound
+from teamhub.extensions import db
+from teamhub.skills import PersonSkill
+from teamhub.teams.models import Membership, Team
+from teamhub.training import outcomes
+from teamhub.training.models import (
+    Attendance,
+    Cohort,
+    CohortSession,
+    Curriculum,
+    CurriculumModule,
+    Enrolment,
+    Lesson,
+    LessonRead,
+    ModuleCompletion,
+    Organisation,
+    OrganisationMembership,
+    PracticeSubmission,
+    Recommendation,
+)
+
+# Access --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgAccess:
+    """A loaded organisation and the signed-in person's active role in it."""
+
+    org: Organisation
+    membership: OrganisationMembership
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.membership.can("coordinator")
+
+
+def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
+    """Load an organisation through the person's role; strangers get 404, mentors 403."""
+    row = db.session.execute(
+        sa.select(Organisation, OrganisationMembership)
+        .join(OrganisationMembership, OrganisationMembership.organisation_id == Organisation.id)
+        .where(
+            Organisation.slug == org_slug,
+            OrganisationMembership.person_id == person.id,
+            OrganisationMembership.ended_at.is_(None),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(_("This organisation does not exist or you do not work for it."))
+    org, membership = row
+    if not membership.can(need):
+        raise NotAllowed(_("Only the organisation's coordinators can do this."))
+    return OrgAccess(org, membership)
+
+
+def _in_org(row, org: Organisation, message: str):
+    if row is None or row.organisation_id != org.id:
+        raise NotFound(message)
+    return row
+
+
+def org_curriculum(org: Organisation, curriculum_id: int) -> Curriculum:
+    return _in_org(
+        db.session.get(Curriculum, curriculum_id), org, _("This curriculum does not exist here.")
+    )
+
+
+def org_module(org: Organisation, module_id: int) -> CurriculumModule:
+    module = db.session.get(CurriculumModule, module_id)
+    if module is None or module.curriculum.organisation_id != org.id:
+        raise NotFound(_("This module does not exist here."))
+    return module
+
+
+def org_lesson(org: Organisation, lesson_id: int) -> Lesson:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.module.curriculum.organisation_id != org.id:
+        raise NotFound(_("This lesson does not exist here."))
+    return lesson
+
+
+def org_cohort(org: Organisation, cohort_id: int) -> Cohort:
+    return _in_org(db.session.get(Cohort, cohort_id), org, _("This cohort does not exist here."))
+
+
+def org_session(org: Organisation, session_id: int) -> CohortSession:
+    session = db.session.get(CohortSession, session_id)
+    if session is None or session.cohort.organisation_id != org.id:
+        raise NotFound(_("This session does not exist here."))
+    return session
+
+
+def org_enrolment(org: Organisation, enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.cohort.organisation_id != org.id:
+        raise NotFound(_("This trainee is not in your organisation."))
+    return enrolment
+
+
+def org_submission(org: Organisation, submission_id: int) -> PracticeSubmission:
+    submission = db.session.get(PracticeSubmission, submission_id)
+    if submission is None or submission.enrolment.cohort.organisation_id != org.id:
+        raise NotFound(_("This practice work does not exist here."))
+    return submission
+
+
+def org_membership(org: Organisation, membership_id: int) -> OrganisationMembership:
+    return _in_org(
+        db.session.get(OrganisationMembership, membership_id),
+        org,
+        _("This person has no role here."),
+    )
+
+
+def my_enrolment(person: Person, enrolment_id: int) -> Enrolment:
+    """One of the person's own enrolments; anyone else's is 404."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.person_id != person.id:
+        raise NotFound(_("This training does not exist or is not yours."))
+    return enrolment
+
+
+def enrolment_module(enrolment: Enrolment, module_id: int) -> CurriculumModule:
+    """A module of the enrolment's curriculum (a retired one only if the trainee completed it)."""
+    module = db.session.get(CurriculumModule, module_id)
+    if module is None or module.curriculum_id != enrolment.cohort.curriculum_id:
+        raise NotFound(_("This module is not part of your training."))
+    if module.retired_at is not None and not _completed_ids(enrolment) & {module.id}:
+        raise NotFound(_("This module is not part of your training."))
+    return module
+
+
+def module_lesson(module: CurriculumModule, lesson_id: int) -> Lesson:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.module_id != module.id:
+        raise NotFound(_("This lesson is not part of this module."))
+    return lesson
+
+
+# Lists for coordinators ----------------------------------------------------------------------
+
+
+def organisations() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+
+
+def staff(org: Organisation) -> list[OrganisationMembership]:
+    return list(
+        db.session.scalars(
+            sa.select(OrganisationMembership)
+            .where(
+                OrganisationMembership.organisation_id == org.id,
+                OrganisationMembership.ended_at.is_(None),
+            )
+            .options(selectinload(OrganisationMembership.person))
+            .order_by(OrganisationMembership.appointed_at)
+        )
+    )
+
+
+def curricula(org: Organisation) -> list[Curriculum]:
+    return list(
+        db.session.scalars(
+            sa.select(Curriculum)
+            .where(Curriculum.organisation_id == org.id)
+            .options(selectinload(Curriculum.modules))
+            .order_by(Curriculum.created_at.desc(), Curriculum.id.desc())
+        )
+    )
+
+
+def cohorts(org: Organisation) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .where(Cohort.organisation_id == org.id)
+            .options(selectinload(Cohort.curriculum), selectinload(Cohort.sessions))
+            .order_by(Cohort.enrol_opens_on.desc(), Cohort.id.desc())
+        )
+    )
+
+
+def cohorts_on(curriculum: Curriculum) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            sa.select(Cohort).where(Cohort.curriculum_id == curriculum.id).order_by(Cohort.id)
+        )
+    )
+
+
+def pending_reviews(org: Organisation) -> list[PracticeSubmission]:
+    """Practice work waiting for a decision, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(PracticeSubmission)
+            .join(Enrolment, Enrolment.id == PracticeSubmission.enrolment_id)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(
+                Cohort.organisation_id == org.id,
+                PracticeSubmission.decision.is_(None),
+                Enrolment.status != "withdrawn",
+            )
+            .options(
+                selectinload(PracticeSubmission.enrolment).selectinload(Enrolment.person),
+                selectinload(PracticeSubmission.module),
+            )
+            .order_by(PracticeSubmission.submitted_at, PracticeSubmission.id)
+        )
+    )
+
+
+def submissions_for(enrolment: Enrolment, module: CurriculumModule) -> list[PracticeSubmission]:
+    return list(
+        db.session.scalars(
+            sa.select(PracticeSubmission)
+            .where(
+                PracticeSubmission.enrolment_id == enrolment.id,
+                PracticeSubmission.module_id == module.id,
+            )
+            .order_by(PracticeSubmission.number.desc())
+        )
+    )
+
+
+def teams_for_recommendation() -> list[Team]:
+    return list(db.session.scalars(sa.select(Team).order_by(Team.prefecture, Team.name)))
+
+
+def recommendations_of(enrolment: Enrolment) -> list[Recommendation]:
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.enrolment_id == enrolment.id)
+            .options(selectinload(Recommendation.team))
+            .order_by(Recommendation.created_at)
+        )
+    )
+
+
+# Progress ------------------------------------------------------------------------------------
+
+
+def completions_of(enrolment: Enrolment) -> dict[int, ModuleCompletion]:
+    """The trainee's completions by module id, read fresh from the database."""
+    return {
+        c.module_id: c
+        for c in db.session.scalars(
+            sa.select(ModuleCompletion).where(ModuleCompletion.enrolment_id == enrolment.id)
+        )
+    }
+
+
+def _completed_ids(enrolment: Enrolment) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(ModuleCompletion.module_id).where(
+                ModuleCompletion.enrolment_id == enrolment.id
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: CurriculumModule
+    completion: ModuleCompletion | None
+    lessons_read: int
+    lessons_total: int
+    waiting_review: bool
+
+    @property
+    def percent(self) -> int:
+        """Completed modules are 100%; otherwise read lessons out of lessons plus completion."""
+        if self.completion is not None:
+            return 100
+        return self.lessons_read * 100 // (self.lessons_total + 1)
+
+
+@dataclass(frozen=True)
+class Progress:
+    modules: list[ModuleProgress]
+    retired_completions: list[ModuleCompletion]  # done in modules since removed: history stays
+
+    @property
+    def done(self) -> int:
+        return sum(1 for m in self.modules if m.completion is not None)
+
+    @property
+    def total(self) -> int:
+        return len(self.modules)
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 0
+
+
+def progress(enrolment: Enrolment) -> Progress:
+    """Per-module and overall progress of one trainee, against the curriculum as it is now."""
+    modules = db.session.scalars(
+        sa.select(CurriculumModule)
+        .where(CurriculumModule.curriculum_id == enrolment.cohort.curriculum_id)
+        .options(selectinload(CurriculumModule.lessons))
+        .order_by(CurriculumModule.position, CurriculumModule.id)
+    ).all()
+    completions = completions_of(enrolment)
+    read = set(
+        db.session.scalars(
+            sa.select(LessonRead.lesson_id).where(LessonRead.enrolment_id == enrolment.id)
+        )
+    )
+    waiting = set(
+        db.session.scalars(
+            sa.select(PracticeSubmission.module_id).where(
+                PracticeSubmission.enrolment_id == enrolment.id,
+                PracticeSubmission.decision.is_(None),
+            )
+        )
+    )
+    current = [
+        ModuleProgress(
+            module=m,
+            completion=completions.get(m.id),
+            lessons_read=sum(1 for lesson in m.lessons if lesson.id in read),
+            lessons_total=len(m.lessons),
+            waiting_review=m.id in waiting,
+        )
+        for m in modules
+        if m.retired_at is None
+    ]
+    retired = [completions[m.id] for m in modules if m.retired_at and m.id in completions]
+    return Progress(current, retired)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    enrolment: Enrolment
+    done: int
+    present: int
+    recorded: int
+
+
+def cohort_roster(cohort: Cohort, include_withdrawn: bool = True) -> list[RosterRow]:
+    """The cohort's trainees with modules done and attendance, in two queries plus people."""
+    query = (
+        sa.select(Enrolment)
+        .where(Enrolment.cohort_id == cohort.id)
+        .options(selectinload(Enrolment.person))
+        .order_by(Enrolment.enrolled_at, Enrolment.id)
+    )
+    if not include_withdrawn:
+        query = query.where(Enrolment.status != "withdrawn")
+    enrolments = db.session.scalars(query).all()
+    ids = [e.id for e in enrolments]
+    done = dict(
+        db.session.execute(
+            sa.select(ModuleCompletion.enrolment_id, sa.func.count(ModuleCompletion.id))
+            .join(CurriculumModule, CurriculumModule.id == ModuleCompletion.module_id)
+            .where(ModuleCompletion.enrolment_id.in_(ids), CurriculumModule.retired_at.is_(None))
+            .group_by(ModuleCompletion.enrolment_id)
+        ).all()
+    )
+    attendance = _attendance_counts(ids)
+    return [RosterRow(e, done.get(e.id, 0), *attendance.get(e.id, (0, 0))) for e in enrolments]
+
+
+def _attendance_counts(enrolment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    present = sa.func.sum(sa.case((Attendance.status == "present", 1), else_=0))
+    rows = db.session.execute(
+        sa.select(Attendance.enrolment_id, present, sa.func.count(Attendance.id))
+        .where(Attendance.enrolment_id.in_(enrolment_ids))
+        .group_by(Attendance.enrolment_id)
+    ).all()
+    return {enrolment_id: (int(p or 0), n) for enrolment_id, p, n in rows}
+
+
+def lessons_read(enrolment: Enrolment) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(LessonRead.lesson_id).where(LessonRead.enrolment_id == enrolment.id)
+        )
+    )
+
+
+def session_marks(session: CohortSession) -> dict[int, str]:
+    return dict(
+        db.session.execute(
+            sa.select(Attendance.enrolment_id, Attendance.status).where(
+                Attendance.session_id == session.id
+            )
+        ).all()
+    )
+
+
+def my_attendance(enrolment: Enrolment) -> dict[int, str]:
+    return dict(
+        db.session.execute(
+            sa.select(Attendance.session_id, Attendance.status).where(
+                Attendance.enrolment_id == enrolment.id
+            )
+        ).all()
+    )
+
+
+# Trainees, directors and the dashboard --------------------------------------------------------
+
+
+def enrolments_of(person: Person) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .where(Enrolment.person_id == person.id)
+            .options(selectinload(Enrolment.cohort).selectinload(Cohort.curriculum))
+            .order_by(Enrolment.enrolled_at.desc())
+        )
+    )
+
+
+def roles_of(person: Person) -> list[OrganisationMembership]:
+    return list(
+        db.session.scalars(
+            sa.select(OrganisationMembership)
+            .where(
+                OrganisationMembership.person_id == person.id,
+                OrganisationMembership.ended_at.is_(None),
+            )
+            .options(selectinload(OrganisationMembership.organisation))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    roles: list[OrganisationMembership]
+    enrolments: list[Enrolment]
+    recommended: list[tuple[Team, int]]  # teams the person directs, with graduates recommended
+    is_operator: bool
+
+
+def dashboard(person: Person) -> Dashboard:
+    """What the home page links to for training: organisations, own cohorts, recommendations."""
+    recommended = db.session.execute(
+        sa.select(Team, sa.func.count(Recommendation.id))
+        .join(Membership, Membership.team_id == Team.id)
+        .join(Recommendation, Recommendation.team_id == Team.id)
+        .where(
+            Membership.person_id == person.id,
+            Membership.role == "director",
+            Membership.removed_at.is_(None),
+        )
+        .group_by(Team.id)
+        .order_by(Team.name)
+    ).all()
+    return Dashboard(
+        roles=roles_of(person),
+        enrolments=enrolments_of(person),
+        recommended=[(team, n) for team, n in recommended],
+        is_operator=bool(person.is_operator),
+    )
+
+
+@dataclass(frozen=True)
+class Graduate:
+    recommendation: Recommendation
+    skills: list[str]
+    fitting: list[str]  # the graduate's skills that the team's open jobs ask for
+
+
+def team_graduates(team: Team) -> tuple[list[Graduate], list[str]]:
+    """Graduates recommended to the team, best fit first, and the skills its open jobs need."""
+    from teamhub.jobs.models import Job
+
+    needed = sorted(
+        {
+            code
+            for skills in db.session.scalars(
+                sa.select(Job.required_skills).where(Job.team_id == team.id, Job.status == "open")
+            )
+            for code in skills or []
+        }
+    )
+    recommendations = db.session.scalars(
+        sa.select(Recommendation)
+        .where(Recommendation.team_id == team.id)
+        .options(
+            selectinload(Recommendation.enrolment).selectinload(Enrolment.person),
+            selectinload(Recommendation.enrolment)
+            .selectinload(Enrolment.cohort)
+            .selectinload(Cohort.curriculum),
+        )
+        .order_by(Recommendation.created_at.desc())
+    ).all()
+    skills = _training_skills([r.enrolment.person_id for r in recommendations])
+    graduates = [
+        Graduate(
+            r,
+            sorted(skills.get(r.enrolment.person_id, ())),
+            sorted(skills.get(r.enrolment.person_id, set()) & set(needed)),
+        )
+        for r in recommendations
+    ]
+    graduates.sort(key=lambda g: -len(g.fitting))
+    return graduates, needed
+
+
+def _training_skills(person_ids: list[int]) -> dict[int, set[str]]:
+    skills: dict[int, set[str]] = defaultdict(set)
+    rows = db.session.execute(
+        sa.select(PersonSkill.person_id, PersonSkill.skill).where(
+            PersonSkill.person_id.in_(person_ids), PersonSkill.source == "training"
+        )
+    )
+    for person_id, code in rows:
+        skills[person_id].add(code)
+    return skills
+
+
+# Certificates --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """Exactly what the public verification page shows, and nothing else."""
+
+    name: str
+    cohort: str
+    curriculum: str
+    completed_on: object  # date in Japan
+
+
+def certificate(code: str) -> CertificateView:
+    """The certificate with this code, for anyone who has the link."""
+    normalised = (code or "").strip().upper()
+    enrolment = db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.certificate_code == normalised, Enrolment.status == "completed"
+        )
+    )
+    if enrolment is None or enrolment.completed_at is None:
+        raise NotFound(
+            _("No certificate has this code. Check the code on the certificate and try again.")
+        )
+    return CertificateView(
+        name=enrolment.person.display_name,
+        cohort=enrolment.cohort.name,
+        curriculum=enrolment.cohort.curriculum.title,
+        completed_on=enrolment.completed_at.astimezone(JST).date(),
+    )
+
+
+# Outcome report ------------------------------------------------------------------------------
+
+
+def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRecord]]:
+    """(cohort id, record) for every enrolment of these cohorts, with attendance counts."""
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.cohort_id.in_(cohort_ids))
+    ).all()
+    attendance = _attendance_counts([e.id for e in enrolments])
+    return [
+        (
+            e.cohort_id,
+            outcomes.TraineeRecord(
+                person_id=e.person_id,
+                status=e.status,
+                completed_on=e.completed_at.astimezone(JST).date() if e.completed_at else None,
+                sessions_present=attendance.get(e.id, (0, 0))[0],
+                sessions_recorded=attendance.get(e.id, (0, 0))[1],
+            ),
+        )
+        for e in enrolments
+    ]
+
+
+@dataclass(frozen=True)
+class Report:
+    org: Organisation
+    rows: list[tuple[Cohort, outcomes.Outcomes]]
+    total: outcomes.Outcomes
+    has_paid_work: bool
+
+
+def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
+    """The outcome figures per cohort of the organisation (or one cohort) and in total."""
+    chosen = [cohort] if cohort is not None else cohorts(org)
+    records = trainee_records([c.id for c in chosen])
+    people = sorted({r.person_id for _cohort_id, r in records})
+    paid = outcomes.paid_work_by_person(people)
+    as_of = today_jst()
+    target = org.target_monthly_yen
+    rows = [
+        (
+            c,
+            outcomes.compute_outcomes(
+                [r for cid, r in records if cid == c.id], paid, target, as_of
+            ),
+        )
+        for c in chosen
+    ]
+    merged = outcomes.merge_by_person(r for _cohort_id, r in records)
+    total = outcomes.compute_outcomes(merged, paid, target, as_of)
+    return Report(org, rows, total, has_paid_work=bool(paid))
+
+
+def completion_days(cohort_ids: list[int]) -> tuple[list, list]:
+    """Days (Japan) on which modules were completed and trainees graduated, for the chart."""
+    completed = db.session.scalars(
+        sa.select(ModuleCompletion.completed_at)
+        .join(Enrolment, Enrolment.id == ModuleCompletion.enrolment_id)
+        .where(Enrolment.cohort_id.in_(cohort_ids))
+    ).all()
+    graduated = db.session.scalars(
+        sa.select(Enrolment.completed_at).where(
+            Enrolment.cohort_id.in_(cohort_ids), Enrolment.completed_at.is_not(None)
+        )
+    ).all()
+    return (
+        [at.astimezone(JST).date() for at in completed],
+        [at.astimezone(JST).date() for at in graduated],
+    )

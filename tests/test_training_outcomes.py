@@ -1,0 +1,290 @@
+"""Outcome figures: pure arithmetic with exact numbers, a seeded cohort, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from teamhub.extensions import db
+from teamhub.training import outcomes, progress, queries
+from teamhub.training.models import Enrolment
+from teamhub.training.outcomes import Figure, PaidWork, TraineeRecord
+from tests import factories
+from tests import training_factories as tf
+from tests.conftest import login_as
+
+AS_OF = date(2026, 4, 10)
+
+RECORDS = [
+    TraineeRecord(1, "completed", date(2026, 1, 15), 4, 5),
+    TraineeRecord(2, "completed", date(2026, 1, 20), 5, 5),
+    TraineeRecord(3, "completed", date(2026, 2, 10), 3, 5),
+    TraineeRecord(4, "active", None, 2, 4),
+    TraineeRecord(5, "withdrawn", None, 0, 2),
+    TraineeRecord(6, "completed", date(2026, 3, 31), 4, 4),
+]
+PAID = {
+    1: PaidWork(date(2026, 1, 25), {"2026-02": 180_000, "2026-03": 240_000}),
+    2: PaidWork(date(2026, 2, 19), {"2026-02": 50_000}),
+    3: PaidWork(date(2026, 2, 1), {"2026-03": 200_000}),
+    4: PaidWork(date(2026, 3, 1), {"2026-03": 90_000}),  # still in training: not a graduate
+    6: PaidWork(date(2026, 4, 5), {"2026-04": 30_000}),  # no complete month since completing
+}
+
+
+# The pure rules --------------------------------------------------------------------------------
+
+
+def test_median_whole_drops_the_fraction_of_an_even_middle():
+    assert outcomes.median_whole([]) is None
+    assert outcomes.median_whole([5]) == 5
+    assert outcomes.median_whole([3, 1, 2]) == 2
+    assert outcomes.median_whole([1, 2]) == 1
+    assert outcomes.median_whole([1, 4]) == 2
+    assert outcomes.median_whole([200_000, 25_000, 210_000, 0]) == 112_500
+
+
+def test_complete_months_after_completion_and_before_the_report_month():
+    assert outcomes.complete_months_after(date(2026, 1, 15), AS_OF) == ["2026-02", "2026-03"]
+    assert outcomes.complete_months_after(date(2025, 12, 5), date(2026, 3, 1)) == [
+        "2026-01",
+        "2026-02",
+    ]
+    assert outcomes.complete_months_after(date(2026, 4, 1), AS_OF) == []
+    assert outcomes.complete_months_after(date(2026, 3, 31), AS_OF) == []
+
+
+def test_monthly_earnings_average_the_last_three_complete_months_with_zero_months():
+    paid = PaidWork(None, {"2025-09": 999_999, "2025-10": 100, "2025-11": 200, "2025-12": 301})
+    assert outcomes.monthly_earnings(paid, date(2025, 6, 1), date(2026, 1, 15)) == 200
+    assert outcomes.monthly_earnings(paid, date(2025, 10, 20), date(2026, 1, 15)) == 250
+    assert outcomes.monthly_earnings(None, date(2025, 10, 20), date(2026, 1, 15)) == 0
+    assert outcomes.monthly_earnings(paid, date(2026, 1, 2), date(2026, 1, 15)) is None
+
+
+def test_days_to_first_paid_work_count_from_completion_and_never_go_negative():
+    assert outcomes.days_to_first_paid(date(2026, 1, 15), date(2026, 1, 25)) == 10
+    assert outcomes.days_to_first_paid(date(2026, 2, 10), date(2026, 2, 1)) == 0
+    assert outcomes.days_to_first_paid(date(2026, 2, 10), None) is None
+
+
+def test_the_report_figures_have_exact_values_and_the_people_they_describe():
+    o = outcomes.compute_outcomes(RECORDS, PAID, 200_000, AS_OF)
+    assert o.enrolled == Figure(6, 6)
+    assert o.active == Figure(1, 1)
+    assert o.completed == Figure(4, 4)
+    assert o.withdrawn == Figure(1, 1)
+    assert o.attendance_rate == Figure(72, 6)  # 18 of 25
+    assert o.with_first_paid == Figure(4, 4)
+    assert o.median_days_to_first_paid == Figure(7, 4)  # 0, 5, 10, 30
+    assert o.median_monthly_earnings == Figure(200_000, 3)  # 25,000 · 200,000 · 210,000
+    assert o.reached_target == Figure(2, 2)  # ¥200,000 exactly counts
+    assert o.graduate_earnings == (25_000, 200_000, 210_000)
+    higher = outcomes.compute_outcomes(RECORDS, PAID, 205_000, AS_OF)
+    assert higher.reached_target == Figure(1, 1)
+
+
+def test_a_report_without_trainees_or_paid_work_is_empty_not_an_error():
+    o = outcomes.compute_outcomes([], {}, 200_000, AS_OF)
+    assert o.enrolled == Figure(0, 0) and o.attendance_rate == Figure(None, 0)
+    assert o.median_monthly_earnings == Figure(None, 0)
+    unpaid = outcomes.compute_outcomes(RECORDS, {}, 200_000, AS_OF)
+    assert unpaid.with_first_paid == Figure(0, 0)
+    assert unpaid.median_monthly_earnings == Figure(0, 3)
+    assert unpaid.reached_target == Figure(0, 0)
+
+
+def test_small_cells_are_blank_below_five_people_zero_included():
+    assert outcomes.suppress(Figure(4, 4)) is None
+    assert outcomes.suppress(Figure(0, 0)) is None
+    assert outcomes.suppress(Figure(5, 5)) == 5
+    assert outcomes.suppress(Figure(72, 6)) == 72
+    assert outcomes.suppress(Figure(200_000, 4)) is None
+    assert outcomes.suppress(Figure(200_000, 4), minimum=3) == 200_000
+
+
+def test_merging_across_cohorts_counts_each_person_once():
+    merged = outcomes.merge_by_person(
+        [
+            TraineeRecord(1, "withdrawn", None, 1, 2),
+            TraineeRecord(1, "completed", date(2026, 3, 1), 3, 3),
+            TraineeRecord(1, "completed", date(2026, 2, 1), 0, 0),
+            TraineeRecord(2, "active", None, 0, 0),
+        ]
+    )
+    assert sorted(merged, key=lambda r: r.person_id) == [
+        TraineeRecord(1, "completed", date(2026, 2, 1), 4, 5),
+        TraineeRecord(2, "active", None, 0, 0),
+    ]
+
+
+def test_earnings_bands_split_at_quarters_of_the_target():
+    values = [0, 1, 49_999, 50_000, 199_999, 200_000, 500_000]
+    assert outcomes.earnings_bands(values, 200_000) == [
+        (0, 1, 1),
+        (1, 50_000, 2),
+        (50_000, 100_000, 1),
+        (100_000, 150_000, 0),
+        (150_000, 200_000, 1),
+        (200_000, None, 2),
+    ]
+
+
+def test_cumulative_by_week_counts_events_up_to_each_week_end():
+    days = [date(2026, 1, 5), date(2026, 1, 8), date(2026, 1, 20)]
+    assert outcomes.cumulative_by_week(days, date(2026, 1, 1), date(2026, 1, 20)) == [
+        (date(2026, 1, 1), 0),
+        (date(2026, 1, 8), 2),
+        (date(2026, 1, 15), 2),
+        (date(2026, 1, 20), 3),
+    ]
+    assert outcomes.cumulative_by_week([], date(2026, 1, 1), date(2026, 1, 1)) == [
+        (date(2026, 1, 1), 0)
+    ]
+
+
+HEADER = [
+    "cohort",
+    "enrolled",
+    "active",
+    "completed",
+    "withdrawn",
+    "attendance",
+    "first_paid",
+    "median_days",
+    "median_yen",
+    "reached",
+    "target",
+]
+
+
+def test_csv_blanks_small_cells_has_a_bom_and_defuses_formulas():
+    o = outcomes.compute_outcomes(RECORDS, PAID, 200_000, AS_OF)
+    text = outcomes.outcomes_csv(HEADER, [("第1期", o), ("=HYPERLINK(1)", o)])
+    assert text.startswith("\ufeff")
+    lines = text.removeprefix("\ufeff").split("\r\n")
+    assert lines[1] == "第1期,6,,,,72,,,,,200000"
+    assert lines[2] == "'=HYPERLINK(1),6,,,,72,,,,,200000"
+    loose = outcomes.outcomes_csv(HEADER, [("第1期", o)], minimum=2)
+    assert loose.split("\r\n")[1] == "第1期,6,,4,,72,4,7,200000,2,200000"
+
+
+def test_the_seam_returns_no_paid_work_until_payout_statements_exist():
+    assert outcomes.paid_work_by_person([1, 2, 3]) == {}
+
+
+# A seeded cohort --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(app, monkeypatch):
+    """A cohort of 7: 5 graduates (completed on known days), 1 active, 1 withdrawn."""
+    with app.test_request_context():
+        org = tf.make_organisation(slug="seeded-npo")
+        coordinator = tf.appoint(org)
+        curriculum = tf.make_curriculum(org)
+        cohort = tf.make_cohort(org, curriculum, name="第3期", capacity=10)
+        past, _future = tf.add_sessions(cohort)
+        people = [factories.make_person() for _ in range(7)]
+        enrolments = [progress_enrol(cohort, p, coordinator) for p in people]
+        marks = dict(
+            zip([e.id for e in enrolments], ["present"] * 5 + ["absent", "excused"], strict=True)
+        )
+        progress.record_attendance(past, marks, coordinator)
+        completed_on = [
+            date(2026, 1, 10),
+            date(2026, 1, 20),
+            date(2026, 2, 5),
+            date(2026, 2, 25),
+            date(2026, 3, 15),
+        ]
+        for enrolment, day in zip(enrolments[:5], completed_on, strict=True):
+            tf.graduate(enrolment, coordinator)
+            enrolment.completed_at = datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC)
+        from teamhub.training import services
+
+        services.withdraw(enrolments[6])
+        db.session.commit()
+        ids = [p.id for p in people]
+        coordinator_email = coordinator.email
+    statements = {
+        ids[0]: PaidWork(date(2026, 1, 20), {"2026-02": 210_000, "2026-03": 230_000}),  # 220,000
+        ids[1]: PaidWork(date(2026, 2, 9), {"2026-02": 80_000, "2026-03": 100_000}),  # 90,000
+        ids[2]: PaidWork(date(2026, 2, 5), {"2026-03": 200_000}),  # 200,000
+        ids[3]: PaidWork(date(2026, 3, 27), {"2026-03": 40_000}),  # 40,000
+        ids[4]: PaidWork(None, {}),  # completed in March: not measurable yet
+    }
+    monkeypatch.setattr(outcomes, "paid_work_by_person", lambda person_ids: statements)
+    monkeypatch.setattr(queries, "today_jst", lambda: AS_OF)
+    return {"org_slug": "seeded-npo", "coordinator": coordinator_email, "ids": ids}
+
+
+def progress_enrol(cohort, person, coordinator) -> Enrolment:
+    from teamhub.training import services
+
+    return services.enrol(cohort, person, by=coordinator)
+
+
+def test_a_seeded_cohort_reports_exact_figures(app, seeded):
+    with app.test_request_context():
+        org = queries.org_access(seeded["org_slug"], _person(seeded["coordinator"])).org
+        report = queries.outcome_report(org)
+    [(cohort, o)] = report.rows
+    assert cohort.name == "第3期" and report.has_paid_work
+    assert (o.enrolled.value, o.active.value, o.completed.value, o.withdrawn.value) == (7, 1, 5, 1)
+    assert o.attendance_rate == Figure(71, 7)  # 5 of 7
+    assert o.with_first_paid == Figure(4, 4)
+    assert o.median_days_to_first_paid == Figure(15, 4)  # 0, 10, 20, 30
+    assert o.median_monthly_earnings == Figure(145_000, 4)  # (90,000 + 200,000) // 2
+    assert o.reached_target == Figure(2, 2)
+    assert report.total == o
+
+
+def test_the_city_hall_csv_from_the_seeded_cohort(app, seeded):
+    client = login_as(app, seeded["coordinator"])
+    response = client.get(f"/orgs/{seeded['org_slug']}/outcomes.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    assert rows[1] == ["第3期", "7", "", "5", "", "71", "", "", "", "", "200000"]
+    assert rows[2][1:] == rows[1][1:]
+    page = client.get(f"/orgs/{seeded['org_slug']}/outcomes").get_data(as_text=True)
+    assert "¥145,000" in page and "71%" in page
+
+
+def test_the_target_income_setting_changes_who_counts(app, seeded):
+    client = login_as(app, seeded["coordinator"])
+    response = client.post(
+        f"/orgs/{seeded['org_slug']}/settings", data={"target_monthly_yen": "９０，０００円"}
+    )
+    assert response.status_code == 302
+    with app.test_request_context():
+        org = queries.org_access(seeded["org_slug"], _person(seeded["coordinator"])).org
+        assert org.target_monthly_yen == 90_000
+        assert queries.outcome_report(org).total.reached_target == Figure(3, 3)
+
+
+def _person(email):
+    from teamhub.auth.services import find_person_by_email
+
+    return find_person_by_email(email)
+
+
+def test_the_earnings_chart_is_a_pygal_svg_without_script(app, seeded):
+    client = login_as(app, seeded["coordinator"])
+    response = client.get(f"/orgs/{seeded['org_slug']}/outcomes/earnings.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert "pygal" in svg and "<script" not in svg
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 7
