@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app teamhub
 APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
+BENCH_STAMP := $(VENV)/.bench-installed
+TEAMHUB_BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CATALOGS := $(wildcard teamhub/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
@@ -24,6 +26,10 @@ $(APP_STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml $(APP_STAMP)
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+$(BENCH_STAMP): pyproject.toml $(APP_STAMP)
+	$(BIN)/pip install -q -e '.[bench]'
 	@touch $@
 
 %.mo: %.po $(APP_STAMP)
@@ -56,3 +62,9 @@ format: $(TEST_STAMP) ## Apply ruff fixes and formatting
 messages: $(APP_STAMP) ## Extract new strings into the catalogs (then translate them)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o teamhub/translations/messages.pot .
 	$(BIN)/pybabel update -i teamhub/translations/messages.pot -d teamhub/translations --no-fuzzy-matching
+
+bench: $(BENCH_STAMP) translations ## Seed national-scale data, drive the pages, write bench/results.md
+	@command -v wrk >/dev/null || { echo "== installing wrk (Debian package) =="; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; }
+	TEAMHUB_BENCH_DATABASE_URL=$(TEAMHUB_BENCH_DATABASE_URL) $(BIN)/python -m bench.run

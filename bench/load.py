@@ -1,0 +1,168 @@
+"""Serve an app under gunicorn on loopback, sign people in, and drive pages with wrk."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+WORKERS = 2
+CONNECTIONS = 16
+THREADS = 2
+BENCH_DIR = Path(__file__).resolve().parent
+VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", BENCH_DIR.parent / ".venv")) / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)  # noqa: S310 - loopback only
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, even if / is a 404
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on {base}")
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str]):
+    """Serve ``app_spec`` with 2 sync workers on a free loopback port; yield its base URL."""
+    port = free_port()
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "--workers", str(WORKERS),
+        "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}",
+        "--log-level", "warning",
+        app_spec,
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=BENCH_DIR.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def log_in(base: str, email: str, password: str) -> str:
+    """Log in through the real login form; return the Cookie header the browser would send."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    page = opener.open(base + "/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
+    try:
+        opener.open(base + "/login", data=form.encode(), timeout=30)
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302:
+            raise RuntimeError(f"login of {email} answered {answer.code}") from answer
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    cookie: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+LUA = """
+local targets = %s
+local n = 0
+request = function()
+  n = n + 1
+  local t = targets[(n %% #targets) + 1]
+  local headers = {}
+  if t[2] ~= "" then headers["Cookie"] = t[2] end
+  return wrk.format("GET", t[1], headers)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, ' ..
+    '"non_2xx": %%d, "socket_errors": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _lua_targets(targets: list[Target]) -> str:
+    items = ", ".join(f"{{{_lua_string(t.path)}, {_lua_string(t.cookie)}}}" for t in targets)
+    return "{" + items + "}"
+
+
+def drive(base: str, targets: list[Target], seconds: int) -> LoadResult:
+    """Drive the targets in turn at 16 connections for ``seconds``; return wrk's figures."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % _lua_targets(targets))
+    try:
+        out = subprocess.run(
+            ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s",
+             "-s", script.name, base],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH "))[6:])
+    return LoadResult(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        non_2xx=data["non_2xx"],
+        socket_errors=data["socket_errors"],
+    )
+
+
+def fetch(base: str, target: Target) -> int:
+    """One request, to check a target answers 200 before it is driven."""
+    request = urllib.request.Request(base + target.path, headers={"Cookie": target.cookie})  # noqa: S310
+    try:
+        return urllib.request.build_opener(_NoRedirect()).open(request, timeout=30).status
+    except urllib.error.HTTPError as answer:
+        return answer.code

@@ -1,0 +1,176 @@
+"""Write bench/results.md: machine, data, figures against the targets, query plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RATIO_TARGET = 0.7
+P99_TARGET_MS = 100
+MAX_QUERIES = 10
+NOTES = Path(__file__).resolve().parent / "notes.md"
+
+
+def _ok(flag: bool) -> str:
+    return "yes" if flag else "**no**"
+
+
+def _machine(m: dict) -> list[str]:
+    return [
+        "## Machine",
+        "",
+        f"- date: {m['date']}",
+        f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory']}",
+        f"- {m['os']}; Python {m['python']}; PostgreSQL {m['postgresql']}; SQLite {m['sqlite']}",
+        "- gunicorn: 2 sync workers on 127.0.0.1; wrk: 2 threads, 16 connections, same machine",
+        "",
+    ]
+
+
+def _data(dbs) -> list[str]:
+    lines = ["## Data", "", "| database | teams | people | assignments | cohorts | trainees |",
+             "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for db in dbs:
+        s = db.scale
+        lines.append(
+            f"| {db.label} ({s.name}) | {s.teams:,} | {s.people:,} | {s.assignments:,} | "
+            f"{s.cohorts:,} | {s.trainees:,} |"
+        )
+    lines += [
+        "",
+        "Regular teams hold two years of 40-unit jobs split between 4 to 10 members, with "
+        "assignments in every state and a terms notice each; the first team holds one month of "
+        "approved work (a tenth of all assignments) for the close timing. One organisation runs "
+        "every cohort (10 sessions each, attendance, module completions).",
+        "",
+    ]
+    return lines
+
+
+def _load(loads: dict, pages, seconds: int) -> list[str]:
+    if not loads:
+        return ["## Load", "", "Skipped (--skip-load).", ""]
+    ref = loads["reference"]
+    again = loads["reference_again"]
+    ref_rps = (ref.rps + again.rps) / 2
+    lines = [
+        "## Load on PostgreSQL (1,000,000 assignments)",
+        "",
+        f"{seconds} s per page after a warm-up, each page opened in turn by 8 signed-in people. "
+        f"Reference: {ref.rps:.0f} req/s before the pages and {again.rps:.0f} after; "
+        f"the ratio uses their mean, {ref_rps:.0f} req/s.",
+        "",
+        f"| page | req/s | p50 ms | p99 ms | ratio to reference | ≥ {RATIO_TARGET} | "
+        f"p99 ≤ {P99_TARGET_MS} ms | errors |",
+        "|---|---:|---:|---:|---:|:-:|:-:|---:|",
+        f"| reference: 50 joined rows | {ref.rps:.0f} | {ref.p50_ms:.1f} | {ref.p99_ms:.1f} | "
+        "1.00 | | | "
+        f"{ref.non_2xx + ref.socket_errors} |",
+    ]
+    for page in pages:
+        r = loads[page.name]
+        ratio = r.rps / ref_rps if ref_rps else 0
+        lines.append(
+            f"| {page.title} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {ratio:.2f} | "
+            f"{_ok(ratio >= RATIO_TARGET)} | {_ok(r.p99_ms <= P99_TARGET_MS)} | "
+            f"{r.non_2xx + r.socket_errors} |"
+        )
+    return [*lines, ""]
+
+
+def _queries(queries: dict, pages) -> list[str]:
+    scales = list(queries)
+    lines = [
+        "## SQL queries per page",
+        "",
+        "Counted with a `before_cursor_execute` listener, one warm request per visit; the figure "
+        "is the largest over the 8 visits (login-session lookup included).",
+        "",
+        "| page | " + " | ".join(scales) + f" | same everywhere | ≤ {MAX_QUERIES} |",
+        "|---|" + "---:|" * len(scales) + ":-:|:-:|",
+    ]
+    for page in pages:
+        per_scale = [max(queries[s][page.name].counts) for s in scales]
+        all_counts = {c for s in scales for c in queries[s][page.name].counts}
+        lines.append(
+            f"| {page.title} | " + " | ".join(str(c) for c in per_scale) + " | "
+            f"{_ok(len(all_counts) == 1)} | {_ok(max(per_scale) <= MAX_QUERIES)} |"
+        )
+    return [*lines, ""]
+
+
+def _timed(timed) -> list[str]:
+    lines = ["## Timed operations (PostgreSQL)", "", "| operation | ms | target | met | how |",
+             "|---|---:|---:|:-:|---|"]  # fmt: skip
+    for t in timed:
+        lines.append(
+            f"| {t.title} | {t.ms:.0f} | < {t.target_ms:.0f} | {_ok(t.met)} | {t.detail} |"
+        )
+    return [*lines, ""]
+
+
+def _plans(plans: dict, pages) -> list[str]:
+    lines = [
+        "## Query plans (PostgreSQL, 1,000,000 assignments)",
+        "",
+        "`EXPLAIN (ANALYZE, COSTS OFF)` of every SELECT each page ran, with the parameters it "
+        "ran them with. A sequential scan of a table that grows with the data would be listed "
+        "here:",
+        "",
+    ]
+    scans = {
+        page.name: sorted({t for p in plans[page.name] for t in p.seq_scans}) for page in pages
+    }
+    for page in pages:
+        found = ", ".join(scans[page.name]) or "none"
+        lines.append(f"- {page.title}: sequential scans of large tables: {found}")
+    lines.append("")
+    for page in pages:
+        lines += [f"### {page.title}", ""]
+        for number, plan in enumerate(plans[page.name], start=1):
+            sql = " ".join(plan.sql.split())
+            lines += [
+                f"{number}. `{sql[:300]}{'…' if len(sql) > 300 else ''}`",
+                "",
+                "```",
+                plan.text,
+                "```",
+                "",
+            ]
+    return lines
+
+
+def render(*, machine, dbs, pages, queries, plans, timed, loads, seconds) -> str:
+    lines = [
+        "# teamhub benchmark results",
+        "",
+        "Written by `make bench` (bench/run.py). Targets from issue 7: every page at ≥ 0.7 of the "
+        "reference's requests/s with p99 ≤ 100 ms at 16 connections on PostgreSQL with "
+        "1,000,000 assignments; the same number of queries per page at 1,000 and 1,000,000 "
+        "assignments, at most 10; the 100,000-assignment close under 5 s; the 10,000-trainee "
+        "outcome report under 300 ms; an index for every query.",
+        "",
+    ]
+    lines += _machine(machine) + _data(dbs) + _load(loads, pages, seconds)
+    lines += _queries(queries, pages) + _timed(timed)
+    if NOTES.exists():
+        lines += [NOTES.read_text().rstrip(), ""]
+    lines += _plans(plans, pages)
+    return "\n".join(lines) + "\n"
+
+
+def summary(queries, timed, loads) -> str:
+    out = []
+    if loads:
+        ref = (loads["reference"].rps + loads["reference_again"].rps) / 2
+        for name, r in loads.items():
+            out.append(
+                f"{name:<18} {r.rps:7.0f} req/s  p50 {r.p50_ms:6.1f} ms  p99 {r.p99_ms:6.1f} ms"
+                f"  ratio {r.rps / ref:4.2f}  errors {r.non_2xx + r.socket_errors}"
+            )
+    for scale, pages in queries.items():
+        out.append(
+            f"queries ({scale}): " + ", ".join(f"{n} {max(q.counts)}" for n, q in pages.items())
+        )
+    for t in timed:
+        out.append(f"{t.name}: {t.ms:.0f} ms (target < {t.target_ms:.0f})")
+    return "\n".join(out)

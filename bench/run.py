@@ -1,0 +1,147 @@
+"""``make bench``: seed, count queries, time the reports and the close, drive the pages, report.
+
+    python -m bench.run [--seconds 12] [--skip-load]
+
+PostgreSQL: ``TEAMHUB_BENCH_DATABASE_URL`` (default the local ``test`` database; its contents are
+replaced). SQLite files go to ``instance/bench/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import inprocess, load, machine, report, timings
+from bench.explain import explain
+from bench.pages import Page, pick_pages, reference_paths
+from bench.scale import NATIONAL, REGIONAL, SMALL, Scale
+from bench.seed import BENCH_PASSWORD, seed
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.md"
+WARM_UP_SECONDS = 3
+# The driver signs in some 25 people from one address within a minute.
+INSTANCE_CONFIG = 'LOGIN_RATE_LIMIT = "1000 per minute"\n'
+
+
+@dataclass
+class Database:
+    label: str
+    url: str
+    scale: Scale
+    key: dict = field(default_factory=dict)
+
+
+def has_payouts() -> bool:
+    try:
+        import teamhub.payouts.models  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def databases(pg_url: str) -> list[Database]:
+    folder = ROOT / "instance" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        Database("SQLite", f"sqlite:///{folder / 'small.sqlite'}", SMALL),
+        Database("SQLite", f"sqlite:///{folder / 'regional.sqlite'}", REGIONAL),
+        Database("PostgreSQL", pg_url, NATIONAL),
+    ]
+
+
+def instance_folder() -> str:
+    folder = tempfile.mkdtemp(prefix="teamhub-bench-")
+    Path(folder, "config.py").write_text(INSTANCE_CONFIG)
+    return folder
+
+
+def measure_queries(dbs: list[Database], instance: str, with_earnings: bool) -> dict:
+    """Queries per page on every database; the statements of the PostgreSQL run."""
+    counts = {}
+    for db in dbs:
+        app = inprocess.make_app(db.url, instance)
+        recorder = inprocess.attach_recorder(app)
+        counts[db.scale.name] = inprocess.count_queries(
+            app, recorder, pick_pages(db.url, with_earnings)
+        )
+    return counts
+
+
+def drive_pages(pg_url: str, pages: list[Page], instance: str, seconds: int) -> dict:
+    env = {
+        "TEAMHUB_DATABASE_URL": pg_url,
+        "TEAMHUB_INSTANCE_PATH": instance,
+        "TEAMHUB_SECRET_KEY": secrets.token_hex(16),
+    }
+    results = {}
+    with (
+        load.gunicorn("teamhub:create_app()", env) as app_base,
+        load.gunicorn("bench.reference_app:create_app()", env) as ref_base,
+    ):
+        reference = [load.Target(p) for p in reference_paths(pg_url)]
+        cookies: dict[str, str] = {}
+        for page in pages:
+            for visit in page.visits:
+                if visit.email not in cookies:
+                    cookies[visit.email] = load.log_in(app_base, visit.email, BENCH_PASSWORD)
+        targets = {
+            page.name: [load.Target(v.path, cookies[v.email]) for v in page.visits]
+            for page in pages
+        }
+        for name, page_targets in targets.items():
+            bad = [t.path for t in page_targets if load.fetch(app_base, t) != 200]
+            if bad:
+                raise RuntimeError(f"{name}: not 200 for {bad}")
+        load.drive(ref_base, reference, WARM_UP_SECONDS)
+        load.drive(app_base, [t for ts in targets.values() for t in ts], WARM_UP_SECONDS)
+        first = load.drive(ref_base, reference, seconds)
+        for name, page_targets in targets.items():
+            print(f"driving {name} for {seconds} s")
+            results[name] = load.drive(app_base, page_targets, seconds)
+        last = load.drive(ref_base, reference, seconds)
+    results["reference"] = first
+    results["reference_again"] = last
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=12, help="load phase per page")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--reseed", action="store_true", help="seed even when already seeded")
+    args = parser.parse_args(argv)
+    pg_url = os.environ.get("TEAMHUB_BENCH_DATABASE_URL") or DEFAULT_PG
+    with_earnings = has_payouts()
+    dbs = databases(pg_url)
+    for db in dbs:
+        db.key = seed(db.url, db.scale, force=args.reseed)
+    instance = instance_folder()
+    national = dbs[-1]
+    pages = pick_pages(national.url, with_earnings)
+    queries = measure_queries(dbs, instance, with_earnings)
+    plans = {name: explain(national.url, q.statements) for name, q in queries["national"].items()}
+    timed = timings.measure(national.url, instance, with_earnings)
+    loads = {} if args.skip_load else drive_pages(national.url, pages, instance, args.seconds)
+    text = report.render(
+        machine=machine.describe(national.url),
+        dbs=dbs,
+        pages=pages,
+        queries=queries,
+        plans=plans,
+        timed=timed,
+        loads=loads,
+        seconds=args.seconds,
+    )
+    RESULTS.write_text(text)
+    print(report.summary(queries, timed, loads))
+    print(f"written {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""Jobs, assignments in every state, and their terms notices, for every seeded team.
+
+Regular teams have two years of 40-unit jobs split between members. The first team is the big
+one: a month of approved work (a tenth of all assignments) that the close timing gathers.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bench import names
+from bench.seed import YEARS_DAYS, TeamPlan, World, close_month
+
+UNITS_PER_JOB = 40
+SPLITS = (4, 5, 8, 10)  # assignments per regular job: 10, 8, 5 or 4 units each
+BIG_JOB_SPLIT = 40  # the big team's jobs: 40 members × 1 unit
+ESCROW_SOURCES = ("lancers", "crowdworks", "shufti")
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    id: int
+    team: TeamPlan
+    due_at: datetime
+    members: tuple[int, ...]
+    units_each: int
+    big: bool = False
+
+
+def _regular_plans(world: World, first_id: int) -> list[JobPlan]:
+    s = world.scale
+    budget_total = s.assignments - s.big_team_assignments
+    per_team, extra = divmod(budget_total, s.teams - 1)
+    plans, job_id = [], first_id
+    start = world.now - timedelta(days=YEARS_DAYS)
+    span = timedelta(days=YEARS_DAYS + 30)
+    for index, team in enumerate(world.teams[1:]):
+        rng = random.Random(1000 + team.id)
+        budget = per_team + (1 if index < extra else 0)
+        used = 0
+        while used < budget:
+            n = min(rng.choice(SPLITS), budget - used, len(team.member_ids))
+            due = start + span * (used / budget) + timedelta(hours=rng.randrange(24))
+            members = tuple(rng.sample(team.member_ids, n))
+            plans.append(JobPlan(job_id, team, due, members, UNITS_PER_JOB // n))
+            job_id += 1
+            used += n
+    return plans
+
+
+def _big_plans(world: World) -> list[JobPlan]:
+    team = world.big_team
+    first, last = close_month(world.now)
+    days_in_month = (last - first).days + 1
+    rng = random.Random(999)
+    count, rest = divmod(world.scale.big_team_assignments, BIG_JOB_SPLIT)
+    plans = []
+    for index in range(count + (1 if rest else 0)):
+        n = BIG_JOB_SPLIT if index < count else rest
+        day = first + timedelta(days=index * days_in_month // (count + 1))
+        due = datetime(day.year, day.month, day.day, 18, tzinfo=names.JST)
+        plans.append(
+            JobPlan(index + 1, team, due, tuple(rng.sample(team.member_ids, n)), 1, big=True)
+        )
+    return plans
+
+
+def plans(world: World) -> list[JobPlan]:
+    big = _big_plans(world)
+    return big + _regular_plans(world, len(big) + 1)
+
+
+def job_row(plan: JobPlan, now: datetime) -> dict:
+    rng = random.Random(plan.id)
+    source = rng.choice((*ESCROW_SOURCES, "direct"))
+    created = plan.due_at - timedelta(days=21)
+    escrow = None
+    if source in ESCROW_SOURCES and (plan.due_at < now or rng.random() < 0.8):
+        escrow = created + timedelta(days=1)
+    price = rng.randrange(20, 60) * 100
+    contract = price * UNITS_PER_JOB
+    return {
+        "id": plan.id,
+        "team_id": plan.team.id,
+        "title": f"{rng.choice(names.TOPICS)}の記事 {UNITS_PER_JOB}本",
+        "client_name": rng.choice(names.CLIENTS),
+        "source": source,
+        "format": "project",
+        "category": "writing",
+        "description": "地域の魅力を伝える記事。",
+        "contract_yen": contract,
+        "tax_yen": contract // 10,
+        "tax_shown_separately": True,
+        "unit_name": "記事（3,000字）",
+        "unit_count": UNITS_PER_JOB,
+        "kept_units": UNITS_PER_JOB - plan.units_each * len(plan.members),
+        "due_at": plan.due_at,
+        "expected_payment_on": (plan.due_at + timedelta(days=30)).date(),
+        "required_skills": "[]",
+        "escrow_confirmed_at": escrow,
+        "escrow_confirmed_by_id": plan.team.director_person if escrow else None,
+        "scam_reasons": "[]",
+        "status": "open",
+        "split_version": 1,
+        "created_by_id": plan.team.director_person,
+        "created_at": created,
+    }
+
+
+PAST = (("approved", 90), ("declined", 4), ("cancelled", 3), ("reassigned", 3))
+RECENT = (("approved", 50), ("submitted", 20), ("changes_requested", 10), ("in_progress", 15),
+          ("cancelled", 5))  # fmt: skip
+FUTURE = (("offered", 25), ("accepted", 25), ("in_progress", 35), ("declined", 10),
+          ("submitted", 5))  # fmt: skip
+
+
+def _state(rng: random.Random, plan: JobPlan, now: datetime) -> str:
+    if plan.big:
+        return "approved"
+    days_left = (plan.due_at - now).days
+    table = PAST if days_left < -30 else RECENT if days_left < 0 else FUTURE
+    return rng.choices([s for s, _w in table], [w for _s, w in table])[0]
+
+
+def _timeline(rng: random.Random, state: str, due: datetime) -> dict:
+    offered = due - timedelta(days=14)
+    answered = None if state == "offered" else offered + timedelta(hours=rng.randrange(1, 40))
+    started = submitted = approved = closed = None
+    if state in ("in_progress", "submitted", "changes_requested", "approved"):
+        started = answered + timedelta(hours=2)
+    if state in ("submitted", "changes_requested", "approved"):
+        late = timedelta(days=1) if rng.random() < 0.1 else -timedelta(days=rng.randrange(4))
+        submitted = due + late
+    if state == "approved":
+        approved = submitted + timedelta(days=1)
+    if state in ("approved", "declined", "cancelled", "reassigned"):
+        closed = approved or answered or offered + timedelta(days=1)
+    return {
+        "offered_at": offered,
+        "answered_at": answered,
+        "started_at": started,
+        "first_submitted_at": submitted,
+        "approved_at": approved,
+        "closed_at": closed,
+    }
+
+
+def assignment_rows(world: World, job_plans: list[JobPlan]) -> Iterator[dict]:
+    assignment_id = 0
+    for plan in job_plans:
+        rng = random.Random(plan.id * 7)
+        for membership_id in plan.members:
+            assignment_id += 1
+            state = _state(rng, plan, world.now)
+            fixed = not plan.big and rng.random() < 0.05
+            yield {
+                "id": assignment_id,
+                "team_id": plan.team.id,
+                "job_id": plan.id,
+                "membership_id": membership_id,
+                "units": plan.units_each,
+                "part_description": "",
+                "due_at": plan.due_at,
+                "pay_basis": "fixed" if fixed else "units",
+                "fixed_yen": 8000 if fixed else None,
+                "state": state,
+                "revision_count": 1 if state == "changes_requested" or rng.random() < 0.2 else 0,
+                "override_reason": "",
+                "replaces_id": None,
+                **_timeline(rng, state, plan.due_at),
+            }
+    world.assignment_id = assignment_id
+
+
+# One terms notice per assignment, built in the database from the job and the assignment.
+TERMS_SQL = {
+    "postgresql": """
+        INSERT INTO terms_notice (id, assignment_id, version, terms, issued_at, accepted_at)
+        SELECT a.id, a.id, 1,
+               json_build_object('job', j.title, 'client', j.client_name, 'units', a.units,
+                                 'unit_name', j.unit_name, 'due_at', a.due_at,
+                                 'pay_basis', a.pay_basis, 'fixed_yen', a.fixed_yen),
+               a.offered_at, a.answered_at
+        FROM assignment a JOIN job j ON j.id = a.job_id
+    """,
+    "sqlite": """
+        INSERT INTO terms_notice (id, assignment_id, version, terms, issued_at, accepted_at)
+        SELECT a.id, a.id, 1,
+               json_object('job', j.title, 'client', j.client_name, 'units', a.units,
+                           'unit_name', j.unit_name, 'due_at', a.due_at,
+                           'pay_basis', a.pay_basis, 'fixed_yen', a.fixed_yen),
+               a.offered_at, a.answered_at
+        FROM assignment a JOIN job j ON j.id = a.job_id
+    """,
+}
+
+
+def seed_work(writer, world: World) -> None:
+    job_plans = plans(world)
+    world.jobs = len(job_plans)
+    writer.write("job", (job_row(p, world.now) for p in job_plans), len(job_plans))
+    writer.write("assignment", assignment_rows(world, job_plans), world.scale.assignments)
+    print("terms_notice        : built from the assignments in SQL")
+    writer.sink.execute(TERMS_SQL[writer.sink.dialect])
+    writer.counts["terms_notice"] = world.assignment_id
+
+
+def summary(world: World) -> str:
+    return json.dumps({"jobs": world.jobs, "assignments": world.assignment_id})
