@@ -150,14 +150,33 @@ class SplitResult:
     removed: list[Assignment] = field(default_factory=list)
 
 
+# Delivered or approved work: the split can no longer change these assignments' units.
+LOCKED_STATES = ("submitted", "changes_requested", "approved")
+
+
 def units_locked(job: Job) -> int:
     """Units in assignments the split can no longer change (delivered or approved work)."""
     return db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Assignment.units), 0)).where(
-            Assignment.job_id == job.id,
-            Assignment.state.in_(("submitted", "changes_requested", "approved")),
+            Assignment.job_id == job.id, Assignment.state.in_(LOCKED_STATES)
         )
     )
+
+
+def job_assignments(job: Job) -> list[Assignment]:
+    """The job's assignments in the board's order, without their members (the pool has them)."""
+    return list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.job_id == job.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    )
+
+
+def locked_units_of(assignments: list[Assignment]) -> int:
+    """:func:`units_locked` for assignments already loaded."""
+    return sum(a.units for a in assignments if a.state in LOCKED_STATES)
 
 
 def _claim_version(job: Job, expected_version: int) -> None:

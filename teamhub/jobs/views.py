@@ -150,7 +150,9 @@ def cancel_job(slug, job_id):
 # Splitting -----------------------------------------------------------------------------------
 
 
-def _split_form_for_get(job, pool, editable, suggest: bool, extra_rows: int) -> SplitForm:
+def _split_form_for_get(
+    job, pool, editable, locked: int, suggest: bool, extra_rows: int
+) -> SplitForm:
     form = SplitForm(formdata=None)
     form.version.data = str(job.split_version)
     form.kept_units.data = job.kept_units
@@ -169,12 +171,7 @@ def _split_form_for_get(job, pool, editable, suggest: bool, extra_rows: int) -> 
             }
         )
     if suggest:
-        left = (
-            job.unit_count
-            - job.kept_units
-            - splitting.units_locked(job)
-            - sum(a.units for a in editable)
-        )
+        left = job.unit_count - job.kept_units - locked - sum(a.units for a in editable)
         for membership_id, units in splitting.suggest(max(0, left), pool).items():
             form.rows.append_entry(
                 {"membership_id": str(membership_id), "units": units, "due_date": due_date}
@@ -229,7 +226,7 @@ def _place_row_errors(form: SplitForm, error: Invalid, rows: list[int]) -> None:
     form.form_errors.append(error.message)
 
 
-def _split_page(access, job, form, pool, status=200, conflict=None):
+def _split_page(access, job, form, pool, status=200, conflict=None, locked=None):
     members = [(str(c.membership.id), c.membership.person.display_name) for c in pool]
     for row in form.rows:
         row.membership_id.choices = [("", "—"), *members]
@@ -240,7 +237,7 @@ def _split_page(access, job, form, pool, status=200, conflict=None):
         job=job,
         form=form,
         pool=pool,
-        locked_units=splitting.units_locked(job),
+        locked_units=splitting.units_locked(job) if locked is None else locked,
         today=today_jst(),
         conflict=conflict,
     )
@@ -253,12 +250,13 @@ def split_job(slug, job_id):
     job = queries.team_job(access.team, job_id)
     pool = splitting.candidates(job)
     if request.method == "GET":
-        editable = [
-            a for a in queries.board(job).assignments if a.state in splitting.EDITABLE_STATES
-        ]
+        assignments = splitting.job_assignments(job)
+        editable = [a for a in assignments if a.state in splitting.EDITABLE_STATES]
+        locked = splitting.locked_units_of(assignments)
         extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
-        form = _split_form_for_get(job, pool, editable, request.args.get("suggest") == "1", extra)
-        return _split_page(access, job, form, pool)
+        suggest = request.args.get("suggest") == "1"
+        form = _split_form_for_get(job, pool, editable, locked, suggest, extra)
+        return _split_page(access, job, form, pool, locked=locked)
     form = SplitForm()
     if not form.validate_on_submit():
         return _split_page(access, job, form, pool, 422)

@@ -22,6 +22,7 @@ Definitions (shown to coordinators on the report page too):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,12 +121,19 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
 
 def complete_months_after(completed_on: date, as_of: date) -> list[str]:
     """Calendar months after the completion month and before the month of ``as_of``."""
+    return list(_months_between(completed_on.year, completed_on.month, as_of.year, as_of.month))
+
+
+@functools.lru_cache(maxsize=1024)
+def _months_between(first_year: int, first_month: int, year_to: int, month_to: int) -> tuple:
+    """Months after (first_year, first_month) and before (year_to, month_to); graduates of a
+    cohort share their months, so a report of thousands computes each span once."""
     months = []
-    year, month = _next_month(completed_on.year, completed_on.month)
-    while (year, month) < (as_of.year, as_of.month):
+    year, month = _next_month(first_year, first_month)
+    while (year, month) < (year_to, month_to):
         months.append(f"{year:04d}-{month:02d}")
         year, month = _next_month(year, month)
-    return months
+    return tuple(months)
 
 
 def monthly_earnings(
