@@ -120,9 +120,10 @@ def configure_request_hooks(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from teamhub import i18n
+    from teamhub import forms, i18n
 
     i18n.register_filters(app)
+    forms.register_template_helpers(app)
 
 
 def configure_errors(app: Flask) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
+
+from teamhub.clock import JST
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
@@ -35,11 +37,11 @@ def yen(amount: int | None) -> str:
 def jst_datetime(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return "—"
-    return (
-        format_datetime(value, "yyyy/MM/dd HH:mm")
-        if fmt == "medium"
-        else format_datetime(value, fmt)
-    )
+    if fmt == "medium":
+        # The same text Babel's "yyyy/MM/dd HH:mm" gives, at a fraction of its cost per row.
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(JST).strftime("%Y/%m/%d %H:%M")
+    return format_datetime(value, fmt)
 
 
 def jst_date(value: date | datetime | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
@@ -55,6 +57,46 @@ def my_assignments(membership: Membership) -> list[Assignment]:
             .order_by(order, Assignment.due_at, Assignment.id)
         )
     )
+
+
+def _awaiting_terms_flag():
+    """True when the assignment's latest terms notice is not accepted yet (a correlated EXISTS
+    on the (assignment_id, version) unique index)."""
+    notice, newer = sa.orm.aliased(TermsNotice), sa.orm.aliased(TermsNotice)
+    return (
+        sa.exists()
+        .where(
+            notice.assignment_id == Assignment.id,
+            notice.accepted_at.is_(None),
+            ~sa.exists().where(
+                newer.assignment_id == notice.assignment_id, newer.version > notice.version
+            ),
+        )
+        .label("awaiting_terms")
+    )
+
+
+@functools.cache
+def _my_assignments_statement() -> sa.Select:
+    """Built once: the page runs on every visit of every member."""
+    order = sa.case(ACTION_ORDER, value=Assignment.state, else_=9)
+    return (
+        sa.select(Assignment, _awaiting_terms_flag())
+        .where(Assignment.membership_id == sa.bindparam("membership_id"))
+        .options(
+            # What the list shows of each job; its JSON columns stay unread.
+            joinedload(Assignment.job).load_only(
+                Job.title, Job.unit_name, Job.source, Job.escrow_confirmed_at
+            )
+        )
+        .order_by(order, Assignment.due_at, Assignment.id)
+    )
+
+
+def my_assignments_with_terms(membership: Membership) -> tuple[list[Assignment], set[int]]:
+    """:func:`my_assignments` and :func:`awaiting_terms` of them, in one query."""
+    rows = db.session.execute(_my_assignments_statement(), {"membership_id": membership.id}).all()
+    return [a for a, _flag in rows], {a.id for a, flag in rows if flag}
 
 
 def awaiting_terms(assignment_ids: list[int]) -> set[int]:

@@ -74,6 +74,16 @@ def _count(counts: _Counts, row, now: datetime) -> None:
         counts.revised += int(revisions > 0)
 
 
+def reliability_of(assignments: list[Assignment], now: datetime | None = None) -> Reliability:
+    """Reliability from a member's assignments already loaded (no query)."""
+    now = now or utcnow()
+    counts = _Counts()
+    for a in assignments:
+        row = (a.offered_at, a.answered_at, a.state, a.due_at, a.first_submitted_at)
+        _count(counts, (*row, a.revision_count), now)
+    return counts.freeze()
+
+
 def reliability_for(
     membership_ids: list[int], now: datetime | None = None
 ) -> dict[int, Reliability]:

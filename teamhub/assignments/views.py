@@ -14,7 +14,7 @@ from teamhub.assignments.forms import (
     ReviewForm,
     SubmitForm,
 )
-from teamhub.assignments.reliability import reliability_for
+from teamhub.assignments.reliability import reliability_of
 from teamhub.auth.forms import EmptyForm
 from teamhub.errors import DomainError, Invalid, NotFound
 from teamhub.forms import apply_reasons
@@ -24,14 +24,14 @@ from teamhub.teams.queries import roster, team_access, team_member
 @login_required
 def my_assignments(slug):
     access = team_access(slug, current_user)
-    assignments = queries.my_assignments(access.membership)
+    assignments, awaiting = queries.my_assignments_with_terms(access.membership)
     return render_template(
         "assignments/mine.html",
         access=access,
         team=access.team,
         assignments=assignments,
-        awaiting_terms=queries.awaiting_terms([a.id for a in assignments]),
-        reliability=reliability_for([access.membership.id])[access.membership.id],
+        awaiting_terms=awaiting,
+        reliability=reliability_of(assignments),
     )
 
 

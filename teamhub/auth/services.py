@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -94,14 +96,25 @@ def start_login_session(person: Person, user_agent: str = "") -> str:
     return token
 
 
+@functools.cache
+def _person_by_token_statement() -> sa.Select:
+    """Built once: every signed-in request runs it."""
+    return (
+        sa.select(Person)
+        .join(LoginSession, LoginSession.person_id == Person.id)
+        .where(
+            LoginSession.token_hash == sa.bindparam("token_hash"),
+            LoginSession.ended_at.is_(None),
+        )
+    )
+
+
 def person_for_login_token(token: str) -> Person | None:
     """Return the person of a login session still open, or None."""
     if not token:
         return None
     person = db.session.scalar(
-        sa.select(Person)
-        .join(LoginSession, LoginSession.person_id == Person.id)
-        .where(LoginSession.token_hash == hash_login_token(token), LoginSession.ended_at.is_(None))
+        _person_by_token_statement(), {"token_hash": hash_login_token(token)}
     )
     if person is not None:
         person.current_login_token = token

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from teamhub.assignments.models import Assignment
 from teamhub.clock import utcnow
@@ -90,12 +90,16 @@ class Board:
 
 
 def board(job: Job) -> Board:
-    """Everything the job board shows, in two queries whatever the number of assignments."""
+    """Everything the job board shows, in one query whatever the number of assignments."""
     assignments = list(
         db.session.scalars(
             sa.select(Assignment)
             .where(Assignment.job_id == job.id)
-            .options(selectinload(Assignment.membership).selectinload(Membership.person))
+            .options(
+                joinedload(Assignment.membership, innerjoin=True).joinedload(
+                    Membership.person, innerjoin=True
+                )
+            )
             .order_by(Assignment.due_at, Assignment.id)
         )
     )

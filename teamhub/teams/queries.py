@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -35,17 +36,23 @@ class TeamAccess:
 ROLE_RANK = {"member": 0, "editor": 1, "director": 2}
 
 
-def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
-    """Load a team through the person's membership; strangers get 404, too-low roles 403."""
-    row = db.session.execute(
+@functools.cache
+def _access_statement() -> sa.Select:
+    """Built once: every team page runs it."""
+    return (
         sa.select(Team, Membership)
         .join(Membership, Membership.team_id == Team.id)
         .where(
-            Team.slug == slug,
-            Membership.person_id == person.id,
+            Team.slug == sa.bindparam("slug"),
+            Membership.person_id == sa.bindparam("person_id"),
             Membership.removed_at.is_(None),
         )
-    ).first()
+    )
+
+
+def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
+    """Load a team through the person's membership; strangers get 404, too-low roles 403."""
+    row = db.session.execute(_access_statement(), {"slug": slug, "person_id": person.id}).first()
     if row is None:
         raise NotFound(_("This team does not exist or you are not a member of it."))
     team, membership = row
