@@ -166,9 +166,15 @@ def team_with_everything():
     )
     close = closed_month(team, director_person, member)
     ids = TeamIds(
-        roles.team.slug, roles.member_membership, invitation.id, absence.id,
-        job.id, assignment.id, submission.id, close.id,
-    )  # fmt: skip
+        roles.team.slug,
+        roles.member_membership,
+        invitation.id,
+        absence.id,
+        job.id,
+        assignment.id,
+        submission.id,
+        close.id,
+    )
     return roles, ids
 
 
@@ -192,7 +198,7 @@ def closed_month(team: Team, director: Person, member: Membership, received_yen:
             answered_at=delivered,
             first_submitted_at=delivered,
             approved_at=delivered,
-        )  # fmt: skip
+        )
     )
     db.session.flush()
     payout_services.record_receipt(job, received_yen, date(2026, 10, 20))
