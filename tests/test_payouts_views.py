@@ -14,7 +14,7 @@ from teamhub.clock import today_jst
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.payouts import queries, services
-from teamhub.payouts.models import LedgerEntry, PayoutClose
+from teamhub.payouts.models import FeeScheduleRow, LedgerEntry, PayoutClose
 from teamhub.teams.models import Membership, Team
 from tests import factories
 from tests.conftest import login_as
@@ -261,3 +261,41 @@ def test_membership_rows_are_not_rewritten_by_closes(app, october):
     director = login_as(app, roles.director.email)
     url = f"/teams/{roles.team.slug}/payouts/{close_id}/statements/{roles.member_membership}"
     assert director.get(url).status_code == 200
+
+
+def test_operator_edits_a_fee_schedule_and_estimates_follow(app, october, make_person):
+    roles, job_id = october
+    operator = make_person()
+    with app.app_context():
+        db.session.get(factories.Person, operator.id).is_operator = True
+        db.session.commit()
+    url = "/admin/fees/lancers"
+    for who in (roles.director.email, roles.member.email):
+        assert login_as(app, who).get(url).status_code == 403
+        assert login_as(app, who).get("/admin/fees").status_code == 403
+    client = login_as(app, operator.email)
+    page = client.get("/admin/fees").get_data(as_text=True)
+    assert "100000: 20" in page and ": 16.5" in page  # CrowdWorks and Lancers as seeded
+    for bad in ("200000: 10\n100000: 20\n: 5", "100000: 20", "abc", "100000: 80\n: 5"):
+        answer = client.post(url, data={"tiers": bad, "fee_tax": "0"})
+        assert answer.status_code == 422, bad
+    assert client.post(url, data={"tiers": ": 16.5", "fee_tax": "x"}).status_code == 422
+    with app.app_context():
+        assert services.estimated_received(db.session.get(Job, job_id)) == 55_000 - 9_075
+    assert (
+        client.post(url, data={"tiers": "１００，０００: 20\n: 10", "fee_tax": "0"}).status_code
+        == 302
+    )
+    with app.app_context():
+        # ¥55,000: 20% of all of it (under ¥100,000) = ¥11,000
+        assert services.estimated_received(db.session.get(Job, job_id)) == 44_000
+    assert client.get("/admin/fees/nosuch").status_code == 404
+    with app.app_context():
+        row = db.session.scalar(sa.select(FeeScheduleRow).where(FeeScheduleRow.code == "lancers"))
+        assert row.tiers == [[100_000, 2000], [None, 1000]]
+
+
+def test_no_my_number_field_exists_anywhere(app):
+    with app.app_context():
+        names = {c.name.lower() for t in db.metadata.tables.values() for c in t.columns}
+    assert not {n for n in names if "my_number" in n or "mynumber" in n or "kojin" in n}
