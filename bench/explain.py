@@ -34,7 +34,7 @@ def explain(url: str, statements: list[tuple[str, object]]) -> list[Plan]:
     plans = []
     with psycopg.connect(plain_url(url)) as connection:
         for sql, params in statements:
-            if not sql.lstrip().upper().startswith("SELECT"):
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             with connection.cursor() as cur:
                 cur.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params or None)

@@ -168,6 +168,9 @@ class World:
     teams: list[TeamPlan] = field(default_factory=list)
     jobs: int = 0
     assignment_id: int = 0
+    payer_types: dict[int, str] = field(default_factory=dict)
+    receipts: dict = field(default_factory=dict)  # job id → (received yen, received on) or None
+    job_plans: list = field(default_factory=list)
 
     @property
     def big_team(self) -> TeamPlan:
@@ -214,13 +217,15 @@ def team_rows(world: World) -> Iterator[dict]:
     rng = random.Random(2)
     for team_id in range(1, world.scale.teams + 1):
         prefecture, municipality = rng.choice(names.REGIONS)
+        payer_type = rng.choice(("individual", "individual_employer", "corporation"))
+        world.payer_types[team_id] = payer_type
         yield {
             "id": team_id,
             "name": f"{municipality}{rng.choice(names.TEAM_WORDS)}{team_id}",
             "slug": f"t{team_id:05d}",
             "prefecture": prefecture,
             "municipality": municipality,
-            "payer_type": rng.choice(("individual", "individual_employer", "corporation")),
+            "payer_type": payer_type,
             "fee_rate_bp": 1000,
             "invoice_number": None,
             "description": "",
@@ -312,7 +317,7 @@ def seed(url: str, scale: Scale, force: bool = False) -> dict:
 
 
 def _seed_rows(sink, scale: Scale, now: datetime) -> None:
-    from bench import work_seed
+    from bench import payout_seed, work_seed
 
     world = World(scale, now)
     writer = Writer(sink, now)
@@ -322,6 +327,7 @@ def _seed_rows(sink, scale: Scale, now: datetime) -> None:
     writer.write("person_skill", skill_rows(world), int(scale.people * 1.5))
     writer.write("login_session", login_session_rows(world), scale.people * 2)
     work_seed.seed_work(writer, world)
+    payout_seed.seed_payouts(writer, world)
     training_seed.seed_training(writer, world)
     sink.reset_sequences(writer.counts)
 

@@ -6,19 +6,22 @@ one: a month of approved work (a tenth of all assignments) that the close timing
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bench import names
 from bench.seed import YEARS_DAYS, TeamPlan, World, close_month
+from teamhub import money
 
 UNITS_PER_JOB = 40
 SPLITS = (4, 5, 8, 10)  # assignments per regular job: 10, 8, 5 or 4 units each
 BIG_JOB_SPLIT = 40  # the big team's jobs: 40 members × 1 unit
 ESCROW_SOURCES = ("lancers", "crowdworks", "shufti")
+ACTIVE = frozenset(("offered", "accepted", "in_progress", "submitted", "changes_requested"))
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class JobPlan:
     members: tuple[int, ...]
     units_each: int
     big: bool = False
+    first_assignment_id: int = 0
 
 
 def _regular_plans(world: World, first_id: int) -> list[JobPlan]:
@@ -71,18 +75,38 @@ def _big_plans(world: World) -> list[JobPlan]:
 
 def plans(world: World) -> list[JobPlan]:
     big = _big_plans(world)
-    return big + _regular_plans(world, len(big) + 1)
+    result, next_id = [], 1
+    for plan in big + _regular_plans(world, len(big) + 1):
+        result.append(dataclasses.replace(plan, first_assignment_id=next_id))
+        next_id += len(plan.members)
+    return result
 
 
-def job_row(plan: JobPlan, now: datetime) -> dict:
+def job_terms(plan: JobPlan) -> tuple[str, int]:
+    """The job's source platform and contract before tax."""
     rng = random.Random(plan.id)
-    source = rng.choice((*ESCROW_SOURCES, "direct"))
+    return rng.choice((*ESCROW_SOURCES, "direct")), rng.randrange(20, 60) * 100 * UNITS_PER_JOB
+
+
+def receipt(plan: JobPlan, rows: list[dict], now: datetime) -> tuple[int, date] | None:
+    """What the platform paid and when, for finished work whose money is in; else None."""
+    if any(r["state"] in ACTIVE for r in rows) or plan.due_at > now - timedelta(days=20):
+        return None
+    source, contract = job_terms(plan)
+    total = contract + contract // 10
+    day = plan.due_at.astimezone(names.JST).date() + timedelta(days=2 if plan.big else 10)
+    if plan.big:
+        day = min(day, close_month(now)[1])
+    return total - money.platform_fee(source, total), day
+
+
+def job_row(plan: JobPlan, now: datetime, received: tuple[int, date] | None) -> dict:
+    rng = random.Random(plan.id * 3)
+    source, contract = job_terms(plan)
     created = plan.due_at - timedelta(days=21)
     escrow = None
     if source in ESCROW_SOURCES and (plan.due_at < now or rng.random() < 0.8):
         escrow = created + timedelta(days=1)
-    price = rng.randrange(20, 60) * 100
-    contract = price * UNITS_PER_JOB
     return {
         "id": plan.id,
         "team_id": plan.team.id,
@@ -108,6 +132,10 @@ def job_row(plan: JobPlan, now: datetime) -> dict:
         "split_version": 1,
         "created_by_id": plan.team.director_person,
         "created_at": created,
+        "received_yen": received[0] if received else None,
+        "received_on": received[1] if received else None,
+        "team_fee_bp": None,
+        "reentrustment": False,
     }
 
 
@@ -149,16 +177,16 @@ def _timeline(rng: random.Random, state: str, due: datetime) -> dict:
     }
 
 
-def assignment_rows(world: World, job_plans: list[JobPlan]) -> Iterator[dict]:
-    assignment_id = 0
-    for plan in job_plans:
-        rng = random.Random(plan.id * 7)
-        for membership_id in plan.members:
-            assignment_id += 1
-            state = _state(rng, plan, world.now)
-            fixed = not plan.big and rng.random() < 0.05
-            yield {
-                "id": assignment_id,
+def job_assignments(plan: JobPlan, now: datetime) -> list[dict]:
+    """The job's assignment rows; the same every time for the same plan."""
+    rng = random.Random(plan.id * 7)
+    rows = []
+    for offset, membership_id in enumerate(plan.members):
+        state = _state(rng, plan, now)
+        fixed = not plan.big and rng.random() < 0.05
+        rows.append(
+            {
+                "id": plan.first_assignment_id + offset,
                 "team_id": plan.team.id,
                 "job_id": plan.id,
                 "membership_id": membership_id,
@@ -173,7 +201,14 @@ def assignment_rows(world: World, job_plans: list[JobPlan]) -> Iterator[dict]:
                 "replaces_id": None,
                 **_timeline(rng, state, plan.due_at),
             }
-    world.assignment_id = assignment_id
+        )
+    return rows
+
+
+def assignment_rows(world: World, job_plans: list[JobPlan]) -> Iterator[dict]:
+    for plan in job_plans:
+        yield from job_assignments(plan, world.now)
+    world.assignment_id = job_plans[-1].first_assignment_id + len(job_plans[-1].members) - 1
 
 
 # One terms notice per assignment, built in the database from the job and the assignment.
@@ -202,11 +237,14 @@ TERMS_SQL = {
 def seed_work(writer, world: World) -> None:
     job_plans = plans(world)
     world.jobs = len(job_plans)
-    writer.write("job", (job_row(p, world.now) for p in job_plans), len(job_plans))
+    receipts = {p.id: receipt(p, job_assignments(p, world.now), world.now) for p in job_plans}
+    world.receipts = receipts
+    writer.write("job", (job_row(p, world.now, receipts[p.id]) for p in job_plans), len(job_plans))
     writer.write("assignment", assignment_rows(world, job_plans), world.scale.assignments)
     print("terms_notice        : built from the assignments in SQL")
     writer.sink.execute(TERMS_SQL[writer.sink.dialect])
     writer.counts["terms_notice"] = world.assignment_id
+    world.job_plans = job_plans
 
 
 def summary(world: World) -> str:

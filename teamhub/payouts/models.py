@@ -79,6 +79,13 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_ledger_entry_close_membership", "close_id", "membership_id"),
         sa.Index("ix_ledger_entry_membership_close", "membership_id", "close_id"),
+        # Statements and earnings by member, answered from the index alone (migration 0006).
+        sa.Index(
+            "ix_ledger_entry_membership_account",
+            "membership_id",
+            "account",
+            postgresql_include=["close_id", "amount_yen"],
+        ),
         sa.UniqueConstraint("reverses_id"),  # an entry is reversed at most once
     )
 

@@ -282,13 +282,19 @@ def payment_warnings(team: Team, today: date, within_days: int = 7) -> list[Paym
     ]
 
 
-def net_paid_by_person(person_ids: list[int]) -> list[tuple[int, date, int]]:
-    """(person, paid day, net yen) for every paid close that paid these people, in any team."""
-    if not person_ids:
-        return []
+# Person ids as a list, or as a query selecting them (10,000 trainees are better sent as the
+# query that finds them than as 10,000 parameters).
+PersonIds = list[int] | sa.Select
+
+
+def _none(person_ids: PersonIds) -> bool:
+    return isinstance(person_ids, list) and not person_ids
+
+
+def _net_paid_per_day(person_ids: PersonIds, since: date | None = None):
     net = -sa.func.sum(LedgerEntry.amount_yen)
-    rows = db.session.execute(
-        sa.select(Membership.person_id, PayoutClose.paid_on, net)
+    query = (
+        sa.select(Membership.person_id, PayoutClose.paid_on, net.label("net"))
         .join(LedgerEntry, LedgerEntry.membership_id == Membership.id)
         .join(PayoutClose, PayoutClose.id == LedgerEntry.close_id)
         .where(
@@ -297,5 +303,56 @@ def net_paid_by_person(person_ids: list[int]) -> list[tuple[int, date, int]]:
             PayoutClose.status == "paid",
         )
         .group_by(Membership.person_id, PayoutClose.paid_on)
-    ).all()
+    )
+    return query if since is None else query.where(PayoutClose.paid_on >= since)
+
+
+def net_paid_by_person(
+    person_ids: PersonIds, since: date | None = None
+) -> list[tuple[int, date, int]]:
+    """(person, paid day, net yen) for every paid close that paid these people, in any team
+    (paid on ``since`` or later, when given)."""
+    if _none(person_ids):
+        return []
+    rows = db.session.execute(_net_paid_per_day(person_ids, since)).all()
     return [(person_id, paid_on, int(amount)) for person_id, paid_on, amount in rows]
+
+
+def paid_window_and_firsts(
+    person_ids: PersonIds, since: date
+) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
+    """:func:`net_paid_by_person` from ``since`` on, and :func:`first_paid_on_by_person`, in one
+    pass over the ledger (a UNION over one common table expression)."""
+    if _none(person_ids):
+        return [], {}
+    per_day = _net_paid_per_day(person_ids).cte("per_day")
+    recent = sa.select(
+        sa.literal("day"), per_day.c.person_id, per_day.c.paid_on, per_day.c.net
+    ).where(per_day.c.paid_on >= since)
+    firsts = (
+        sa.select(
+            sa.literal("first"), per_day.c.person_id, sa.func.min(per_day.c.paid_on), sa.literal(0)
+        )
+        .where(per_day.c.net > 0)
+        .group_by(per_day.c.person_id)
+    )
+    window, first = [], {}
+    for kind, person_id, paid_on, net in db.session.execute(sa.union_all(recent, firsts)):
+        if kind == "first":
+            first[person_id] = paid_on
+        else:
+            window.append((person_id, paid_on, int(net)))
+    return window, first
+
+
+def first_paid_on_by_person(person_ids: PersonIds) -> dict[int, date]:
+    """Each person's first paid day with net pay above zero, one row per person."""
+    if _none(person_ids):
+        return {}
+    per_day = _net_paid_per_day(person_ids).subquery()
+    rows = db.session.execute(
+        sa.select(per_day.c.person_id, sa.func.min(per_day.c.paid_on))
+        .where(per_day.c.net > 0)
+        .group_by(per_day.c.person_id)
+    ).all()
+    return dict(rows)

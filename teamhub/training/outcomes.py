@@ -40,13 +40,24 @@ class PaidWork:
     net_by_month: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" → whole yen
 
 
-def paid_work_by_person(person_ids: list[int]) -> dict[int, PaidWork]:
+def paid_work_by_person(person_ids, since: date | None = None) -> dict[int, PaidWork]:
     """Return each person's paid work, read from the payout statements of every team they are in.
 
     First paid day = the earliest paid close whose net pay to them was above zero; net_by_month =
-    their net pay (after withholding) summed per calendar month of the day they were paid.
+    their net pay (after withholding) summed per calendar month of the day they were paid, from
+    ``since`` on when given (a report needs only its earnings window, not years of history).
+    ``person_ids`` is a list of ids, or (with ``since``) a query selecting them.
     """
-    from teamhub.payouts.queries import net_paid_by_person
+    from teamhub.payouts.queries import net_paid_by_person, paid_window_and_firsts
+
+    if since is not None:
+        recent, firsts = paid_window_and_firsts(person_ids, since)
+        windowed: dict[int, PaidWork] = {pid: PaidWork(day) for pid, day in firsts.items()}
+        for person_id, paid_on, net in recent:
+            work = windowed.setdefault(person_id, PaidWork())
+            month = f"{paid_on:%Y-%m}"
+            work.net_by_month[month] = work.net_by_month.get(month, 0) + net
+        return windowed
 
     paid: dict[int, PaidWork] = {}
     for person_id, paid_on, net in sorted(net_paid_by_person(person_ids), key=lambda r: r[1]):
@@ -123,6 +134,12 @@ def month_key(day: date) -> str:
 
 def _next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def earnings_window_start(as_of: date, window: int = EARNINGS_WINDOW_MONTHS) -> date:
+    """The first day of the earliest month :func:`monthly_earnings` can look at."""
+    month_index = as_of.year * 12 + as_of.month - 1 - window
+    return date(month_index // 12, month_index % 12 + 1, 1)
 
 
 def complete_months_after(completed_on: date, as_of: date) -> list[str]:

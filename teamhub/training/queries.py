@@ -636,8 +636,11 @@ def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
     chosen = [cohort] if cohort is not None else _report_cohorts(org)
     records = trainee_records([c.id for c in chosen])
     people = sorted({r.person_id for _cohort_id, r in records})
-    paid = outcomes.paid_work_by_person(people)
     as_of = today_jst()
+    trainees = sa.select(Enrolment.person_id).where(Enrolment.cohort_id.in_([c.id for c in chosen]))
+    paid = outcomes.paid_work_by_person(
+        trainees if people else [], since=outcomes.earnings_window_start(as_of)
+    )
     target = org.target_monthly_yen
     by_cohort: dict[int, list[outcomes.TraineeRecord]] = defaultdict(list)
     for cohort_id, record in records:

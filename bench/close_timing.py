@@ -1,0 +1,46 @@
+"""Time the big team's payout close: one month, a tenth of all assignments approved in it.
+
+The close runs through ``payouts.services.confirm_close`` inside a transaction that is rolled
+back afterwards, so the seeded database stays ready for the next run.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bench.seed import close_month
+from bench.timings import CLOSE_TARGET_MS, Timed
+
+
+def time_close(app) -> Timed:
+    import sqlalchemy as sa
+
+    from teamhub.clock import utcnow
+    from teamhub.extensions import db
+    from teamhub.payouts import services
+    from teamhub.payouts.models import LedgerEntry
+    from teamhub.teams.models import Team
+
+    period_end = close_month(utcnow())[1]
+    with app.test_request_context():
+        team = db.session.get(Team, 1)
+        db.session.rollback()
+        start = time.perf_counter()
+        close = services.confirm_close(team, period_end, None)
+        ms = (time.perf_counter() - start) * 1000
+        entries = db.session.scalar(
+            sa.select(sa.func.count(LedgerEntry.id)).where(LedgerEntry.close_id == close.id)
+        )
+        shares = db.session.scalar(
+            sa.select(sa.func.count(LedgerEntry.id)).where(
+                LedgerEntry.close_id == close.id, LedgerEntry.kind == "share"
+            )
+        )
+        db.session.rollback()
+    return Timed(
+        "close",
+        f"Payout close of one team's month ({shares:,} approved assignments)",
+        ms,
+        CLOSE_TARGET_MS,
+        f"services.confirm_close, {entries:,} ledger entries posted and flushed, rolled back",
+    )
