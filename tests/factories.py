@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from teamhub.auth.models import Person
 from teamhub.auth.passwords import hash_password
 from teamhub.extensions import db
@@ -146,6 +148,7 @@ def team_with_everything():
     from teamhub.assignments import lifecycle
     from teamhub.assignments import services as assignment_services
     from teamhub.jobs import splitting
+    from teamhub.notifications.models import Notification
     from teamhub.teams import services as team_services
     from tests.routes import TeamIds
 
@@ -164,8 +167,11 @@ def team_with_everything():
     submission = assignment_services.submit_work(
         assignment, member, file_name="draft.txt", file_data="下書き".encode()
     )
+    notification_id = db.session.scalar(
+        sa.select(sa.func.max(Notification.id)).where(Notification.person_id == director_person.id)
+    )
     ids = TeamIds(
         roles.team.slug, roles.member_membership, invitation.id, absence.id,
-        job.id, assignment.id, submission.id,
+        job.id, assignment.id, submission.id, notification_id,
     )  # fmt: skip
     return roles, ids
