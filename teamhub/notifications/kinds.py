@@ -17,7 +17,7 @@ from teamhub.i18n import jst_date, jst_datetime, yen
 
 
 def _when(value: str) -> str:
-    return jst_datetime(datetime.fromisoformat(value))
+    return jst_datetime(datetime.fromisoformat(value), "yyyy/MM/dd (EEE) HH:mm")
 
 
 def _day(value: str) -> str:
