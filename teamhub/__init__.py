@@ -96,6 +96,7 @@ def configure_blueprints(app: Flask) -> None:
     from teamhub.jobs.blueprint import bp as jobs_bp
     from teamhub.main import bp as main_bp
     from teamhub.notifications.blueprint import bp as notifications_bp
+    from teamhub.payouts.blueprint import bp as payouts_bp
     from teamhub.teams.blueprint import bp as teams_bp
     from teamhub.training.blueprint import bp as training_bp
 
@@ -104,6 +105,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(assignments_bp)
+    app.register_blueprint(payouts_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(notifications_bp)
 

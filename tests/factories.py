@@ -167,11 +167,39 @@ def team_with_everything():
     submission = assignment_services.submit_work(
         assignment, member, file_name="draft.txt", file_data="下書き".encode()
     )
+    close = closed_month(team, director_person, member)
     notification_id = db.session.scalar(
         sa.select(sa.func.max(Notification.id)).where(Notification.person_id == director_person.id)
     )
     ids = TeamIds(
         roles.team.slug, roles.member_membership, invitation.id, absence.id,
-        job.id, assignment.id, submission.id, notification_id,
+        job.id, assignment.id, submission.id, close.id, notification_id,
     )  # fmt: skip
     return roles, ids
+
+
+def closed_month(team: Team, director: Person, member: Membership, received_yen: int = 30_000):
+    """A paid-out October: a direct job whose 3 approved units the member delivered; its close."""
+    from datetime import UTC, date, datetime
+
+    from teamhub.assignments.models import Assignment
+    from teamhub.payouts import services as payout_services
+
+    job = make_job(team, director, source="direct", title="10月の記事", unit_count=3)
+    delivered = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+    db.session.add(
+        Assignment(
+            team_id=team.id,
+            job_id=job.id,
+            membership_id=member.id,
+            units=3,
+            state="approved",
+            due_at=job.due_at,
+            answered_at=delivered,
+            first_submitted_at=delivered,
+            approved_at=delivered,
+        )  # fmt: skip
+    )
+    db.session.flush()
+    payout_services.record_receipt(job, received_yen, date(2026, 10, 20))
+    return payout_services.confirm_close(team, date(2026, 10, 31), director)

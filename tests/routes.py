@@ -18,6 +18,7 @@ class TeamIds:
     job_id: int = 0
     assignment_id: int = 0
     submission_id: int = 0
+    close_id: int = 0
     # A notification of the team's director (routes about one's own records use it).
     notification_id: int = 0
 
@@ -30,6 +31,7 @@ class TeamIds:
             "job_id": self.job_id,
             "assignment_id": self.assignment_id,
             "submission_id": self.submission_id,
+            "close_id": self.close_id,
         }
         missing = set(rule.arguments) - set(known)
         assert not missing, f"teach tests/routes.py how to fill {missing} for {rule.rule}"

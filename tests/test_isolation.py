@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from teamhub.assignments.models import Assignment, Submission
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
+from teamhub.payouts.models import LedgerEntry, PayoutClose
 from teamhub.teams.models import Absence, Invitation, Membership, Team
 from tests import factories
 from tests.conftest import login_as
@@ -44,6 +45,11 @@ def snapshot(app) -> dict:
                 sa.select(Assignment.id, Assignment.state, Assignment.units)
             ).all(),
             "submissions": db.session.execute(sa.select(Submission.id, Submission.decision)).all(),
+            "closes": db.session.execute(
+                sa.select(PayoutClose.id, PayoutClose.status, PayoutClose.paid_on)
+            ).all(),
+            "ledger": db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))),
+            "received": db.session.execute(sa.select(Job.id, Job.received_yen)).all(),
         }
 
 
@@ -109,6 +115,13 @@ def test_role_ranks_inside_one_team(app, two_teams):
         "teams.change_role",
         "teams.remove_member",
         "teams.revoke_invitation",
+        "payouts.index",
+        "payouts.preview",
+        "payouts.confirm",
+        "payouts.close_detail",
+        "payouts.mark_paid",
+        "payouts.correct",
+        "payouts.receipt",
     }
     for who, allowed_members_page in (("editor", True), ("member", False)):
         client = login_as(app, getattr(roles_a, who).email)

@@ -51,6 +51,13 @@ class Job(db.Model):
         sa.CheckConstraint("contract_yen >= 0", name="contract_not_negative"),
         sa.CheckConstraint("unit_count >= 1", name="at_least_one_unit"),
         sa.CheckConstraint("kept_units >= 0", name="kept_not_negative"),
+        sa.CheckConstraint(
+            "received_yen IS NULL OR received_yen >= 0", name="received_not_negative"
+        ),
+        sa.CheckConstraint(
+            "team_fee_bp IS NULL OR (team_fee_bp >= 0 AND team_fee_bp <= 5000)",
+            name="team_fee_range",
+        ),
         sa.Index("ix_job_team_status_due", "team_id", "status", "due_at"),
     )
 
@@ -77,6 +84,13 @@ class Job(db.Model):
     scam_reasons: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
     scam_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     scam_acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    # What the platform actually paid out (its statement wins over the fee estimate).
+    received_yen: Mapped[int | None]
+    received_on: Mapped[date | None]
+    # The team fee for this job in basis points; None means the team's rate.
+    team_fee_bp: Mapped[int | None]
+    # A re-entrustment notice names the original client: pay within 30 days of the platform paying.
+    reentrustment: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="open")
     cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

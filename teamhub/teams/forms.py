@@ -27,6 +27,12 @@ def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
     return [SelectChoice("", "—"), *options] if blank else options
 
 
+CLOSE_SCHEDULE_LABELS = {
+    "month_end": _l("Monthly, closing at month-end"),
+    "semi_monthly": _l("Twice a month, closing on the 15th and at month-end"),
+}
+
+
 class PlatformAccountForm(Form):
     platform = SelectField(
         _l("Platform"), choices=_choices(PLATFORM_LABELS, blank=True), validate_choice=False
@@ -83,6 +89,11 @@ class TeamForm(FlaskForm):
         default="10",
         validators=[DataRequired(REQUIRED)],
         description=_l("The director's management cut, taken from what the team receives."),
+    )
+    close_schedule = SelectField(
+        _l("Payout periods"),
+        choices=_choices(CLOSE_SCHEDULE_LABELS),
+        default="month_end",
     )
     invoice_number = StringField(
         _l("Invoice registration number (optional)"),

@@ -38,10 +38,17 @@ PLATFORM_LABELS = {
 PLATFORMS = tuple(PLATFORM_LABELS)
 
 
+# Payout periods: monthly at month-end, or twice a month (the 15th and month-end).
+CLOSE_SCHEDULES = ("month_end", "semi_monthly")
+
+
 class Team(db.Model):
     __tablename__ = "team"
     __table_args__ = (
         sa.CheckConstraint("fee_rate_bp >= 0 AND fee_rate_bp <= 5000", name="fee_rate_range"),
+        sa.CheckConstraint(
+            "close_schedule IN ('month_end', 'semi_monthly')", name="close_schedule_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +59,8 @@ class Team(db.Model):
     payer_type: Mapped[str] = mapped_column(sa.String(30), default="individual")
     # The director's management cut in basis points (1000 = 10%).
     fee_rate_bp: Mapped[int] = mapped_column(default=1000)
+    # Payout periods: "month_end", or "semi_monthly" (the 15th and month-end).
+    close_schedule: Mapped[str] = mapped_column(sa.String(20), default="month_end")
     invoice_number: Mapped[str | None] = mapped_column(sa.String(14))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,7 @@ from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.teams import rules
 from teamhub.teams.models import (
+    CLOSE_SCHEDULES,
     PAYER_TYPES,
     PLATFORMS,
     ROLES,
@@ -38,6 +39,7 @@ class TeamSettings:
     municipality: str
     payer_type: str = "individual"
     fee_rate_bp: int = 1000
+    close_schedule: str = "month_end"
     invoice_number: str = ""
     description: str = ""
     platform_accounts: tuple[tuple[str, str], ...] = ()
@@ -58,6 +60,8 @@ def _check_settings(settings: TeamSettings, team: Team | None) -> None:
         reasons["payer_type"] = _("Choose a payer type from the list.")
     if not 0 <= settings.fee_rate_bp <= rules.MAX_FEE_RATE_BP:
         reasons["fee_rate"] = _("Enter a percentage from 0 to 50.")
+    if settings.close_schedule not in CLOSE_SCHEDULES:
+        reasons["close_schedule"] = _("Choose how often the team pays out from the list.")
     if settings.invoice_number and not rules.is_valid_invoice_number(settings.invoice_number):
         reasons["invoice_number"] = _("Enter T followed by 13 digits, for example T1234567890123.")
     for platform, handle in settings.platform_accounts:
@@ -81,6 +85,7 @@ def _apply_settings(team: Team, settings: TeamSettings) -> None:
     team.municipality = settings.municipality.strip()
     team.payer_type = settings.payer_type
     team.fee_rate_bp = settings.fee_rate_bp
+    team.close_schedule = settings.close_schedule
     team.invoice_number = settings.invoice_number or None
     team.description = settings.description.strip()
     wanted = {(p, h.strip()) for p, h in settings.platform_accounts}

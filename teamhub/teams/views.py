@@ -32,6 +32,7 @@ def _settings_from(form: TeamForm) -> services.TeamSettings:
         municipality=form.municipality.data,
         payer_type=form.payer_type.data,
         fee_rate_bp=rules.percent_to_bp(form.fee_rate.data),
+        close_schedule=form.close_schedule.data,
         invoice_number=form.invoice_number.data or "",
         description=form.description.data or "",
         platform_accounts=form.accounts(),

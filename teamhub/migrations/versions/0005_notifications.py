@@ -1,7 +1,7 @@
 """notifications: inbox, email preferences, email outbox, scheduler lease and job runs
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-21 20:29:45.341662
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

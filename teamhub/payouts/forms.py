@@ -1,0 +1,68 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from teamhub.forms import strip_filter
+from teamhub.jobs.forms import yen_filter
+from teamhub.teams import rules
+
+
+class ReceiptForm(FlaskForm):
+    received_yen = StringField(
+        _l("Amount received from the platform (yen)"),
+        filters=[yen_filter],
+        validators=[DataRequired(_l("Enter the amount in whole yen."))],
+        description=_l("As shown on the platform's payment statement; it replaces the estimate."),
+    )
+    received_on = DateField(_l("Received on"), validators=[DataRequired(_l("Enter a date."))])
+    team_fee = StringField(
+        _l("Team fee for this job (%)"),
+        filters=[yen_filter],
+        validators=[Optional()],
+        description=_l("Leave empty to use the team's rate."),
+    )
+    reentrustment = BooleanField(
+        _l("Re-entrustment: our notices name the original client (pay within 30 days of receipt)")
+    )
+
+    def validate_received_yen(self, field):
+        if not str(field.data).isdigit():
+            raise ValidationError(_l("Enter whole yen using digits, for example 105600."))
+
+    def validate_team_fee(self, field):
+        if field.data and rules.percent_to_bp(field.data) is None:
+            raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))
+
+
+class ConfirmCloseForm(FlaskForm):
+    period_end = HiddenField()
+
+
+class PaidForm(FlaskForm):
+    paid_on = DateField(_l("Paid on"), validators=[DataRequired(_l("Enter a date."))])
+
+
+class CorrectionForm(FlaskForm):
+    entry_id = HiddenField(validators=[DataRequired()])
+    gross_yen = StringField(
+        _l("Corrected pay for this line (yen)"),
+        filters=[yen_filter],
+        validators=[DataRequired(_l("Enter the amount in whole yen."))],
+    )
+    reason = StringField(
+        _l("Reason (the member sees it)"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Say why the line is corrected; the member sees it.")),
+            Length(max=300, message=_l("Keep the reason under 300 characters.")),
+        ],
+    )
+
+    def validate_gross_yen(self, field):
+        if not str(field.data).isdigit():
+            raise ValidationError(_l("Enter whole yen using digits, for example 105600."))
+
+    def validate_entry_id(self, field):
+        if not str(field.data).isdigit():
+            raise ValidationError(_l("Choose a line of the statement."))

@@ -1,0 +1,118 @@
+"""Payout closes and the ledger behind every statement.
+
+Ledger entries are never updated or deleted: a correction is a reversal plus a new entry. The
+entries of one close always sum to zero (money in from the platform = team fee + members' gross +
+what the team keeps), and a member's withholding moves yen from their account to the tax office.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from teamhub.clock import UTCDateTime, utcnow
+from teamhub.extensions import db
+
+CLOSE_STATUSES = ("confirmed", "paid")
+
+# Ledger accounts. Signs: the platform's money comes in positive, where it goes is negative.
+RECEIVED = "received"
+TEAM_FEE = "team_fee"
+MEMBER = "member"  # a member's gross share (negative); withholding adds it back (positive)
+TAX_OFFICE = "tax_office"  # withholding owed to the tax office (negative)
+RETAINED = "retained"  # distributable yen no member earned (for example units the director kept)
+ACCOUNTS = (RECEIVED, TEAM_FEE, MEMBER, TAX_OFFICE, RETAINED)
+
+
+class FeeScheduleRow(db.Model):
+    """A platform's fee schedule as data; the operator may edit it, money.fee_for reads it."""
+
+    __tablename__ = "fee_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    # [[upper_bound_yen or null, rate_bp], …] in ascending order, the last one unbounded
+    tiers: Mapped[list] = mapped_column(sa.JSON)
+    base: Mapped[str] = mapped_column(sa.String(10), default="incl_tax")
+    fee_tax_rate_bp: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PayoutClose(db.Model):
+    """One team's payout for one period; at most one per team and period, whoever asks."""
+
+    __tablename__ = "payout_close"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "period_end"),
+        sa.CheckConstraint("status IN ('confirmed', 'paid')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    status: Mapped[str] = mapped_column(sa.String(20), default="confirmed")
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    paid_on: Mapped[date | None]
+    marked_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    team = relationship("Team")
+
+
+class ClosedJob(db.Model):
+    """A job whose money a close distributed; a job is distributed once."""
+
+    __tablename__ = "closed_job"
+    __table_args__ = (sa.UniqueConstraint("job_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    close_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_close.id"), index=True)
+    job_id: Mapped[int] = mapped_column(sa.ForeignKey("job.id"))
+
+
+class LedgerEntry(db.Model):
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        sa.Index("ix_ledger_entry_close_membership", "close_id", "membership_id"),
+        sa.Index("ix_ledger_entry_membership_close", "membership_id", "close_id"),
+        sa.UniqueConstraint("reverses_id"),  # an entry is reversed at most once
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id"), index=True)
+    close_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_close.id"))
+    job_id: Mapped[int] = mapped_column(sa.ForeignKey("job.id"))
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership.id"))
+    account: Mapped[str] = mapped_column(sa.String(20))
+    amount_yen: Mapped[int]
+    units: Mapped[int] = mapped_column(default=0)
+    payment_due_on: Mapped[date | None]
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entry.id"))
+    # For member entries: a SHARE of a job's money, or the WITHHOLDING taken from the statement.
+    kind: Mapped[str] = mapped_column(sa.String(20), default="")
+    note: Mapped[str] = mapped_column(sa.String(300), default="")  # why a correction was made
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+SHARE = "share"
+WITHHOLDING = "withholding"
+
+
+class LedgerIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete a posted ledger entry."""
+
+
+@sa.event.listens_for(LedgerEntry, "before_update")
+def _refuse_update(_mapper, _connection, entry):
+    raise LedgerIsAppendOnly(f"ledger entry {entry.id} is posted; post a reversal instead")
+
+
+@sa.event.listens_for(LedgerEntry, "before_delete")
+def _refuse_delete(_mapper, _connection, entry):
+    raise LedgerIsAppendOnly(f"ledger entry {entry.id} is posted; post a reversal instead")

@@ -1,0 +1,282 @@
+"""Statements and earnings, read back from the ledger (the one record of what was paid)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from teamhub.assignments.models import Assignment
+from teamhub.errors import NotFound
+from teamhub.extensions import db
+from teamhub.jobs.models import Job
+from teamhub.payouts.models import (
+    MEMBER,
+    RECEIVED,
+    RETAINED,
+    TAX_OFFICE,
+    TEAM_FEE,
+    WITHHOLDING,
+    LedgerEntry,
+    PayoutClose,
+)
+from teamhub.teams.models import Membership, Team
+
+
+def team_close(team: Team, close_id: int) -> PayoutClose:
+    close = db.session.get(PayoutClose, close_id)
+    if close is None or close.team_id != team.id:
+        raise NotFound(_("This payout close does not exist in this team."))
+    return close
+
+
+def closes_of(team: Team) -> list[PayoutClose]:
+    return list(
+        db.session.scalars(
+            sa.select(PayoutClose)
+            .where(PayoutClose.team_id == team.id)
+            .order_by(PayoutClose.period_end.desc())
+        )
+    )
+
+
+@dataclass
+class StatementLine:
+    entry_id: int
+    job_title: str
+    units: int
+    gross_yen: int
+    payment_due_on: date | None
+    note: str = ""
+    reversal: bool = False  # this line cancels an earlier one
+    reversed: bool = False  # a later line cancelled this one
+
+    @property
+    def correctable(self) -> bool:
+        return not (self.reversal or self.reversed)
+
+
+@dataclass
+class Statement:
+    close: PayoutClose
+    membership: Membership
+    lines: list[StatementLine] = field(default_factory=list)
+    withheld_yen: int = 0
+
+    @property
+    def gross_yen(self) -> int:
+        return sum(line.gross_yen for line in self.lines)
+
+    @property
+    def net_yen(self) -> int:
+        return self.gross_yen - self.withheld_yen
+
+    @property
+    def payment_due_on(self) -> date | None:
+        dues = [line.payment_due_on for line in self.lines if line.payment_due_on]
+        return min(dues) if dues else None
+
+
+def statements(close: PayoutClose, membership_id: int | None = None) -> list[Statement]:
+    """Every member's statement in a close (or one member's), from the posted entries."""
+    query = (
+        sa.select(LedgerEntry, Job.title)
+        .join(Job, Job.id == LedgerEntry.job_id)
+        .where(LedgerEntry.close_id == close.id, LedgerEntry.account == MEMBER)
+        .order_by(LedgerEntry.id)
+    )
+    if membership_id is not None:
+        query = query.where(LedgerEntry.membership_id == membership_id)
+    rows = db.session.execute(query).all()
+    members = {
+        m.id: m
+        for m in db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.id.in_({e.membership_id for e, _t in rows}))
+            .options(joinedload(Membership.person))
+        )
+    }
+    reversed_ids = {e.reverses_id for e, _t in rows if e.reverses_id}
+    result: dict[int, Statement] = {}
+    for entry, title in rows:
+        statement = result.setdefault(
+            entry.membership_id, Statement(close, members[entry.membership_id])
+        )
+        if entry.kind == WITHHOLDING:
+            statement.withheld_yen += entry.amount_yen
+        else:
+            statement.lines.append(
+                StatementLine(
+                    entry.id,
+                    title,
+                    entry.units,
+                    -entry.amount_yen,
+                    entry.payment_due_on,
+                    entry.note,
+                    reversal=entry.reverses_id is not None,
+                    reversed=entry.id in reversed_ids,
+                )
+            )
+    return sorted(result.values(), key=lambda s: s.membership.id)
+
+
+@dataclass(frozen=True)
+class CloseSummary:
+    received_yen: int
+    team_fee_yen: int
+    distributed_yen: int
+    withheld_yen: int
+    retained_yen: int
+
+    @property
+    def balance_yen(self) -> int:
+        """Always zero: every yen received is accounted for."""
+        return self.received_yen - self.team_fee_yen - self.distributed_yen - self.retained_yen
+
+
+def summary(close: PayoutClose) -> CloseSummary:
+    totals = dict(
+        db.session.execute(
+            sa.select(LedgerEntry.account, sa.func.sum(LedgerEntry.amount_yen))
+            .where(LedgerEntry.close_id == close.id)
+            .group_by(LedgerEntry.account)
+        ).all()
+    )
+    withheld = -(totals.get(TAX_OFFICE) or 0)
+    return CloseSummary(
+        received_yen=totals.get(RECEIVED) or 0,
+        team_fee_yen=-(totals.get(TEAM_FEE) or 0),
+        distributed_yen=-(totals.get(MEMBER) or 0) + withheld,
+        withheld_yen=withheld,
+        retained_yen=-(totals.get(RETAINED) or 0),
+    )
+
+
+@dataclass
+class EarningsRow:
+    period: str
+    gross_yen: int = 0
+    withheld_yen: int = 0
+
+    @property
+    def net_yen(self) -> int:
+        return self.gross_yen - self.withheld_yen
+
+
+def earnings(membership: Membership) -> tuple[list[EarningsRow], list[EarningsRow]]:
+    """A member's gross, withheld and net by month and by year, from their statements."""
+    rows = db.session.execute(
+        sa.select(PayoutClose.period_end, LedgerEntry.kind, sa.func.sum(LedgerEntry.amount_yen))
+        .join(PayoutClose, PayoutClose.id == LedgerEntry.close_id)
+        .where(LedgerEntry.membership_id == membership.id, LedgerEntry.account == MEMBER)
+        .group_by(PayoutClose.period_end, LedgerEntry.kind)
+    ).all()
+    months: dict[str, EarningsRow] = {}
+    years: dict[str, EarningsRow] = {}
+    for period_end, kind, amount in rows:
+        for key, bucket in ((period_end.strftime("%Y-%m"), months), (str(period_end.year), years)):
+            row = bucket.setdefault(key, EarningsRow(key))
+            if kind == WITHHOLDING:
+                row.withheld_yen += amount
+            else:
+                row.gross_yen -= amount
+    return sorted(months.values(), key=lambda r: r.period, reverse=True), sorted(
+        years.values(), key=lambda r: r.period, reverse=True
+    )
+
+
+def statement_csv(statement: Statement) -> bytes:
+    """The statement as CSV that Japanese Excel opens correctly: UTF-8 with a BOM, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["期間", "メンバー", "案件", "件数", "報酬（税込・源泉徴収前）", "支払期日"])
+    period = f"{statement.close.period_start:%Y/%m/%d}〜{statement.close.period_end:%Y/%m/%d}"
+    name = statement.membership.person.display_name
+    for line in statement.lines:
+        due = f"{line.payment_due_on:%Y/%m/%d}" if line.payment_due_on else ""
+        writer.writerow([period, name, line.job_title, line.units, line.gross_yen, due])
+    writer.writerow(["", "", "合計", "", statement.gross_yen, ""])
+    writer.writerow(["", "", "源泉徴収税額", "", -statement.withheld_yen, ""])
+    writer.writerow(["", "", "差引支払額", "", statement.net_yen, ""])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def approved_assignment_ids(close: PayoutClose) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(LedgerEntry.assignment_id).where(
+                LedgerEntry.close_id == close.id, LedgerEntry.assignment_id.is_not(None)
+            )
+        )
+    )
+
+
+def jobs_awaiting_receipt(team: Team) -> list[Job]:
+    """Jobs with approved work whose money has not been recorded as received."""
+    has_approved = sa.select(Assignment.job_id).where(
+        Assignment.team_id == team.id, Assignment.state == "approved"
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Job)
+            .where(Job.team_id == team.id, Job.received_yen.is_(None), Job.id.in_(has_approved))
+            .order_by(Job.due_at)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    close: PayoutClose
+    gross_yen: int
+    withheld_yen: int
+
+    @property
+    def net_yen(self) -> int:
+        return self.gross_yen - self.withheld_yen
+
+
+def statements_of(membership: Membership) -> list[StatementRef]:
+    """The member's statements, newest first, with their totals."""
+    gross = sa.func.sum(
+        sa.case((LedgerEntry.kind == WITHHOLDING, 0), else_=-LedgerEntry.amount_yen)
+    )
+    withheld = sa.func.sum(
+        sa.case((LedgerEntry.kind == WITHHOLDING, LedgerEntry.amount_yen), else_=0)
+    )
+    rows = db.session.execute(
+        sa.select(PayoutClose, gross, withheld)
+        .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
+        .where(LedgerEntry.membership_id == membership.id, LedgerEntry.account == MEMBER)
+        .group_by(PayoutClose.id)
+        .order_by(PayoutClose.period_end.desc())
+    ).all()
+    return [StatementRef(close, g, w) for close, g, w in rows]
+
+
+@dataclass(frozen=True)
+class PaymentWarning:
+    close: PayoutClose
+    due_on: date
+    overdue: bool
+
+
+def payment_warnings(team: Team, today: date, within_days: int = 7) -> list[PaymentWarning]:
+    """Confirmed closes not yet paid whose earliest payment date has passed or is near."""
+    rows = db.session.execute(
+        sa.select(PayoutClose, sa.func.min(LedgerEntry.payment_due_on))
+        .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
+        .where(PayoutClose.team_id == team.id, PayoutClose.status == "confirmed")
+        .group_by(PayoutClose.id)
+        .order_by(sa.func.min(LedgerEntry.payment_due_on))
+    ).all()
+    return [
+        PaymentWarning(close, due, due < today)
+        for close, due in rows
+        if due is not None and (due - today).days <= within_days
+    ]

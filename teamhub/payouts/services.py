@@ -1,0 +1,423 @@
+"""Payouts: what the team received, the team fee, members' shares, withholding, closes, ledger.
+
+A close is computed from approved work on jobs whose money was received, then posted to the
+append-only ledger once per team and period; statements are read back from the ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from teamhub import money
+from teamhub.assignments.models import ACTIVE_STATES, Assignment
+from teamhub.assignments.terms import SIXTY_DAY_PAYER_TYPES
+from teamhub.auth.models import Person
+from teamhub.clock import JST, today_jst, utcnow
+from teamhub.errors import Conflict, Invalid, NotFound
+from teamhub.extensions import db
+from teamhub.jobs.models import WITHHOLDING_CATEGORIES, Job
+from teamhub.payouts import periods
+from teamhub.payouts.models import (
+    MEMBER,
+    RECEIVED,
+    RETAINED,
+    SHARE,
+    TAX_OFFICE,
+    TEAM_FEE,
+    WITHHOLDING,
+    ClosedJob,
+    FeeScheduleRow,
+    LedgerEntry,
+    PayoutClose,
+)
+from teamhub.teams.models import Membership, Team
+
+PAY_DAYS_AFTER_CLOSE = 10  # payers without employees: paid within 10 days of the close
+
+
+def fee_schedule(code: str) -> money.FeeSchedule:
+    """The platform's fee schedule as stored (editable data), else the shipped default."""
+    row = db.session.scalar(sa.select(FeeScheduleRow).where(FeeScheduleRow.code == code))
+    if row is None:
+        return money.DEFAULT_FEE_SCHEDULES[code]
+    tiers = tuple(money.FeeTier(bound, rate) for bound, rate in row.tiers)
+    return money.FeeSchedule(row.code, row.name, tiers, row.base, row.fee_tax_rate_bp)
+
+
+def estimated_received(job: Job) -> int:
+    """What the platform should pay out: the tax-inclusive total less its fee."""
+    fee = money.fee_for(fee_schedule(job.source), job.total_incl_tax_yen, job.tax_yen)
+    return job.total_incl_tax_yen - fee
+
+
+def record_receipt(
+    job: Job, received_yen: int, received_on: date, team_fee_bp: int | None = None,
+    reentrustment: bool = False,
+) -> None:  # fmt: skip
+    """Record what the platform actually paid (it wins over the estimate) and the job's team fee."""
+    reasons = {}
+    if not 0 <= received_yen <= job.total_incl_tax_yen:
+        reasons["received_yen"] = _("Enter the yen received, at most the contract total with tax.")
+    if received_on > today_jst():
+        reasons["received_on"] = _("The payment date cannot be in the future.")
+    if team_fee_bp is not None and not 0 <= team_fee_bp <= 5000:
+        reasons["team_fee"] = _("Enter a percentage from 0 to 50.")
+    if reasons:
+        raise Invalid(_("Please correct the marked fields."), reasons)
+    if db.session.scalar(sa.select(ClosedJob.id).where(ClosedJob.job_id == job.id)):
+        raise Conflict(_("This job's money was already paid out; correct it on the close instead."))
+    job.received_yen = received_yen
+    job.received_on = received_on
+    job.team_fee_bp = team_fee_bp
+    job.reentrustment = reentrustment
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Share:
+    assignment: Assignment
+    gross_yen: int
+    withholding_applies: bool
+    payment_due_on: date
+
+
+@dataclass
+class Settlement:
+    job: Job
+    received_yen: int
+    team_fee_yen: int
+    shares: list[Share]
+    retained_yen: int
+
+    @property
+    def distributable_yen(self) -> int:
+        return self.received_yen - self.team_fee_yen
+
+
+def payment_due_on(team: Team, job: Job, assignment: Assignment, period_end: date) -> date:
+    """Freelance Act art. 4: 60 days from receipt of the work (day 1), or 30 after the platform pays."""
+    if team.payer_type not in SIXTY_DAY_PAYER_TYPES:
+        return period_end + timedelta(days=PAY_DAYS_AFTER_CLOSE)
+    if job.reentrustment and job.received_on is not None:
+        return job.received_on + timedelta(days=29)
+    received = (assignment.first_submitted_at or assignment.approved_at).astimezone(JST).date()
+    return received + timedelta(days=59)
+
+
+def settle(team: Team, job: Job, approved: list[Assignment], period_end: date) -> Settlement:
+    """Split what a job brought in: team fee, fixed amounts first, the rest by approved units."""
+    received = job.received_yen or 0
+    fee = money.team_fee(received, team.fee_rate_bp if job.team_fee_bp is None else job.team_fee_bp)
+    fixed = [a for a in approved if a.pay_basis == "fixed"]
+    by_units = [a for a in approved if a.pay_basis == "units"]
+    weights = [a.units for a in by_units] + [job.kept_units]
+    try:
+        fixed_yen, unit_yen = money.distribute(
+            received - fee, [a.fixed_yen or 0 for a in fixed], weights
+        )
+    except money.FixedExceedsDistributable as error:
+        raise Invalid(
+            _(
+                "%(job)s: the fixed amounts (¥%(fixed)s) are more than the ¥%(available)s left "
+                "after the team fee. Correct the received amount or the fixed amounts.",
+                job=job.title,
+                fixed=f"{error.fixed_total_yen:,}",
+                available=f"{error.distributable_yen:,}",
+            )
+        ) from error
+    withholds = team.withholds and job.category in WITHHOLDING_CATEGORIES
+    shares = [
+        Share(a, yen, withholds, payment_due_on(team, job, a, period_end))
+        for a, yen in zip(
+            [*fixed, *by_units], [*fixed_yen, *unit_yen[: len(by_units)]], strict=True
+        )
+    ]
+    retained = received - fee - sum(s.gross_yen for s in shares)
+    return Settlement(job, received, fee, shares, retained)
+
+
+@dataclass
+class StatementPreview:
+    membership: Membership
+    shares: list[Share] = field(default_factory=list)
+
+    @property
+    def gross_yen(self) -> int:
+        return sum(s.gross_yen for s in self.shares)
+
+    @property
+    def withheld_yen(self) -> int:
+        return money.withholding(sum(s.gross_yen for s in self.shares if s.withholding_applies))
+
+    @property
+    def net_yen(self) -> int:
+        return self.gross_yen - self.withheld_yen
+
+    @property
+    def payment_due_on(self) -> date:
+        return min(s.payment_due_on for s in self.shares)
+
+
+@dataclass
+class ClosePreview:
+    team: Team
+    period_start: date
+    period_end: date
+    settlements: list[Settlement]
+    statements: list[StatementPreview]
+
+    @property
+    def received_yen(self) -> int:
+        return sum(s.received_yen for s in self.settlements)
+
+    @property
+    def team_fee_yen(self) -> int:
+        return sum(s.team_fee_yen for s in self.settlements)
+
+    @property
+    def distributed_yen(self) -> int:
+        return sum(st.gross_yen for st in self.statements)
+
+    @property
+    def withheld_yen(self) -> int:
+        return sum(st.withheld_yen for st in self.statements)
+
+    @property
+    def retained_yen(self) -> int:
+        return sum(s.retained_yen for s in self.settlements)
+
+    @property
+    def withholding_due_on(self) -> date:
+        return periods.withholding_due_on(self.period_end)
+
+
+def _eligible_jobs(team: Team, period_end: date) -> list[Job]:
+    busy = sa.select(Assignment.job_id).where(Assignment.state.in_(ACTIVE_STATES))
+    closed = sa.select(ClosedJob.job_id)
+    return list(
+        db.session.scalars(
+            sa.select(Job)
+            .where(
+                Job.team_id == team.id,
+                Job.received_yen.is_not(None),
+                Job.received_on <= period_end,
+                Job.id.not_in(busy),
+                Job.id.not_in(closed),
+            )
+            .order_by(Job.received_on, Job.id)
+        )
+    )
+
+
+def preview_close(team: Team, period_end: date) -> ClosePreview:
+    """Compute the close for the period ending ``period_end`` without posting anything."""
+    start, end = periods.period_containing(team.close_schedule, period_end)
+    if end != period_end:
+        raise Invalid(_("Choose the last day of a payout period."))
+    if period_end >= today_jst():
+        raise Invalid(
+            _(
+                "This period ends on %(date)s. Close it from the next day on, when all its money is in.",
+                date=period_end.strftime("%Y/%m/%d"),
+            )
+        )
+    jobs = _eligible_jobs(team, period_end)
+    approved = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.job_id.in_([j.id for j in jobs]), Assignment.state == "approved")
+        .options(selectinload(Assignment.membership).selectinload(Membership.person))
+        .order_by(Assignment.id)
+    ).all()
+    by_job: dict[int, list[Assignment]] = defaultdict(list)
+    for a in approved:
+        by_job[a.job_id].append(a)
+    settlements = [settle(team, j, by_job[j.id], period_end) for j in jobs if by_job[j.id]]
+    statements: dict[int, StatementPreview] = {}
+    for settlement in settlements:
+        for share in settlement.shares:
+            m = share.assignment.membership
+            statements.setdefault(m.id, StatementPreview(m)).shares.append(share)
+    ordered = sorted(statements.values(), key=lambda s: s.membership.id)
+    return ClosePreview(team, start, end, settlements, ordered)
+
+
+def find_close(team: Team, period_end: date) -> PayoutClose | None:
+    return db.session.scalar(
+        sa.select(PayoutClose).where(
+            PayoutClose.team_id == team.id, PayoutClose.period_end == period_end
+        )
+    )
+
+
+def _entry(close: PayoutClose, job_id: int, account: str, amount: int, **refs) -> LedgerEntry:
+    entry = LedgerEntry(
+        team_id=close.team_id, close_id=close.id, job_id=job_id, account=account, amount_yen=amount, **refs
+    )  # fmt: skip
+    db.session.add(entry)
+    return entry
+
+
+def _post(close: PayoutClose, preview: ClosePreview, by_id: int | None) -> None:
+    for s in preview.settlements:
+        db.session.add(ClosedJob(close_id=close.id, job_id=s.job.id))
+        _entry(close, s.job.id, RECEIVED, s.received_yen, created_by_id=by_id)
+        _entry(close, s.job.id, TEAM_FEE, -s.team_fee_yen, created_by_id=by_id)
+        for share in s.shares:
+            a = share.assignment
+            _entry(close, s.job.id, MEMBER, -share.gross_yen, assignment_id=a.id, membership_id=a.membership_id,
+                   units=a.units, payment_due_on=share.payment_due_on, kind=SHARE, created_by_id=by_id)  # fmt: skip
+        if s.retained_yen:
+            _entry(close, s.job.id, RETAINED, -s.retained_yen, created_by_id=by_id)
+    for statement in preview.statements:
+        job_id = statement.shares[0].assignment.job_id
+        _post_withholding(
+            close, job_id, statement.membership.id, statement.withheld_yen, created_by_id=by_id
+        )
+
+
+def _post_withholding(close, job_id: int, membership_id: int, withheld_yen: int, **refs) -> None:
+    """Withholding moves yen from the member's pay to the tax office: two entries that balance."""
+    if not withheld_yen:
+        return
+    refs |= {"membership_id": membership_id, "kind": WITHHOLDING}
+    _entry(close, job_id, MEMBER, withheld_yen, **refs)
+    _entry(close, job_id, TAX_OFFICE, -withheld_yen, **refs)
+
+
+def confirm_close(team: Team, period_end: date, by: Person | None) -> PayoutClose:
+    """Post the period's close once: a repeat, a retry or a second scheduler gets the same close."""
+    existing = find_close(team, period_end)
+    if existing is not None:
+        return existing
+    preview = preview_close(team, period_end)
+    close = PayoutClose(
+        team_id=team.id, period_start=preview.period_start, period_end=period_end,
+        confirmed_by_id=by.id if by else None,
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.add(close)
+            db.session.flush()
+    except IntegrityError:
+        return find_close(team, period_end)
+    _post(close, preview, by.id if by else None)
+    db.session.flush()
+    return close
+
+
+def mark_paid(close: PayoutClose, paid_on: date) -> None:
+    """Record the day the members were paid."""
+    if paid_on > today_jst():
+        message = _("The payment date cannot be in the future.")
+        raise Invalid(message, {"paid_on": message})
+    if paid_on < close.period_end:
+        message = _("Members cannot be paid before the period ends.")
+        raise Invalid(message, {"paid_on": message})
+    close.status = "paid"
+    close.paid_on = paid_on
+    close.marked_paid_at = utcnow()
+    db.session.flush()
+
+
+def _reverse(entry: LedgerEntry, note: str, by_id: int | None) -> LedgerEntry:
+    """Post the mirror image of ``entry``; the unique reverses_id means it happens once."""
+    return _entry(
+        db.session.get(PayoutClose, entry.close_id), entry.job_id, entry.account, -entry.amount_yen,
+        assignment_id=entry.assignment_id, membership_id=entry.membership_id, units=-entry.units,
+        payment_due_on=entry.payment_due_on, kind=entry.kind, reverses_id=entry.id, note=note,
+        created_by_id=by_id,
+    )  # fmt: skip
+
+
+def _live(close: PayoutClose, membership_id: int, kind: str) -> list[LedgerEntry]:
+    """The member's entries of one kind in the close that stand: neither reversed nor reversals."""
+    reversed_ids = sa.select(LedgerEntry.reverses_id).where(
+        LedgerEntry.close_id == close.id, LedgerEntry.reverses_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            sa.select(LedgerEntry)
+            .where(
+                LedgerEntry.close_id == close.id,
+                LedgerEntry.membership_id == membership_id,
+                LedgerEntry.kind == kind,
+                LedgerEntry.reverses_id.is_(None),
+                LedgerEntry.id.not_in(reversed_ids),
+            )
+            .order_by(LedgerEntry.id)
+        )
+    )
+
+
+def _withholdable_gross(team: Team, close: PayoutClose, membership_id: int) -> int:
+    if not team.withholds:
+        return 0
+    return -(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_yen), 0))
+            .join(Job, Job.id == LedgerEntry.job_id)
+            .where(
+                LedgerEntry.close_id == close.id,
+                LedgerEntry.membership_id == membership_id,
+                LedgerEntry.kind == SHARE,
+                Job.category.in_(WITHHOLDING_CATEGORIES),
+            )
+        )
+    )
+
+
+def correct_share(
+    team: Team, close: PayoutClose, entry_id: int, gross_yen: int, reason: str, by: Person | None
+) -> LedgerEntry:
+    """Correct one line of a posted statement: reverse it, post the right amount, redo withholding.
+
+    Nothing posted changes. The difference comes from (or goes back to) what the team kept, so the
+    close still balances to the yen; the member's withholding is reversed and posted again on the
+    corrected pay.
+    """
+    by_id = by.id if by else None
+    line = db.session.get(LedgerEntry, entry_id)
+    if line is None or line.close_id != close.id or line.kind != SHARE or line.reverses_id:
+        raise NotFound(_("This statement line does not exist in this close."))
+    if line not in _live(close, line.membership_id, SHARE):
+        raise Conflict(_("This line was already corrected. Correct the newest line instead."))
+    reasons = {}
+    if gross_yen < 0:
+        reasons["gross_yen"] = _("Enter the corrected pay in whole yen, 0 or more.")
+    elif gross_yen == -line.amount_yen:
+        reasons["gross_yen"] = _("That is the amount already on the statement.")
+    if not reason.strip():
+        reasons["reason"] = _("Say why the line is corrected; the member sees it.")
+    if reasons:
+        raise Invalid(_("Please correct the marked fields."), reasons)
+    _reverse(line, reason, by_id)
+    corrected = _entry(
+        close, line.job_id, MEMBER, -gross_yen, assignment_id=line.assignment_id,
+        membership_id=line.membership_id, units=line.units, payment_due_on=line.payment_due_on,
+        kind=SHARE, note=reason, created_by_id=by_id,
+    )  # fmt: skip
+    _entry(
+        close, line.job_id, RETAINED, gross_yen + line.amount_yen, note=reason, created_by_id=by_id
+    )
+    db.session.flush()
+    _redo_withholding(team, close, line, reason, by_id)
+    db.session.flush()
+    return corrected
+
+
+def _redo_withholding(
+    team: Team, close: PayoutClose, line: LedgerEntry, reason: str, by_id
+) -> None:
+    for entry in _live(close, line.membership_id, WITHHOLDING):  # member and tax-office sides
+        _reverse(entry, reason, by_id)
+    amount = money.withholding(_withholdable_gross(team, close, line.membership_id))
+    _post_withholding(
+        close, line.job_id, line.membership_id, amount, note=reason, created_by_id=by_id
+    )

@@ -1,0 +1,229 @@
+"""Payout pages: directors record receipts and run closes; members read their statements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from teamhub.clock import today_jst
+from teamhub.errors import DomainError, Invalid, NotFound
+from teamhub.forms import apply_reasons, render_form
+from teamhub.jobs.queries import team_job
+from teamhub.payouts import periods, queries, services
+from teamhub.payouts.forms import ConfirmCloseForm, CorrectionForm, PaidForm, ReceiptForm
+from teamhub.teams import rules
+from teamhub.teams.queries import team_access
+
+
+def _recent_period_ends(schedule: str, count: int = 6) -> list[date]:
+    """The last days of the periods that have ended, newest first."""
+    ends, day = [], today_jst()
+    for _index in range(count):
+        _start, end = periods.previous_period(schedule, day)
+        ends.append(end)
+        day = end
+    return ends
+
+
+@login_required
+def index(slug):
+    access = team_access(slug, current_user, need="director")
+    return render_template(
+        "payouts/index.html",
+        access=access,
+        team=access.team,
+        closes=queries.closes_of(access.team),
+        warnings=queries.payment_warnings(access.team, today_jst()),
+        period_ends=_recent_period_ends(access.team.close_schedule),
+        awaiting=queries.jobs_awaiting_receipt(access.team),
+    )
+
+
+def _period_end_arg() -> date:
+    try:
+        return date.fromisoformat(request.values.get("period_end", ""))
+    except ValueError as error:
+        raise Invalid(_("Choose the last day of a payout period.")) from error
+
+
+@login_required
+def preview(slug):
+    access = team_access(slug, current_user, need="director")
+    period_end = _period_end_arg()
+    existing = services.find_close(access.team, period_end)
+    if existing is not None:
+        return redirect(url_for("payouts.close_detail", slug=slug, close_id=existing.id))
+    form = ConfirmCloseForm(formdata=None, period_end=period_end.isoformat())
+    return render_template(
+        "payouts/preview.html",
+        access=access,
+        team=access.team,
+        preview=services.preview_close(access.team, period_end),
+        form=form,
+        today=today_jst(),
+    )
+
+
+@login_required
+def confirm(slug):
+    access = team_access(slug, current_user, need="director")
+    if not ConfirmCloseForm().validate_on_submit():
+        raise Invalid(_("The form had expired or was incomplete. Reload the page and try again."))
+    close = services.confirm_close(access.team, _period_end_arg(), current_user)
+    flash(_("The close was confirmed. Statements are ready for the members."), "success")
+    return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
+
+
+def _close_page(access, close, status=200, paid_form=None):
+    page = render_template(
+        "payouts/close.html",
+        access=access,
+        team=access.team,
+        close=close,
+        summary=queries.summary(close),
+        statements=queries.statements(close),
+        withholding_due_on=periods.withholding_due_on(close.period_end),
+        paid_form=paid_form or PaidForm(formdata=None, paid_on=today_jst()),
+    )
+    return page, status
+
+
+@login_required
+def close_detail(slug, close_id):
+    access = team_access(slug, current_user, need="director")
+    return _close_page(access, queries.team_close(access.team, close_id))
+
+
+@login_required
+def mark_paid(slug, close_id):
+    access = team_access(slug, current_user, need="director")
+    close = queries.team_close(access.team, close_id)
+    form = PaidForm()
+    if not form.validate_on_submit():
+        return _close_page(access, close, 422, form)
+    try:
+        services.mark_paid(close, form.paid_on.data)
+    except Invalid as error:
+        apply_reasons(form, error)
+        return _close_page(access, close, 422, form)
+    flash(_("The close is marked as paid."), "success")
+    return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
+
+
+def _statement(slug, close_id, membership_id):
+    """A statement for its member or a director; anyone else gets 404."""
+    access = team_access(slug, current_user)
+    close = queries.team_close(access.team, close_id)
+    if not (access.is_director or access.membership.id == membership_id):
+        raise NotFound(_("This statement does not exist or is not yours."))
+    found = queries.statements(close, membership_id)
+    if not found:
+        raise NotFound(_("This statement does not exist or is not yours."))
+    return access, found[0]
+
+
+def _statement_page(access, found, form=None, status=200):
+    page = render_template(
+        "payouts/statement.html",
+        access=access,
+        team=access.team,
+        statement=found,
+        form=form or CorrectionForm(formdata=None),
+    )
+    return page, status
+
+
+@login_required
+def statement(slug, close_id, membership_id):
+    access, found = _statement(slug, close_id, membership_id)
+    return _statement_page(access, found)
+
+
+@login_required
+def correct(slug, close_id, membership_id):
+    """A director corrects a posted line: a reversal plus a new entry, never an edit."""
+    access = team_access(slug, current_user, need="director")
+    close = queries.team_close(access.team, close_id)
+    found = queries.statements(close, membership_id)
+    if not found:
+        raise NotFound(_("This statement does not exist or is not yours."))
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        return _statement_page(access, found[0], form, 422)
+    try:
+        services.correct_share(
+            access.team, close, int(form.entry_id.data), int(form.gross_yen.data), form.reason.data,
+            current_user,
+        )  # fmt: skip
+    except Invalid as error:
+        apply_reasons(form, error)
+        return _statement_page(access, found[0], form, 422)
+    flash(
+        _("The line was corrected: the old amount is reversed and the new one posted."), "success"
+    )
+    return redirect(
+        url_for("payouts.statement", slug=slug, close_id=close_id, membership_id=membership_id)
+    )
+
+
+@login_required
+def statement_csv(slug, close_id, membership_id):
+    _access, found = _statement(slug, close_id, membership_id)
+    name = f"statement-{found.close.period_end:%Y%m%d}-{membership_id}.csv"
+    return Response(
+        queries.statement_csv(found),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@login_required
+def earnings(slug):
+    access = team_access(slug, current_user)
+    months, years = queries.earnings(access.membership)
+    return render_template(
+        "payouts/earnings.html",
+        access=access,
+        team=access.team,
+        months=months,
+        years=years,
+        statements=queries.statements_of(access.membership),
+    )
+
+
+@login_required
+def receipt(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    job = team_job(access.team, job_id)
+    estimate = services.estimated_received(job)
+    form = ReceiptForm()
+    if request.method == "GET":
+        form.received_yen.data = str(job.received_yen if job.received_yen is not None else estimate)
+        form.received_on.data = job.received_on or today_jst()
+        form.team_fee.data = (
+            rules.bp_to_percent(job.team_fee_bp) if job.team_fee_bp is not None else ""
+        )
+        form.reentrustment.data = job.reentrustment
+    if form.validate_on_submit():
+        fee_bp = rules.percent_to_bp(form.team_fee.data) if form.team_fee.data else None
+        try:
+            services.record_receipt(
+                job,
+                int(form.received_yen.data),
+                form.received_on.data,
+                fee_bp,
+                form.reentrustment.data,
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("The amount received was saved."), "success")
+            return redirect(url_for("payouts.index", slug=slug))
+    return render_form(
+        "payouts/receipt.html", form, access=access, team=access.team, job=job, estimate=estimate
+    )
