@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from teamhub.clock import JST, utcnow
 from teamhub.extensions import db
-from teamhub.notifications import reminders
+from teamhub.notifications import payout_reminders, reminders
 from teamhub.notifications.models import JobRun, SchedulerLease
 from teamhub.notifications.reminders import Done
 
@@ -94,6 +94,30 @@ register(ScheduledJob("overdue", _l("Overdue notices"), reminders.overdue, every
 register(
     ScheduledJob(
         "escrow_missing", _l("Escrow-missing warnings"), reminders.escrow_missing, daily_at=(9, 0)
+    )
+)
+register(
+    ScheduledJob(
+        "close_due",
+        _l("Payout closes for periods that ended"),
+        payout_reminders.close_due,
+        daily_at=(6, 0),
+    )
+)
+register(
+    ScheduledJob(
+        "payment_due",
+        _l("Member payments due under the 60-day rule"),
+        payout_reminders.payment_due,
+        daily_at=(9, 0),
+    )
+)
+register(
+    ScheduledJob(
+        "withholding_due",
+        _l("Withholding tax reminders, by the 10th"),
+        payout_reminders.withholding_due,
+        daily_at=(9, 0),
     )
 )
 register(

@@ -98,3 +98,36 @@ def reviewed(assignment, event, approved: bool) -> None:
         link=assignment_link(assignment),
         team_id=assignment.team_id,
     )
+
+
+def close_confirmed(close) -> None:
+    """Tell each member with a statement in a new close that it is ready, with their net pay."""
+    from teamhub.payouts.models import MEMBER, LedgerEntry
+
+    nets = db.session.execute(
+        sa.select(Membership.id, Membership.person_id, -sa.func.sum(LedgerEntry.amount_yen))
+        .join(LedgerEntry, LedgerEntry.membership_id == Membership.id)
+        .where(LedgerEntry.close_id == close.id, LedgerEntry.account == MEMBER)
+        .group_by(Membership.id, Membership.person_id)
+        .order_by(Membership.id)
+    ).all()
+    params = {
+        "team": close.team.name,
+        "period_start": close.period_start.isoformat(),
+        "period_end": close.period_end.isoformat(),
+    }
+    for membership_id, person_id, net in nets:
+        link = path_for(
+            "payouts.statement",
+            slug=close.team.slug,
+            close_id=close.id,
+            membership_id=membership_id,
+        )
+        notify(
+            person_id,
+            "statement_ready",
+            f"close:{close.id}",
+            {**params, "net_yen": int(net or 0)},
+            link=link,
+            team_id=close.team_id,
+        )
