@@ -9,6 +9,7 @@ from teamhub.auth.models import Person
 from teamhub.auth.passwords import hash_password
 from teamhub.clock import today_jst
 from teamhub.extensions import db
+from teamhub.payouts.demo import load_payouts_demo
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership, PlatformAccount, Team
 from teamhub.training.demo import load_training_demo
@@ -224,4 +225,5 @@ def load_demo() -> list[tuple[str, str]]:
     logins += _ashikaga(password_hash, rng)
     db.session.flush()
     logins += load_training_demo(password_hash)
+    load_payouts_demo()
     return logins

@@ -172,21 +172,34 @@ def team_with_everything():
         sa.select(sa.func.max(Notification.id)).where(Notification.person_id == director_person.id)
     )
     ids = TeamIds(
-        roles.team.slug, roles.member_membership, invitation.id, absence.id,
-        job.id, assignment.id, submission.id, close.id, notification_id,
-    )  # fmt: skip
+        roles.team.slug,
+        roles.member_membership,
+        invitation.id,
+        absence.id,
+        job.id,
+        assignment.id,
+        submission.id,
+        close.id,
+        notification_id,
+    )
     return roles, ids
 
 
-def closed_month(team: Team, director: Person, member: Membership, received_yen: int = 30_000):
-    """A paid-out October: a direct job whose 3 approved units the member delivered; its close."""
-    from datetime import UTC, date, datetime
+def closed_month(
+    team: Team, director: Person | None, member: Membership, received_yen: int = 30_000,
+    period_end=None,
+):  # fmt: skip
+    """A closed month (October 2026 unless told): a direct job the member delivered 3 units of."""
+    from datetime import UTC, date, datetime, timedelta
 
     from teamhub.assignments.models import Assignment
     from teamhub.payouts import services as payout_services
 
-    job = make_job(team, director, source="direct", title="10月の記事", unit_count=3)
-    delivered = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+    period_end = period_end or date(2026, 10, 31)
+    contract = max(120_000, received_yen)
+    job = make_job(team, director, source="direct", title=f"{period_end:%m}月の記事", unit_count=3,
+                   contract_yen=contract, tax_yen=contract // 10)  # fmt: skip
+    delivered = datetime(period_end.year, period_end.month, 5, 1, 0, tzinfo=UTC)
     db.session.add(
         Assignment(
             team_id=team.id,
@@ -198,8 +211,8 @@ def closed_month(team: Team, director: Person, member: Membership, received_yen:
             answered_at=delivered,
             first_submitted_at=delivered,
             approved_at=delivered,
-        )  # fmt: skip
+        )
     )
     db.session.flush()
-    payout_services.record_receipt(job, received_yen, date(2026, 10, 20))
-    return payout_services.confirm_close(team, date(2026, 10, 31), director)
+    payout_services.record_receipt(job, received_yen, period_end - timedelta(days=3))
+    return payout_services.confirm_close(team, period_end, director)

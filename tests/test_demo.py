@@ -86,3 +86,21 @@ def test_demo_team_has_jobs_in_every_state(app, runner):
     assert "奄美大島 観光スポット紹介記事" in member.get(
         "/teams/amami-writers/my-assignments"
     ).get_data(as_text=True)
+
+
+def test_demo_has_paid_months_and_the_npo_report_shows_graduates_pay(app, runner):
+    from teamhub.payouts.models import LedgerEntry, PayoutClose
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        statuses = db.session.scalars(sa.select(PayoutClose.status)).all()
+        assert statuses.count("paid") == 5 and statuses.count("confirmed") == 1
+        assert db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_yen))) == 0
+    director = login_as(app, "director@amami.example", DEMO_PASSWORD)
+    payouts = director.get("/teams/amami-writers/payouts").get_data(as_text=True)
+    assert "奄美大島 観光スポット紹介記事 40本" in payouts  # approved work, money not recorded yet
+    member = login_as(app, "designer01@ashikaga.example", DEMO_PASSWORD)
+    assert "¥" in member.get("/teams/ashikaga-design/earnings").get_data(as_text=True)
+    coordinator = login_as(app, "coordinator@ashikaga.example", DEMO_PASSWORD)
+    report = coordinator.get("/orgs/ashikaga-npo/outcomes").get_data(as_text=True)
+    assert "明細はまだ記録されていない" not in report and "¥" in report

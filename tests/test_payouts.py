@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from teamhub import money
@@ -331,3 +331,33 @@ def test_two_concurrent_confirmations_make_one_close(app):
             )
             is not None
         )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(corrections=st.lists(st.integers(0, 80_000), min_size=1, max_size=4))
+def test_corrections_keep_every_close_balanced(ctx, corrections):
+    """However often a line is corrected, the close sums to zero and withholding follows the pay."""
+    savepoint = db.session.begin_nested()
+    team = make_team(make_person(), payer_type="corporation")
+    member = add_member(team)
+    job = make_job(team, source="direct", category="writing")
+    services.record_receipt(job, 50_000, date(2026, 10, 20))
+    approved(job, member, units=4)
+    close = services.confirm_close(team, date(2026, 10, 31), None)
+    for amount in corrections:
+        [statement] = queries.statements(close, member.id)
+        [line] = [ln for ln in statement.lines if ln.correctable]
+        if amount != line.gross_yen:
+            services.correct_share(team, close, line.entry_id, amount, "訂正", None)
+        [statement] = queries.statements(close, member.id)
+        assert statement.gross_yen == amount
+        assert statement.withheld_yen == money.withholding(amount)
+        assert statement.net_yen >= 0
+        assert queries.summary(close).balance_yen == 0
+        total = db.session.scalar(
+            sa.select(sa.func.sum(LedgerEntry.amount_yen)).where(LedgerEntry.close_id == close.id)
+        )
+        assert total == 0
+    savepoint.rollback()

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
 
 import pytest
 
@@ -15,23 +16,25 @@ SCRIPT = textwrap.dedent(
     """
     import redis
     from teamhub import create_app
+    import sys
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_KEY_PREFIX": sys.argv[2]})
     with app.app_context():
         from teamhub.extensions import db
         db.create_all()
     client = app.test_client()
     codes = [client.post("/login", data={"email": "a@example.jp", "password": "wrong-pass"}).status_code
-             for _ in range(int(__import__("sys").argv[1]))]
-    print(codes[-1], len(redis.Redis.from_url(app.config["RATELIMIT_STORAGE_URI"]).keys("LIMITS*")) > 0)
+             for _ in range(int(sys.argv[1]))]
+    keys = redis.Redis.from_url(app.config["RATELIMIT_STORAGE_URI"]).keys(f"*{sys.argv[2]}*")
+    print(codes[-1], len(keys) > 0)
     """
 )
 
 
-def run_process(tmp_path, attempts: int) -> str:
+def run_process(tmp_path, attempts: int, prefix: str) -> str:
     env = {**os.environ, "TEAMHUB_REDIS_URL": REDIS_URL, "TEAMHUB_INSTANCE_PATH": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(attempts)],
+        [sys.executable, "-c", SCRIPT, str(attempts), prefix],
         env=env,
         capture_output=True,
         text=True,
@@ -48,11 +51,12 @@ def test_two_processes_share_one_login_limit(tmp_path):
         connection.ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    connection.flushdb()
+    prefix = f"teamhub-test-{uuid.uuid4().hex}"  # other runs on this Redis keep their own counters
     try:
-        assert run_process(tmp_path, 6) == "422 True"
-        assert run_process(tmp_path, 5) == "429 True", (
+        assert run_process(tmp_path, 6, prefix) == "422 True"
+        assert run_process(tmp_path, 5, prefix) == "429 True", (
             "the second process must see the first one's attempts"
         )
     finally:
-        connection.flushdb()
+        for key in connection.scan_iter(f"*{prefix}*"):
+            connection.delete(key)

@@ -40,21 +40,12 @@ def _team(payer_type: str = "corporation"):
 def _approved_in_november(team, member, director, fixed_yen=None):
     job = factories.make_job(team, director, source="direct", title="11月の記事", unit_count=3)
     delivered = datetime(2026, 11, 5, 1, 0, tzinfo=UTC)
-    db.session.add(
-        Assignment(
-            team_id=team.id,
-            job_id=job.id,
-            membership_id=member.id,
-            units=3,
-            state="approved",
-            pay_basis="fixed" if fixed_yen else "units",
-            fixed_yen=fixed_yen,
-            due_at=job.due_at,
-            answered_at=delivered,
-            first_submitted_at=delivered,
-            approved_at=delivered,
-        )  # fmt: skip
-    )
+    assignment = Assignment(
+        team_id=team.id, job_id=job.id, membership_id=member.id, units=3, state="approved",
+        pay_basis="fixed" if fixed_yen else "units", fixed_yen=fixed_yen, due_at=job.due_at,
+        answered_at=delivered, first_submitted_at=delivered, approved_at=delivered,
+    )  # fmt: skip
+    db.session.add(assignment)
     db.session.flush()
     payouts.record_receipt(job, 30_000, date(2026, 11, 18))
     return job

@@ -27,6 +27,8 @@ def all_rules(app, ids: TeamIds, token: str = "some-token"):
         args = {"token": token} if "token" in rule.arguments else {}
         if "slug" in rule.arguments:
             args = ids.args_for(rule)
+        elif rule.endpoint == "payouts.fee_schedule":
+            args = {"code": "lancers"}
         elif rule.endpoint.startswith("training."):
             args = TrainingIds().args_for(rule)  # unknown ids; tests/test_training_* use real ones
         elif rule.arguments and "token" not in rule.arguments:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from teamhub.auth.models import Person
 from teamhub.extensions import db
 from teamhub.training import outcomes, progress, queries
 from teamhub.training.models import Enrolment
@@ -173,8 +174,32 @@ def test_csv_blanks_small_cells_has_a_bom_and_defuses_formulas():
     assert loose.split("\r\n")[1] == "第1期,6,,4,,72,4,7,200000,2,200000"
 
 
-def test_the_seam_returns_no_paid_work_until_payout_statements_exist():
-    assert outcomes.paid_work_by_person([1, 2, 3]) == {}
+def pay(person, paid_on: date, net_yen: int) -> None:
+    """A real paid close: the person delivered a direct job in a team and was paid ``net_yen``."""
+    from datetime import timedelta
+
+    from teamhub.payouts import services as payouts
+
+    team = factories.make_team(factories.make_person(), payer_type="individual", fee_rate_bp=0)
+    member = factories.add_member(team, person)
+    period_end = paid_on.replace(day=1) - timedelta(days=1)
+    closed = factories.closed_month(team, None, member, net_yen, period_end=period_end)
+    payouts.mark_paid(closed, paid_on)
+
+
+def test_the_seam_reads_paid_statements_from_every_team(app):
+    with app.test_request_context():
+        graduate, other = factories.make_person(), factories.make_person()
+        pay(graduate, date(2026, 2, 9), 80_000)
+        pay(graduate, date(2026, 2, 20), 20_000)
+        pay(graduate, date(2026, 3, 10), 100_000)
+        unpaid_team = factories.make_team(factories.make_person())
+        factories.closed_month(unpaid_team, None, factories.add_member(unpaid_team, other))
+        paid = outcomes.paid_work_by_person([graduate.id, other.id])
+        db.session.rollback()
+    assert paid == {
+        graduate.id: PaidWork(date(2026, 2, 9), {"2026-02": 100_000, "2026-03": 100_000})
+    }
 
 
 # A seeded cohort --------------------------------------------------------------------------------
@@ -211,14 +236,21 @@ def seeded(app, monkeypatch):
         db.session.commit()
         ids = [p.id for p in people]
         coordinator_email = coordinator.email
-    statements = {
-        ids[0]: PaidWork(date(2026, 1, 20), {"2026-02": 210_000, "2026-03": 230_000}),  # 220,000
-        ids[1]: PaidWork(date(2026, 2, 9), {"2026-02": 80_000, "2026-03": 100_000}),  # 90,000
-        ids[2]: PaidWork(date(2026, 2, 5), {"2026-03": 200_000}),  # 200,000
-        ids[3]: PaidWork(date(2026, 3, 27), {"2026-03": 40_000}),  # 40,000
-        ids[4]: PaidWork(None, {}),  # completed in March: not measurable yet
-    }
-    monkeypatch.setattr(outcomes, "paid_work_by_person", lambda person_ids: statements)
+    # Real payout statements, paid (net) on these days; the month they completed does not count.
+    with app.test_request_context():
+        graduates = [db.session.get(Person, i) for i in ids[:4]]
+        for who, paid_on, net in (
+            (0, date(2026, 1, 20), 50_000),  # first pay 10 days after completing
+            (0, date(2026, 2, 10), 210_000),
+            (0, date(2026, 3, 10), 230_000),  # Feb + Mar → 220,000 a month
+            (1, date(2026, 2, 9), 80_000),  # 20 days
+            (1, date(2026, 3, 9), 100_000),  # → 90,000 a month
+            (2, date(2026, 2, 5), 60_000),  # the day they completed: 0 days
+            (2, date(2026, 3, 6), 200_000),  # → 200,000 a month
+            (3, date(2026, 3, 27), 40_000),  # 30 days → 40,000
+        ):
+            pay(graduates[who], paid_on, net)
+        db.session.commit()  # ids[4] completed in March: not measurable yet
     monkeypatch.setattr(queries, "today_jst", lambda: AS_OF)
     return {"org_slug": "seeded-npo", "coordinator": coordinator_email, "ids": ids}
 

@@ -1,21 +1,22 @@
 from flask import Blueprint
 
-from teamhub.payouts import views
+from teamhub.payouts import admin_views, views
 
-bp = Blueprint("payouts", __name__, url_prefix="/teams/<slug>")
+bp = Blueprint("payouts", __name__)
 
 rule = bp.add_url_rule
-rule("/payouts", view_func=views.index)
-rule("/payouts/preview", view_func=views.preview)
-rule("/payouts/confirm", view_func=views.confirm, methods=["POST"])
-rule("/payouts/<int:close_id>", view_func=views.close_detail)
-rule("/payouts/<int:close_id>/paid", view_func=views.mark_paid, methods=["POST"])
-rule("/payouts/<int:close_id>/statements/<int:membership_id>", view_func=views.statement)
-rule(
-    "/payouts/<int:close_id>/statements/<int:membership_id>/correct",
-    view_func=views.correct,
-    methods=["POST"],
-)
-rule("/payouts/<int:close_id>/statements/<int:membership_id>.csv", view_func=views.statement_csv)
-rule("/jobs/<int:job_id>/receipt", view_func=views.receipt, methods=["GET", "POST"])
-rule("/earnings", view_func=views.earnings)
+team = "/teams/<slug>"
+close = f"{team}/payouts/<int:close_id>"
+statement = f"{close}/statements/<int:membership_id>"
+rule(f"{team}/payouts", view_func=views.index)
+rule(f"{team}/payouts/preview", view_func=views.preview)
+rule(f"{team}/payouts/confirm", view_func=views.confirm, methods=["POST"])
+rule(close, view_func=views.close_detail)
+rule(f"{close}/paid", view_func=views.mark_paid, methods=["POST"])
+rule(statement, view_func=views.statement)
+rule(f"{statement}/correct", view_func=views.correct, methods=["POST"])
+rule(f"{statement}.csv", view_func=views.statement_csv)
+rule(f"{team}/jobs/<int:job_id>/receipt", view_func=views.receipt, methods=["GET", "POST"])
+rule(f"{team}/earnings", view_func=views.earnings)
+rule("/admin/fees", view_func=admin_views.fee_schedules)
+rule("/admin/fees/<code>", view_func=admin_views.fee_schedule, methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, StringField
+from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from teamhub.forms import strip_filter
@@ -66,3 +66,20 @@ class CorrectionForm(FlaskForm):
     def validate_entry_id(self, field):
         if not str(field.data).isdigit():
             raise ValidationError(_l("Choose a line of the statement."))
+
+
+class FeeScheduleForm(FlaskForm):
+    tiers = TextAreaField(
+        _l('Tiers: one per line, "upper bound in yen: rate %"; the last line has no bound'),
+        validators=[DataRequired(_l('Enter at least one tier, for example ": 16.5".'))],
+        description=_l("CrowdWorks, for example: 100000: 20 / 200000: 10 / : 5, one per line."),
+    )
+    fee_tax = StringField(
+        _l("Consumption tax added on the fee (%)"),
+        filters=[yen_filter],
+        validators=[DataRequired(_l("Enter 0 if the rate already includes tax."))],
+    )
+
+    def validate_fee_tax(self, field):
+        if rules.percent_to_bp(field.data or "") is None:
+            raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))

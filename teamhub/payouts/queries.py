@@ -280,3 +280,22 @@ def payment_warnings(team: Team, today: date, within_days: int = 7) -> list[Paym
         for close, due in rows
         if due is not None and (due - today).days <= within_days
     ]
+
+
+def net_paid_by_person(person_ids: list[int]) -> list[tuple[int, date, int]]:
+    """(person, paid day, net yen) for every paid close that paid these people, in any team."""
+    if not person_ids:
+        return []
+    net = -sa.func.sum(LedgerEntry.amount_yen)
+    rows = db.session.execute(
+        sa.select(Membership.person_id, PayoutClose.paid_on, net)
+        .join(LedgerEntry, LedgerEntry.membership_id == Membership.id)
+        .join(PayoutClose, PayoutClose.id == LedgerEntry.close_id)
+        .where(
+            Membership.person_id.in_(person_ids),
+            LedgerEntry.account == MEMBER,
+            PayoutClose.status == "paid",
+        )
+        .group_by(Membership.person_id, PayoutClose.paid_on)
+    ).all()
+    return [(person_id, paid_on, int(amount)) for person_id, paid_on, amount in rows]

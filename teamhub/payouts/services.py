@@ -6,6 +6,7 @@ append-only ledger once per team and period; statements are read back from the l
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,6 +40,7 @@ from teamhub.payouts.models import (
     PayoutClose,
 )
 from teamhub.teams.models import Membership, Team
+from teamhub.teams.rules import bp_to_percent, percent_to_bp
 
 PAY_DAYS_AFTER_CLOSE = 10  # payers without employees: paid within 10 days of the close
 
@@ -422,4 +424,67 @@ def _redo_withholding(
     amount = money.withholding(_withholdable_gross(team, close, line.membership_id))
     _post_withholding(
         close, line.job_id, line.membership_id, amount, note=reason, created_by_id=by_id
+    )
+
+
+def fee_schedules() -> list[money.FeeSchedule]:
+    """Every platform's schedule as estimates use it: stored, else the shipped default."""
+    return [fee_schedule(code) for code in money.DEFAULT_FEE_SCHEDULES]
+
+
+def parse_tiers(text: str) -> tuple[money.FeeTier, ...]:
+    """Read tiers written one per line as "upper bound yen: rate %", the last without a bound.
+
+    For example "100000: 20 / 200000: 10 / : 5" (one per line) is CrowdWorks' schedule.
+    """
+    tiers = []
+    for number, raw in enumerate(text.strip().splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", raw).replace(",", "").replace("¥", "").strip()
+        if not line:
+            continue
+        bound, _colon, rate = line.rpartition(":")
+        rate_bp = percent_to_bp(rate.strip())
+        try:
+            upper = int(bound) if bound.strip() else None
+            tiers.append(money.FeeTier(upper, rate_bp if rate_bp is not None else -1))
+        except ValueError as error:
+            message = _(
+                'Line %(n)d: write "upper bound in yen: rate %%", for example 100000: 20.', n=number
+            )
+            raise Invalid(message, {"tiers": message}) from error
+    return tuple(tiers)
+
+
+def update_fee_schedule(
+    by: Person, code: str, tiers_text: str, fee_tax_rate_bp: int | None
+) -> None:
+    """The operator changes a platform's published schedule; estimates follow from now on."""
+    from teamhub.training.services import require_operator
+
+    require_operator(by)
+    current = fee_schedule(code)
+    tiers = parse_tiers(tiers_text)
+    try:
+        tax_bp = fee_tax_rate_bp if fee_tax_rate_bp is not None else -1
+        schedule = money.FeeSchedule(code, current.name, tiers, current.base, tax_bp)
+    except ValueError as error:
+        message = _(
+            "The tiers must rise, and only the last one has no upper bound. "
+            "The fee tax is 0 to 50 %%."
+        )
+        raise Invalid(message, {"tiers": message}) from error
+    row = db.session.scalar(sa.select(FeeScheduleRow).where(FeeScheduleRow.code == code))
+    if row is None:
+        row = FeeScheduleRow(code=code, name=current.name, base=current.base)
+        db.session.add(row)
+    row.tiers = [[t.upper_bound_yen, t.rate_bp] for t in schedule.tiers]
+    row.fee_tax_rate_bp = schedule.fee_tax_rate_bp
+    row.updated_at = utcnow()
+    db.session.flush()
+
+
+def tiers_text(schedule: money.FeeSchedule) -> str:
+    return "\n".join(
+        f"{'' if t.upper_bound_yen is None else t.upper_bound_yen}: {bp_to_percent(t.rate_bp)}"
+        for t in schedule.tiers
     )

@@ -40,15 +40,21 @@ class PaidWork:
 
 
 def paid_work_by_person(person_ids: list[int]) -> dict[int, PaidWork]:
-    """Return each person's paid work, read from payout statements.
+    """Return each person's paid work, read from the payout statements of every team they are in.
 
-    WAITING FOR PAYOUT STATEMENTS: the payouts module (closes and statements) is being built
-    separately. Until it lands this returns no paid work for anyone, so the report shows the
-    training figures and leaves the earnings figures empty. When statements exist, read them
-    here — first paid day = the earliest statement paid with net > 0; net_by_month = net yen
-    summed per calendar month (Japan time) of payment — and nothing else in the report changes.
+    First paid day = the earliest paid close whose net pay to them was above zero; net_by_month =
+    their net pay (after withholding) summed per calendar month of the day they were paid.
     """
-    return {}
+    from teamhub.payouts.queries import net_paid_by_person
+
+    paid: dict[int, PaidWork] = {}
+    for person_id, paid_on, net in sorted(net_paid_by_person(person_ids), key=lambda r: r[1]):
+        work = paid.setdefault(person_id, PaidWork())
+        month = f"{paid_on:%Y-%m}"
+        work.net_by_month[month] = work.net_by_month.get(month, 0) + net
+        if net > 0 and work.first_paid_on is None:
+            paid[person_id] = PaidWork(paid_on, work.net_by_month)
+    return paid
 
 
 # The seam is looked up through this module at call time, so tests can replace it.
