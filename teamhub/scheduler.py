@@ -36,6 +36,7 @@ log = logging.getLogger("teamhub.scheduler")
 
 LEASE_NAME = "scheduler"
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+KEEP_RUNS = timedelta(days=31)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,17 @@ register(
         daily_at=(9, 0),
     )
 )
+
+
+def _housekeeping(now: datetime) -> Done:
+    """Forget job runs older than a month, so the run table stays small."""
+    old = db.session.execute(
+        sa.delete(JobRun).where(JobRun.started_at < now - KEEP_RUNS, JobRun.outcome != "running")
+    )
+    return Done(detail={"runs_deleted": old.rowcount})
+
+
+register(ScheduledJob("housekeeping", _l("Forget old job runs"), _housekeeping, daily_at=(3, 30)))
 
 
 # Running one job ------------------------------------------------------------------------------

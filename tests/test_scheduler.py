@@ -214,3 +214,21 @@ def test_web_workers_never_start_a_scheduler(app, client):
     finally:
         base.BaseScheduler.start = original
     assert started == []
+
+
+def test_housekeeping_forgets_runs_older_than_a_month(ctx):
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    for age in (40, 32, 1):
+        db.session.add(
+            JobRun(
+                job="due_soon",
+                period=f"p{age}",
+                runner="t",
+                started_at=now - timedelta(days=age),
+                outcome="ok",
+            )
+        )
+    db.session.flush()
+    run = scheduler.run_job(scheduler.REGISTRY["housekeeping"], "test", now)
+    assert run.counts["runs_deleted"] == 2
+    assert sorted(r.period for r in db.session.query(JobRun).filter_by(job="due_soon")) == ["p1"]

@@ -100,6 +100,7 @@ def build_message(notification: Notification) -> EmailMessage:
     message["To"] = person.email
     message["Message-ID"] = make_msgid(domain="teamhub")
     message["Date"] = format_datetime(notification.created_at)
+    message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to a robot
     message.set_content("\n".join(lines))
     return message
 

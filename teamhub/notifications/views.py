@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from teamhub import scheduler
@@ -39,7 +40,10 @@ def read(notification_id):
 def read_all():
     _require_valid(EmptyForm())
     count = services.mark_all_read(current_user)
-    flash(_("%(count)s notifications marked read.", count=count), "success")
+    flash(
+        ngettext("%(num)d notification marked read.", "%(num)d notifications marked read.", count),
+        "success",
+    )
     return redirect(url_for("notifications.inbox"))
 
 
