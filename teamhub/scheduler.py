@@ -65,6 +65,13 @@ class ScheduledJob:
     def next_run_at(self, now: datetime) -> datetime | None:
         return self.trigger().get_next_fire_time(None, now)
 
+    def time_passed_today(self, now: datetime) -> bool:
+        """Whether a daily job's time has come today (in Japan), so a late start runs it now."""
+        if not self.daily_at:
+            return False
+        local = now.astimezone(JST)
+        return (local.hour, local.minute) >= self.daily_at
+
 
 REGISTRY: dict[str, ScheduledJob] = {}
 
@@ -276,7 +283,9 @@ def run_scheduler(
     )
     try:
         while not stop.is_set():
-            leading = _steer(app, scheduler, lease, leading)
+            was_leading, leading = leading, _steer(app, scheduler, lease, leading)
+            if leading and not was_leading:
+                _catch_up(scheduler, jobs, utcnow())
             stop.wait(ttl.total_seconds() / 3)
     finally:
         scheduler.shutdown(wait=True)
@@ -303,6 +312,16 @@ def _steer(app: Flask, scheduler: BackgroundScheduler, lease: Lease, leading: bo
         log.warning("scheduler %s lost the lease; pausing", lease.holder)
         scheduler.pause()
     return now_leading
+
+
+def _catch_up(scheduler: BackgroundScheduler, jobs: list[ScheduledJob], now: datetime) -> None:
+    """Run today's daily jobs at once if their time passed while no scheduler led.
+
+    A job that already ran today finds its (job, period) key taken and does nothing.
+    """
+    for job in jobs:
+        if job.time_passed_today(now):
+            scheduler.modify_job(job.name, next_run_time=now)
 
 
 def stop_on_signals(stop: threading.Event) -> None:

@@ -232,3 +232,39 @@ def test_housekeeping_forgets_runs_older_than_a_month(ctx):
     run = scheduler.run_job(scheduler.REGISTRY["housekeeping"], "test", now)
     assert run.counts["runs_deleted"] == 2
     assert sorted(r.period for r in db.session.query(JobRun).filter_by(job="due_soon")) == ["p1"]
+
+
+def test_a_daily_job_whose_time_passed_runs_when_a_scheduler_starts_late():
+    nine = scheduler.REGISTRY["escrow_missing"]
+    assert not nine.time_passed_today(from_jst(datetime(2026, 12, 1).date(), time(8, 59)))
+    assert nine.time_passed_today(from_jst(datetime(2026, 12, 1).date(), time(9, 0)))
+    assert not scheduler.REGISTRY["due_soon"].time_passed_today(DUE)
+
+
+def test_the_scheduler_loop_leads_runs_and_hands_back_the_lease(app):
+    import threading
+
+    job = scheduler.ScheduledJob(
+        "housekeeping", "Housekeeping", scheduler.REGISTRY["housekeeping"].run, daily_at=(0, 0)
+    )
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=scheduler.run_scheduler,
+        args=(app, [job]),
+        kwargs={"lease_seconds": 1.5, "stop": stop},
+    )
+    thread.start()
+    try:
+        for _ in range(100):
+            with app.app_context():
+                runs = db.session.query(JobRun).filter_by(job="housekeeping", outcome="ok").count()
+                db.session.remove()
+            if runs:
+                break
+            stop.wait(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert runs == 1  # caught up at once: midnight in Japan has passed today
+    with app.app_context():
+        assert not scheduler.scheduler_is_running(utcnow())
