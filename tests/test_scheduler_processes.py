@@ -133,3 +133,41 @@ def test_one_leader_runs_each_job_once_per_period_and_a_killed_leader_hands_over
     assert "leads now" in (tmp_path / "second.log").read_text()
     first_log.close()
     second_log.close()
+
+
+def test_two_sessions_sending_the_same_notice_at_once_store_it_once(app):
+    import threading
+
+    from teamhub.notifications.services import notify
+    from tests import factories
+
+    with app.app_context():
+        person_id = factories.make_person().id
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def send(hold: float):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)  # both checked "not sent yet" before either inserts
+                results.append(
+                    notify(person_id, "approved", "event:1", {"job": "x", "comment": ""})
+                )
+                time.sleep(hold)
+                db.session.commit()
+            except Exception as error:  # pragma: no cover - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(hold,)) for hold in (0.5, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == []
+    assert sorted(r is None for r in results) == [False, True]
+    stored = read(app, sa.select(Notification.id).where(Notification.person_id == person_id))
+    outbox = read(app, sa.select(EmailDelivery.id))
+    assert len(stored) == 1 and len(outbox) == 1
