@@ -192,7 +192,6 @@ def closed_month(
     """A closed month (October 2026 unless told): a direct job the member delivered 3 units of."""
     from datetime import UTC, date, datetime, timedelta
 
-    from teamhub.assignments.models import Assignment
     from teamhub.payouts import services as payout_services
 
     period_end = period_end or date(2026, 10, 31)
@@ -200,19 +199,21 @@ def closed_month(
     job = make_job(team, director, source="direct", title=f"{period_end:%m}月の記事", unit_count=3,
                    contract_yen=contract, tax_yen=contract // 10)  # fmt: skip
     delivered = datetime(period_end.year, period_end.month, 5, 1, 0, tzinfo=UTC)
-    db.session.add(
-        Assignment(
-            team_id=team.id,
-            job_id=job.id,
-            membership_id=member.id,
-            units=3,
-            state="approved",
-            due_at=job.due_at,
-            answered_at=delivered,
-            first_submitted_at=delivered,
-            approved_at=delivered,
-        )
-    )
-    db.session.flush()
+    approved_assignment(job, member.id, delivered, units=3)
     payout_services.record_receipt(job, received_yen, period_end - timedelta(days=3))
     return payout_services.confirm_close(team, period_end, director)
+
+
+def approved_assignment(job, membership_id: int, delivered_at, units: int = 0, fixed_yen=None):
+    """Work delivered at ``delivered_at`` and approved, ready to be paid out (no history walk)."""
+    from teamhub.assignments.models import Assignment
+
+    assignment = Assignment(
+        team_id=job.team_id, job_id=job.id, membership_id=membership_id, units=units,
+        state="approved", pay_basis="fixed" if fixed_yen else "units", fixed_yen=fixed_yen,
+        due_at=job.due_at, answered_at=delivered_at, first_submitted_at=delivered_at,
+        approved_at=delivered_at,
+    )  # fmt: skip
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

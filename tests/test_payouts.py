@@ -20,21 +20,12 @@ from teamhub.jobs.models import Job
 from teamhub.payouts import periods, queries, services
 from teamhub.payouts.models import LedgerEntry, LedgerIsAppendOnly, PayoutClose
 from teamhub.teams.models import Membership, Team
-from tests.factories import add_member, make_job, make_person, make_team
+from tests.factories import add_member, approved_assignment, make_job, make_person, make_team
 
 
 def approved(job, member, units=0, fixed_yen=None, submitted_on=date(2026, 10, 5)) -> Assignment:
-    submitted_at = datetime(
-        submitted_on.year, submitted_on.month, submitted_on.day, 1, 0
-    ).astimezone()
-    assignment = Assignment(
-        team_id=job.team_id, job_id=job.id, membership_id=member.id, units=units, state="approved",
-        pay_basis="fixed" if fixed_yen else "units", fixed_yen=fixed_yen, due_at=job.due_at,
-        first_submitted_at=submitted_at, approved_at=submitted_at, answered_at=submitted_at,
-    )  # fmt: skip
-    db.session.add(assignment)
-    db.session.flush()
-    return assignment
+    delivered = datetime(submitted_on.year, submitted_on.month, submitted_on.day, 1, 0, tzinfo=UTC)
+    return approved_assignment(job, member.id, delivered, units=units, fixed_yen=fixed_yen)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from teamhub.assignments.models import Assignment
 from teamhub.clock import today_jst
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -35,20 +34,8 @@ def october(app, team_with_roles):
             unit_count=10,
             title="島の記事",
         )
-        on = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
-        db.session.add(
-            Assignment(
-                team_id=team.id,
-                job_id=job.id,
-                membership_id=roles.member_membership,
-                units=8,
-                state="approved",
-                due_at=job.due_at,
-                answered_at=on,
-                first_submitted_at=on,
-                approved_at=on,
-            )
-        )
+        delivered = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
+        factories.approved_assignment(job, roles.member_membership, delivered, units=8)
         db.session.commit()
         return roles, job.id
 

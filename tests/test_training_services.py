@@ -657,3 +657,24 @@ def test_membership_roles_are_constrained_in_the_database(org):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_skill_completed_in_training_makes_the_graduate_eligible_on_the_split_page(
+    cohort, coordinator
+):
+    from teamhub.jobs import splitting
+
+    [enrolment] = enrolled(cohort, coordinator)
+    team = factories.make_team(factories.make_person())
+    member = factories.give_capacity(factories.add_member(team, enrolment.person))
+    job = factories.make_job(team, required_skills=["seo"])
+
+    def row():
+        return next(c for c in splitting.candidates(job) if c.membership.id == member.id)
+
+    assert row().missing_skills == ("seo",)
+    module = cohort.curriculum.current_modules[1]
+    progress.review_practice(
+        progress.submit_practice(enrolment, module, "案"), coordinator, True, ""
+    )
+    assert row().missing_skills == ()

@@ -7,7 +7,6 @@ import io
 import re
 from datetime import UTC, datetime, time
 
-from teamhub.assignments.models import Assignment
 from teamhub.clock import JST, today_jst
 from teamhub.extensions import db
 from teamhub.payouts import periods
@@ -28,13 +27,7 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
             title="島の観光記事",
         )  # fmt: skip
         delivered = datetime.combine(start, time(10, 0), tzinfo=JST).astimezone(UTC)
-        db.session.add(
-            Assignment(
-                team_id=team.id, job_id=job.id, membership_id=roles.member_membership, units=4,
-                state="approved", due_at=job.due_at, answered_at=delivered,
-                first_submitted_at=delivered, approved_at=delivered,
-            )
-        )  # fmt: skip
+        factories.approved_assignment(job, roles.member_membership, delivered, units=4)
         db.session.commit()
         slug = team.slug
 
