@@ -58,13 +58,15 @@ def create_operator_command(email: str, name: str, password: str) -> None:
 @click.command("scheduler")
 @click.option("--only", multiple=True, help="Run only this job (repeat for several).")
 @click.option(
-    "--every", type=float, help="Run every job every N seconds instead of its schedule (testing)."
+    "--every",
+    type=click.IntRange(min=1),
+    help="Run every job every N seconds instead of its schedule (testing).",
 )
 @click.option("--lease-seconds", type=float, help="How long the leader's lease lasts unrenewed.")
 @click.option("--list", "list_jobs", is_flag=True, help="List the jobs and their next runs.")
 @with_appcontext
 def scheduler_command(
-    only: tuple[str, ...], every: float | None, lease_seconds: float | None, list_jobs: bool
+    only: tuple[str, ...], every: int | None, lease_seconds: float | None, list_jobs: bool
 ) -> None:
     """Run the scheduled jobs (reminders, emails, closes). Only the lease holder acts."""
     import logging
@@ -73,7 +75,7 @@ def scheduler_command(
     from flask import current_app
 
     from teamhub import scheduler
-    from teamhub.clock import utcnow
+    from teamhub.clock import JST, utcnow
 
     try:
         jobs = scheduler.select_jobs(only, every)
@@ -81,7 +83,8 @@ def scheduler_command(
         raise click.ClickException(str(error)) from error
     if list_jobs:
         for job in jobs:
-            click.echo(f"  {job.name:<18} next {job.next_run_at(utcnow()):%Y-%m-%d %H:%M %Z}")
+            upcoming = job.next_run_at(utcnow()).astimezone(JST)
+            click.echo(f"  {job.name:<18} next {upcoming:%Y-%m-%d %H:%M} JST  {job.label}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

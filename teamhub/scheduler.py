@@ -249,7 +249,7 @@ def _execute(app: Flask, job: ScheduledJob, lease: Lease) -> None:
             db.session.remove()
 
 
-def select_jobs(only: tuple[str, ...] = (), every: float | None = None) -> list[ScheduledJob]:
+def select_jobs(only: tuple[str, ...] = (), every: int | None = None) -> list[ScheduledJob]:
     unknown = set(only) - set(REGISTRY)
     if unknown:
         raise ValueError(f"unknown jobs: {', '.join(sorted(unknown))}")
