@@ -55,7 +55,10 @@ def _owed(*conditions) -> list[Assignment]:
             sa.select(Assignment)
             .join(Membership, Membership.id == Assignment.membership_id)
             .where(Membership.removed_at.is_(None), *conditions)
-            .options(selectinload(Assignment.job).selectinload(Job.team))
+            .options(
+                selectinload(Assignment.job).selectinload(Job.team),
+                selectinload(Assignment.membership).selectinload(Membership.person),
+            )
             .order_by(Assignment.id)
         )
     )
