@@ -190,6 +190,9 @@ def test_directors_see_what_the_scheduler_did_and_will_do(app, frozen):
     assert 'data-count="1"' in row
     assert "2026/12/08 20:15" in row  # the next quarter hour
     assert 'id="scheduler-stopped"' in page  # no scheduler process holds the lease
+    assert 'data-upcoming="due_soon" data-count="1"' in page
+    assert 'data-upcoming="overdue" data-count="0"' in page
+    assert "2026/12/31" in page and "2027/01/01" in page  # December's close, and its day
     member = login_as(app, work.roles.member.email)
     assert member.get(f"/teams/{work.roles.team.slug}/scheduled").status_code == 403
 

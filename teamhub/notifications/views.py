@@ -73,4 +73,5 @@ def team_schedule(slug):
         team=access.team,
         jobs=scheduler.overview(now),
         scheduler_running=scheduler.scheduler_is_running(now),
+        upcoming=queries.upcoming(access.team, now),
     )
