@@ -39,9 +39,11 @@ translations: $(COMPILED) ## Compile the message catalogs
 
 install: $(APP_STAMP) translations ## Create .venv and install the app
 
-run: install ## Run the app with demo data on http://127.0.0.1:5000
+run: install ## Run the app with demo data on http://127.0.0.1:5000, and the scheduler beside it
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(TEST_STAMP) translations ## Run the whole suite (SQLite; PostgreSQL too when TEAMHUB_TEST_DATABASE_URL is set)

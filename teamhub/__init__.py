@@ -95,6 +95,7 @@ def configure_blueprints(app: Flask) -> None:
     from teamhub.auth.blueprint import bp as auth_bp
     from teamhub.jobs.blueprint import bp as jobs_bp
     from teamhub.main import bp as main_bp
+    from teamhub.notifications.blueprint import bp as notifications_bp
     from teamhub.payouts.blueprint import bp as payouts_bp
     from teamhub.teams.blueprint import bp as teams_bp
     from teamhub.training.blueprint import bp as training_bp
@@ -106,6 +107,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(assignments_bp)
     app.register_blueprint(payouts_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def configure_request_hooks(app: Flask) -> None:

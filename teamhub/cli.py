@@ -1,4 +1,4 @@
-"""Flask commands: ``flask --app teamhub demo | create-operator | db …``."""
+"""Flask commands: ``flask --app teamhub demo | create-operator | scheduler | db …``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from teamhub.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_operator_command)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("demo")
@@ -52,3 +53,42 @@ def create_operator_command(email: str, name: str, password: str) -> None:
     person.is_operator = True
     db.session.commit()
     click.echo(f"{person.email} is an operator.")
+
+
+@click.command("scheduler")
+@click.option("--only", multiple=True, help="Run only this job (repeat for several).")
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    help="Run every job every N seconds instead of its schedule (testing).",
+)
+@click.option("--lease-seconds", type=float, help="How long the leader's lease lasts unrenewed.")
+@click.option("--list", "list_jobs", is_flag=True, help="List the jobs and their next runs.")
+@with_appcontext
+def scheduler_command(
+    only: tuple[str, ...], every: int | None, lease_seconds: float | None, list_jobs: bool
+) -> None:
+    """Run the scheduled jobs (reminders, emails, closes). Only the lease holder acts."""
+    import logging
+    import threading
+
+    from flask import current_app
+
+    from teamhub import scheduler
+    from teamhub.clock import JST, utcnow
+
+    try:
+        jobs = scheduler.select_jobs(only, every)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if list_jobs:
+        for job in jobs:
+            upcoming = job.next_run_at(utcnow()).astimezone(JST)
+            click.echo(f"  {job.name:<18} next {upcoming:%Y-%m-%d %H:%M} JST  {job.label}")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    stop = threading.Event()
+    scheduler.stop_on_signals(stop)
+    app = current_app._get_current_object()
+    scheduler.run_scheduler(app, jobs, lease_seconds=lease_seconds, stop=stop)

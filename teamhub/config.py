@@ -22,6 +22,15 @@ ENV_KEYS = {
     "PASSWORD_HASH_METHOD": "PASSWORD_HASH_METHOD",
     "SERVER_NAME": "SERVER_NAME",
     "BEHIND_PROXY": "BEHIND_PROXY",
+    "BASE_URL": "BASE_URL",
+    "SMTP_URL": "SMTP_URL",
+    "SMTP_HOST": "SMTP_HOST",
+    "SMTP_PORT": "SMTP_PORT",
+    "SMTP_USER": "SMTP_USER",
+    "SMTP_PASSWORD": "SMTP_PASSWORD",
+    "SMTP_TLS": "SMTP_TLS",
+    "MAIL_FROM": "MAIL_FROM",
+    "SCHEDULER_LEASE_SECONDS": "SCHEDULER_LEASE_SECONDS",
 }
 
 
@@ -48,6 +57,20 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     INVITATION_TTL_DAYS = 7
+    # Where emails point their links; the address people open the app at.
+    BASE_URL = "http://127.0.0.1:5000"
+    # Email: SMTP_URL (smtp://user:pass@host:587?tls=starttls) or the separate settings.
+    # Without either, emails stay in the outbox and the inbox still works.
+    SMTP_URL: str | None = None
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_TLS = "none"  # "none", "starttls" or "ssl"
+    SMTP_TIMEOUT = 10
+    MAIL_FROM = "teamhub <no-reply@teamhub.example>"
+    # The scheduler leader renews its lease; another process takes over when it lapses.
+    SCHEDULER_LEASE_SECONDS = 30
 
 
 def load_environment(config: dict) -> None:

@@ -137,3 +137,21 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on a free local port; the app sends its email there."""
+    from aiosmtpd.controller import Controller
+
+    from tests.notification_helpers import Sink, free_port
+
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    sink.port = port
+    yield sink
+    controller.stop()
+    app.config["SMTP_URL"] = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from teamhub.auth.models import Person
 from teamhub.auth.passwords import hash_password
 from teamhub.extensions import db
@@ -146,6 +148,7 @@ def team_with_everything():
     from teamhub.assignments import lifecycle
     from teamhub.assignments import services as assignment_services
     from teamhub.jobs import splitting
+    from teamhub.notifications.models import Notification
     from teamhub.teams import services as team_services
     from tests.routes import TeamIds
 
@@ -165,6 +168,9 @@ def team_with_everything():
         assignment, member, file_name="draft.txt", file_data="下書き".encode()
     )
     close = closed_month(team, director_person, member)
+    notification_id = db.session.scalar(
+        sa.select(sa.func.max(Notification.id)).where(Notification.person_id == director_person.id)
+    )
     ids = TeamIds(
         roles.team.slug,
         roles.member_membership,
@@ -174,6 +180,7 @@ def team_with_everything():
         assignment.id,
         submission.id,
         close.id,
+        notification_id,
     )
     return roles, ids
 

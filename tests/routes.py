@@ -19,6 +19,8 @@ class TeamIds:
     assignment_id: int = 0
     submission_id: int = 0
     close_id: int = 0
+    # A notification of the team's director (routes about one's own records use it).
+    notification_id: int = 0
 
     def args_for(self, rule: Rule) -> dict:
         known = {
@@ -34,6 +36,14 @@ class TeamIds:
         missing = set(rule.arguments) - set(known)
         assert not missing, f"teach tests/routes.py how to fill {missing} for {rule.rule}"
         return {name: known[name] for name in rule.arguments}
+
+
+def personal_args(rule: Rule, ids: TeamIds) -> dict:
+    """Fill the arguments of a route about the signed-in person's own records."""
+    known = {"notification_id": ids.notification_id}
+    missing = set(rule.arguments) - set(known)
+    assert not missing, f"teach tests/routes.py how to fill {missing} for {rule.rule}"
+    return {name: known[name] for name in rule.arguments}
 
 
 def team_rules(app) -> list[Rule]:

@@ -24,9 +24,13 @@ def test_japanese_catalog_is_complete_and_keeps_placeholders():
     missing = [m.id for m in messages if not m.string or m.fuzzy]
     assert missing == []
     for message in messages:
-        assert set(PLACEHOLDER.findall(message.id)) == set(PLACEHOLDER.findall(message.string)), (
-            message.id
-        )
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), message.id
+        for string in strings:  # Japanese has one plural form: it must carry every placeholder
+            assert set(PLACEHOLDER.findall(" ".join(ids))) == set(PLACEHOLDER.findall(string)), (
+                message.id
+            )
 
 
 def test_every_string_in_the_code_is_in_the_catalog():

@@ -9,7 +9,7 @@ from teamhub import create_app
 from teamhub.extensions import db
 from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_token_from, login_as
-from tests.routes import TeamIds, TrainingIds, build
+from tests.routes import TeamIds, TrainingIds, build, personal_args
 
 
 @pytest.fixture
@@ -31,6 +31,8 @@ def all_rules(app, ids: TeamIds, token: str = "some-token"):
             args = {"code": "lancers"}
         elif rule.endpoint.startswith("training."):
             args = TrainingIds().args_for(rule)  # unknown ids; tests/test_training_* use real ones
+        elif rule.arguments and "token" not in rule.arguments:
+            args = personal_args(rule, ids)
         yield rule, build(app, rule, args)
 
 

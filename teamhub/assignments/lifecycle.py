@@ -16,6 +16,7 @@ from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed
 from teamhub.extensions import db
+from teamhub.notifications import events
 from teamhub.teams.models import Membership
 
 CANCELLABLE = ("offered", "accepted", "in_progress")
@@ -70,12 +71,13 @@ def _move(
 
 
 def record_offer(assignment: Assignment, actor_id: int) -> None:
-    """Write the first event of a new assignment."""
+    """Write the first event of a new assignment and tell the member about the offer."""
     db.session.add(
         AssignmentEvent(
             assignment_id=assignment.id, from_state=None, to_state="offered", actor_id=actor_id
         )
     )
+    events.assignment_offered(assignment)
 
 
 def _require_assignee(assignment: Assignment, actor: Membership) -> None:
@@ -174,6 +176,7 @@ def review(assignment: Assignment, actor: Membership, approve: bool, comment: st
     else:
         assignment.revision_count += 1
     db.session.flush()
+    events.reviewed(assignment, event, approve)
 
 
 def cancel(assignment: Assignment, actor: Membership, reason: str) -> None:

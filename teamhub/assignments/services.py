@@ -11,6 +11,7 @@ from teamhub.assignments import lifecycle, terms, uploads
 from teamhub.assignments.models import Assignment, Submission
 from teamhub.errors import Invalid
 from teamhub.extensions import db
+from teamhub.notifications import events
 from teamhub.teams.models import Membership
 
 
@@ -61,6 +62,7 @@ def submit_work(
         submission.size_bytes = stored.size_bytes
     db.session.add(submission)
     db.session.flush()
+    events.submission_waiting(assignment, submission)
     return submission
 
 

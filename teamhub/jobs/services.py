@@ -17,6 +17,7 @@ from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs import scam
 from teamhub.jobs.models import CATEGORIES, FORMATS, SOURCES, Job
+from teamhub.notifications import events
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams.models import Membership, Team
 
@@ -131,6 +132,7 @@ def confirm_escrow(job: Job, by: Person, confirmed_at: datetime) -> None:
     job.escrow_confirmed_at = confirmed_at
     job.escrow_confirmed_by_id = by.id
     db.session.flush()
+    events.escrow_confirmed(job)
 
 
 def acknowledge_scam_flags(job: Job, by: Person) -> None:

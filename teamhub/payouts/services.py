@@ -24,6 +24,7 @@ from teamhub.clock import JST, today_jst, utcnow
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import WITHHOLDING_CATEGORIES, Job
+from teamhub.notifications import events
 from teamhub.payouts import periods
 from teamhub.payouts.models import (
     MEMBER,
@@ -388,6 +389,7 @@ def confirm_close(team: Team, period_end: date, by: Person | None) -> PayoutClos
         return find_close(team, period_end)
     _post(close, preview, by.id if by else None)
     db.session.flush()
+    events.close_confirmed(close)
     return close
 
 

@@ -1,0 +1,1 @@
+"""Notifications: the in-app inbox, email through an outbox, and what the scheduler did."""

@@ -1,0 +1,21 @@
+from flask import Blueprint
+from flask_login import current_user
+
+from teamhub.notifications import queries, views
+
+bp = Blueprint("notifications", __name__)
+
+rule = bp.add_url_rule
+rule("/notifications", view_func=views.inbox)
+rule("/notifications/read-all", view_func=views.read_all, methods=["POST"])
+rule("/notifications/<int:notification_id>/read", view_func=views.read, methods=["POST"])
+rule("/notifications/settings", view_func=views.preferences, methods=["GET", "POST"])
+rule("/teams/<slug>/scheduled", view_func=views.team_schedule)
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    """The header's unread count; queried only where the layout asks for it."""
+    if not current_user.is_authenticated:
+        return 0
+    return queries.unread_count(current_user)

@@ -1,0 +1,112 @@
+"""The inbox, email preferences, the email outbox, and the scheduler's lease and run records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from teamhub.clock import UTCDateTime, utcnow
+from teamhub.extensions import db
+
+
+class Notification(db.Model):
+    """One message in a person's inbox. ``key`` names the event, so it is never sent twice."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "key"),
+        sa.Index("ix_notification_person_read", "person_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("team.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    # kind:subject:period, for example "due_soon:assignment:12:2026-12-01T09:00".
+    key: Mapped[str] = mapped_column(sa.String(200))
+    # Plain values the message is rendered from, in the reader's language.
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    link: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person = relationship("Person")
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(db.Model):
+    """Whether a person gets email for one kind of notification; the inbox always gets it."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (sa.UniqueConstraint("person_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    email: Mapped[bool] = mapped_column(default=True)
+
+
+DELIVERY_STATUSES = ("pending", "sent", "failed", "expired")
+
+
+class EmailDelivery(db.Model):
+    """The outbox: one email per notification, sent by the scheduler and retried when it fails."""
+
+    __tablename__ = "email_delivery"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'failed', 'expired')", name="status_known"
+        ),
+        sa.Index("ix_email_delivery_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notification.id"), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notification = relationship("Notification")
+
+
+class SchedulerLease(db.Model):
+    """Who leads the scheduler: the holder renews ``expires_at``; others wait for it to lapse."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.String(120))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobRun(db.Model):
+    """One run of a scheduled job for one period; the unique key stops a second run."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (
+        sa.UniqueConstraint("job", "period"),
+        sa.CheckConstraint("outcome IN ('running', 'ok', 'failed')", name="outcome_known"),
+        sa.Index("ix_job_run_job_started", "job", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(sa.String(40))
+    period: Mapped[str] = mapped_column(sa.String(40))
+    runner: Mapped[str] = mapped_column(sa.String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(sa.String(10), default="running")
+    # {"total": n, "teams": {"<team id>": n}, "error": "…"}
+    counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    def done_for(self, team_id: int) -> int:
+        return int((self.counts or {}).get("teams", {}).get(str(team_id), 0))

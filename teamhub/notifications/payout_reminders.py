@@ -1,0 +1,146 @@
+"""Scheduled payout work: closes due for a period, member payments due, withholding tax due.
+
+Like the other jobs, each takes ``now`` and returns what it did; closes are idempotent in the
+payouts service (one per team and period) and every notice is keyed by its close or its month.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from teamhub.assignments.terms import SIXTY_DAY_PAYER_TYPES
+from teamhub.clock import JST
+from teamhub.errors import DomainError
+from teamhub.extensions import db
+from teamhub.notifications.events import path_for, team_people
+from teamhub.notifications.reminders import Done
+from teamhub.notifications.services import notify_all
+from teamhub.payouts import periods
+from teamhub.payouts import services as payouts
+from teamhub.payouts.models import MEMBER, TAX_OFFICE, LedgerEntry, PayoutClose
+from teamhub.teams.models import WITHHOLDING_PAYER_TYPES, Team
+
+# Directors hear about a payment this many days before its last lawful day.
+PAYMENT_WARNING_DAYS = 7
+WITHHOLDING_DAY = 10
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(JST).date()
+
+
+def _directors(team_id: int) -> list[int]:
+    return team_people(team_id, ("director",))
+
+
+def _close_link(close: PayoutClose) -> str:
+    return path_for("payouts.close_detail", slug=close.team.slug, close_id=close.id)
+
+
+def close_due(now: datetime) -> Done:
+    """Close each team's last ended period when approved, received work waits for it."""
+    done = Done()
+    teams = db.session.scalars(sa.select(Team).order_by(Team.id))
+    for team in teams:
+        _start, end = periods.previous_period(team.close_schedule, _today(now))
+        if payouts.find_close(team, end) is not None:
+            continue
+        done.count(team.id, _close_period(team, end))
+    return done
+
+
+def _close_period(team: Team, end: date) -> int:
+    params = {"team": team.name, "period_end": end.isoformat()}
+    try:
+        with db.session.begin_nested():
+            if not payouts.preview_close(team, end).settlements:
+                return 0  # nothing approved and received in this period: no close to review
+            close = payouts.confirm_close(team, end, None)
+    except DomainError as refusal:
+        link = path_for("payouts.index", slug=team.slug)
+        return notify_all(
+            _directors(team.id), "close_refused", f"team:{team.id}", {**params, "reason": refusal.message},
+            link=link, period=end.isoformat(), team_id=team.id,
+        )  # fmt: skip
+    params["period_start"] = close.period_start.isoformat()
+    return notify_all(
+        _directors(team.id), "close_ready", f"close:{close.id}", params,
+        link=_close_link(close), team_id=team.id,
+    )  # fmt: skip
+
+
+def payment_due(now: datetime) -> Done:
+    """Warn directors of unpaid closes whose 60-day payment date is near or past."""
+    today = _today(now)
+    rows = db.session.execute(
+        sa.select(
+            PayoutClose,
+            sa.func.min(LedgerEntry.payment_due_on),
+            -sa.func.sum(LedgerEntry.amount_yen),
+        )
+        .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
+        .join(Team, Team.id == PayoutClose.team_id)
+        .where(
+            PayoutClose.status == "confirmed",
+            LedgerEntry.account == MEMBER,
+            Team.payer_type.in_(SIXTY_DAY_PAYER_TYPES),
+        )
+        .group_by(PayoutClose.id)
+        .order_by(PayoutClose.id)
+    ).all()
+    done = Done()
+    for close, due_on, owed in rows:
+        if due_on is None or (due_on - today).days > PAYMENT_WARNING_DAYS:
+            continue
+        kind = "payment_overdue" if due_on < today else "payment_due_soon"
+        params = {
+            "team": close.team.name,
+            "period_end": close.period_end.isoformat(),
+            "due_on": due_on.isoformat(),
+            "amount_yen": int(owed or 0),
+        }
+        sent = notify_all(
+            _directors(close.team_id), kind, f"close:{close.id}", params,
+            link=_close_link(close), period=due_on.isoformat(), team_id=close.team_id,
+        )  # fmt: skip
+        done.count(close.team_id, sent)
+    return done
+
+
+def withholding_due(now: datetime) -> Done:
+    """Remind directors of withholding teams, by the 10th, of last month's withheld tax."""
+    today = _today(now)
+    if today.day > WITHHOLDING_DAY:
+        return Done()
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    rows = db.session.execute(
+        sa.select(Team, -sa.func.sum(LedgerEntry.amount_yen))
+        .join(PayoutClose, PayoutClose.team_id == Team.id)
+        .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
+        .where(
+            Team.payer_type.in_(WITHHOLDING_PAYER_TYPES),
+            PayoutClose.period_end >= last_month_end.replace(day=1),
+            PayoutClose.period_end <= last_month_end,
+            LedgerEntry.account == TAX_OFFICE,
+        )
+        .group_by(Team.id)
+        .order_by(Team.id)
+    ).all()
+    done = Done()
+    for team, withheld in rows:
+        if not withheld or withheld <= 0:
+            continue
+        params = {
+            "team": team.name,
+            "due_on": periods.withholding_due_on(last_month_end).isoformat(),
+            "amount_yen": int(withheld),
+        }
+        sent = notify_all(
+            _directors(team.id), "withholding_due", f"team:{team.id}", params,
+            link=path_for("payouts.index", slug=team.slug),
+            period=last_month_end.strftime("%Y-%m"), team_id=team.id,
+        )  # fmt: skip
+        done.count(team.id, sent)
+    return done
