@@ -1,7 +1,7 @@
 """bench indexes: statements and earnings read from the ledger without touching its rows
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-21 21:00:00
 
 The outcome report reads every trainee's paid statements (10,000 people, two years of ledger
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
