@@ -71,7 +71,6 @@ class PageQueries:
     name: str
     counts: list[int]  # one per visit
     statements: list[tuple[str, object]]  # of the first visit
-    status: int
 
 
 def count_queries(app, recorder: Recorder, pages: list[Page]) -> dict[str, PageQueries]:
@@ -79,17 +78,18 @@ def count_queries(app, recorder: Recorder, pages: list[Page]) -> dict[str, PageQ
     clients: dict[str, object] = {}
     result = {}
     for page in pages:
-        counts, first, status = [], None, 200
+        counts, first = [], None
         for visit in page.visits:
             client = clients.get(visit.email) or logged_in_client(app, visit.email)
             clients[visit.email] = client
             client.get(visit.path)  # warm caches (templates, the person's session)
             with recorder.recording() as rec:
                 answer = client.get(visit.path)
-            status = max(status, answer.status_code)
+            if answer.status_code != 200:
+                raise RuntimeError(f"{visit.path} answered {answer.status_code} to {visit.email}")
             counts.append(len(rec.statements))
             first = first or list(rec.statements)
-        result[page.name] = PageQueries(page.name, counts, first or [], status)
+        result[page.name] = PageQueries(page.name, counts, first or [])
     return result
 
 

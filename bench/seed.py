@@ -40,7 +40,8 @@ def metadata() -> sa.MetaData:
     import teamhub.training.models
     from teamhub.extensions import db
 
-    with contextlib.suppress(ImportError):  # the payouts module, once it has landed
+    with contextlib.suppress(ImportError):  # modules that landed after the benchmark
+        import teamhub.notifications.models
         import teamhub.payouts.models  # noqa: F401
     return db.metadata
 
@@ -60,6 +61,7 @@ def upgrade_schema(url: str) -> None:
 
 
 def schema_head() -> str:
+    """Every migration revision, so a database built before any new one is seeded again."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -67,7 +69,8 @@ def schema_head() -> str:
 
     config = Config()
     config.set_main_option("script_location", os.path.join(teamhub.__path__[0], "migrations"))
-    return ScriptDirectory.from_config(config).get_current_head() or ""
+    scripts = ScriptDirectory.from_config(config)
+    return ",".join(sorted(r.revision for r in scripts.walk_revisions()))
 
 
 def wipe(url: str) -> None:
@@ -278,6 +281,27 @@ def login_session_rows(world: World) -> Iterator[dict]:
             }
 
 
+NOTIFICATIONS_PER_PERSON = 10
+
+
+def notification_rows(world: World) -> Iterator[dict]:
+    """An inbox per person: ten deadline reminders, the last two unread (the header counts them)."""
+    for person_id in range(1, world.scale.people + 1):
+        for n in range(NOTIFICATIONS_PER_PERSON):
+            at = world.now - timedelta(days=3 * (NOTIFICATIONS_PER_PERSON - n))
+            yield {
+                "id": (person_id - 1) * NOTIFICATIONS_PER_PERSON + n + 1,
+                "person_id": person_id,
+                "team_id": None,
+                "kind": "due_soon",
+                "key": f"due_soon:bench:{n}",
+                "params": json.dumps({"job": "観光ガイドの記事 40本", "due_at": at.isoformat()}),
+                "link": "",
+                "created_at": at,
+                "read_at": at + timedelta(hours=5) if n < NOTIFICATIONS_PER_PERSON - 2 else None,
+            }
+
+
 def skill_rows(world: World) -> Iterator[dict]:
     rng = random.Random(4)
     skill_id = 0
@@ -326,6 +350,9 @@ def _seed_rows(sink, scale: Scale, now: datetime) -> None:
     writer.write("membership", membership_rows(world), scale.people)
     writer.write("person_skill", skill_rows(world), int(scale.people * 1.5))
     writer.write("login_session", login_session_rows(world), scale.people * 2)
+    if "notification" in writer.meta.tables:
+        total = scale.people * NOTIFICATIONS_PER_PERSON
+        writer.write("notification", notification_rows(world), total)
     work_seed.seed_work(writer, world)
     payout_seed.seed_payouts(writer, world)
     training_seed.seed_training(writer, world)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from teamhub.clock import JST
@@ -47,7 +49,16 @@ def jst_datetime(value: datetime | None, fmt: str = "medium") -> str:
 def jst_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
-    return format_date(value, "yyyy/MM/dd (EEE)")
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = aware.astimezone(JST).date()
+    return _date_text(value, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: date, locale: str) -> str:
+    """Babel's "yyyy/MM/dd (EEE)" for a day, once per day and language: pages list many dates."""
+    return babel_format_date(day, "yyyy/MM/dd (EEE)", locale=locale)
 
 
 def _label(labels: dict):
