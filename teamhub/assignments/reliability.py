@@ -7,6 +7,7 @@ completion (≥ 90%), on time, revisions.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,24 +85,37 @@ def reliability_of(assignments: list[Assignment], now: datetime | None = None) -
     return counts.freeze()
 
 
+# What reliability is computed from, per assignment.
+COLUMNS = (
+    Assignment.offered_at,
+    Assignment.answered_at,
+    Assignment.state,
+    Assignment.due_at,
+    Assignment.first_submitted_at,
+    Assignment.revision_count,
+)
+
+
+def tally(
+    rows: Iterable[tuple], membership_ids: list[int], now: datetime | None = None
+) -> dict[int, Reliability]:
+    """Reliability of each membership from (membership id, *COLUMNS) rows."""
+    now = now or utcnow()
+    counts: dict[int, _Counts] = defaultdict(_Counts)
+    for membership_id, *row in rows:
+        _count(counts[membership_id], row, now)
+    return {mid: counts[mid].freeze() for mid in membership_ids}
+
+
 def reliability_for(
     membership_ids: list[int], now: datetime | None = None
 ) -> dict[int, Reliability]:
     """Reliability of each membership, in one query whatever the number of members."""
-    now = now or utcnow()
-    counts: dict[int, _Counts] = defaultdict(_Counts)
-    if membership_ids:
-        rows = db.session.execute(
-            sa.select(
-                Assignment.membership_id,
-                Assignment.offered_at,
-                Assignment.answered_at,
-                Assignment.state,
-                Assignment.due_at,
-                Assignment.first_submitted_at,
-                Assignment.revision_count,
-            ).where(Assignment.membership_id.in_(membership_ids))
+    if not membership_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Assignment.membership_id, *COLUMNS).where(
+            Assignment.membership_id.in_(membership_ids)
         )
-        for membership_id, *row in rows:
-            _count(counts[membership_id], row, now)
-    return {mid: counts[mid].freeze() for mid in membership_ids}
+    )
+    return tally(rows, membership_ids, now)

@@ -10,9 +10,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from teamhub.assignments import lifecycle, terms
+from teamhub.assignments import lifecycle, reliability, terms
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
-from teamhub.assignments.reliability import Reliability, reliability_for
+from teamhub.assignments.reliability import Reliability
 from teamhub.clock import JST, today_jst
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
@@ -59,18 +59,22 @@ def _days_away(membership: Membership, today: date, last_day: date) -> int:
     return days
 
 
-def _committed_units(job: Job, membership_ids: list[int]) -> dict[int, int]:
+def _workload(job: Job, membership_ids: list[int]) -> tuple[dict[int, int], dict]:
+    """Units each member already owes on other jobs due by this one's deadline, and their
+    reliability: both from one read of the members' assignments."""
+    if not membership_ids:
+        return {}, {}
     rows = db.session.execute(
-        sa.select(Assignment.membership_id, sa.func.coalesce(sa.func.sum(Assignment.units), 0))
-        .where(
-            Assignment.membership_id.in_(membership_ids),
-            Assignment.state.in_(ACTIVE_STATES),
-            Assignment.job_id != job.id,
-            Assignment.due_at <= job.due_at,
-        )
-        .group_by(Assignment.membership_id)
-    )
-    return dict(rows.all())
+        sa.select(
+            Assignment.membership_id, *reliability.COLUMNS, Assignment.job_id, Assignment.units
+        ).where(Assignment.membership_id.in_(membership_ids))
+    ).all()
+    committed: dict[int, int] = defaultdict(int)
+    for membership_id, _offered, _answered, state, due_at, *_rest, job_id, units in rows:
+        if state in ACTIVE_STATES and job_id != job.id and due_at <= job.due_at:
+            committed[membership_id] += units
+    figures = reliability.tally((r[:-2] for r in rows), membership_ids)
+    return dict(committed), figures
 
 
 def _skills_of(person_ids: list[int]) -> dict[int, set[str]]:
@@ -90,9 +94,8 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     today = today or today_jst()
     members = roster(job.team)
     ids = [m.id for m in members]
-    committed = _committed_units(job, ids)
+    committed, figures = _workload(job, ids)
     skills = _skills_of([m.person_id for m in members])
-    reliability = reliability_for(ids)
     last_day, window_days = _window(job, today)
     result = []
     for m in members:
@@ -101,7 +104,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
         held = frozenset(skills.get(m.person_id, ()))
         missing = tuple(s for s in job.required_skills if s not in held)
         result.append(
-            Candidate(m, capacity, committed.get(m.id, 0), held, missing, reliability[m.id], away)
+            Candidate(m, capacity, committed.get(m.id, 0), held, missing, figures[m.id], away)
         )
     return result
 

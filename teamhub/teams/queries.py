@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from teamhub.auth.models import Person
 from teamhub.clock import today_jst, utcnow
@@ -89,13 +89,15 @@ def memberships_of(person: Person) -> list[Membership]:
 
 
 def roster(team: Team) -> list[Membership]:
-    """Active members with their people and absences, directors first, in two queries or three."""
+    """Active members with their people and absences, directors first, in two queries."""
     order = sa.case({"director": 0, "editor": 1}, value=Membership.role, else_=2)
     return list(
         db.session.scalars(
             sa.select(Membership)
             .where(Membership.team_id == team.id, Membership.removed_at.is_(None))
-            .options(selectinload(Membership.person), selectinload(Membership.absences))
+            .options(
+                joinedload(Membership.person, innerjoin=True), selectinload(Membership.absences)
+            )
             .order_by(order, Membership.joined_at, Membership.id)
         )
     )
