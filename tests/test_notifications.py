@@ -97,6 +97,23 @@ def test_switched_off_email_still_reaches_the_inbox(ctx):
     assert [d.notification.kind for d in deliveries()] == ["approved"]
 
 
+def test_many_members_are_told_at_once_each_once_and_by_email_only_if_they_want_it(ctx):
+    had_it, new, no_email = (factories.make_person() for _ in range(3))
+    services.set_email_preferences(no_email, [])
+    params = {"team": "t", "period_start": "2026-10-01", "period_end": "2026-10-31", "net_yen": 1}
+    services.notify(had_it.id, "statement_ready", "close:7", params, link="/old")
+    notices = [(p.id, {**params, "net_yen": p.id}, f"/s/{p.id}") for p in (had_it, new, no_email)]
+
+    assert services.notify_each(notices, "statement_ready", "close:7") == 2
+    assert services.notify_each(notices, "statement_ready", "close:7") == 0
+    told = {n.person_id: n for n in notifications(kind="statement_ready")}
+    assert set(told) == {had_it.id, new.id, no_email.id}
+    assert told[had_it.id].link == "/old"
+    assert (told[new.id].link, told[new.id].params["net_yen"]) == (f"/s/{new.id}", new.id)
+    emailed = {d.notification.person_id for d in deliveries()}
+    assert emailed == {had_it.id, new.id}
+
+
 def test_smtp_settings_from_a_url_or_separate_settings():
     url = smtp_settings({"SMTP_URL": "smtp://mail%40team:p%40ss@mail.example.jp:587?tls=starttls"})
     assert (url.host, url.port, url.user, url.password, url.tls) == (

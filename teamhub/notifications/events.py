@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from teamhub.extensions import db
-from teamhub.notifications.services import notify, notify_all
+from teamhub.notifications.services import notify, notify_all, notify_each
 from teamhub.teams.models import Membership
 
 
@@ -116,18 +116,17 @@ def close_confirmed(close) -> None:
         "period_start": close.period_start.isoformat(),
         "period_end": close.period_end.isoformat(),
     }
-    for membership_id, person_id, net in nets:
-        link = path_for(
-            "payouts.statement",
-            slug=close.team.slug,
-            close_id=close.id,
-            membership_id=membership_id,
-        )
-        notify(
+    notices = [
+        (
             person_id,
-            "statement_ready",
-            f"close:{close.id}",
             {**params, "net_yen": int(net or 0)},
-            link=link,
-            team_id=close.team_id,
+            path_for(
+                "payouts.statement",
+                slug=close.team.slug,
+                close_id=close.id,
+                membership_id=membership_id,
+            ),
         )
+        for membership_id, person_id, net in nets
+    ]
+    notify_each(notices, "statement_ready", f"close:{close.id}", team_id=close.team_id)

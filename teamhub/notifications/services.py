@@ -60,6 +60,71 @@ def notify(
     return notification
 
 
+def notify_each(
+    notices: list[tuple[int, dict, str]],
+    kind: str,
+    subject: str,
+    period: str = "",
+    team_id: int | None = None,
+) -> int:
+    """:func:`notify` for many people at once, each with their own params and link.
+
+    One query finds who already has the key, one INSERT adds the rest, one query reads who
+    declined email: a payout close tells hundreds of members at once. If another process sends
+    the same key meanwhile, fall back to :func:`notify` one by one. Return how many were new.
+    """
+    assert kind in KINDS, kind
+    key = make_key(kind, subject, period)
+    people = [person_id for person_id, _params, _link in notices]
+    if not people:
+        return 0
+    taken = set(
+        db.session.scalars(
+            sa.select(Notification.person_id).where(
+                Notification.key == key, Notification.person_id.in_(people)
+            )
+        )
+    )
+    fresh = [notice for notice in notices if notice[0] not in taken]
+    if not fresh:
+        return 0
+    now = utcnow()
+    rows = [
+        {"person_id": person_id, "team_id": team_id, "kind": kind, "key": key,
+         "params": params, "link": link, "created_at": now, "read_at": None}
+        for person_id, params, link in fresh
+    ]  # fmt: skip
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(Notification), rows)
+    except IntegrityError:
+        return sum(
+            1 for pid, p, link in fresh if notify(pid, kind, subject, p, link, period, team_id)
+        )
+    _queue_emails(key, kind, [person_id for person_id, _params, _link in fresh])
+    return len(fresh)
+
+
+def _queue_emails(key: str, kind: str, person_ids: list[int]) -> None:
+    declined = set(
+        db.session.scalars(
+            sa.select(NotificationPreference.person_id).where(
+                NotificationPreference.kind == kind,
+                NotificationPreference.email.is_(False),
+                NotificationPreference.person_id.in_(person_ids),
+            )
+        )
+    )
+    created = db.session.execute(
+        sa.select(Notification.id, Notification.person_id).where(
+            Notification.key == key, Notification.person_id.in_(person_ids)
+        )
+    ).all()
+    deliveries = [{"notification_id": nid} for nid, pid in created if pid not in declined]
+    if deliveries:
+        db.session.execute(sa.insert(EmailDelivery), deliveries)
+
+
 def notify_all(person_ids: Iterable[int], *args, **kwargs) -> int:
     """Notify each person once; return how many notifications were new."""
     return sum(1 for pid in sorted(set(person_ids)) if notify(pid, *args, **kwargs))

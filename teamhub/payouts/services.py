@@ -226,7 +226,7 @@ def _eligible_jobs(team: Team, period_end: date) -> list[Job]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ApprovedWork:
     """What a close needs of an approved assignment. Read as plain rows, not ORM objects: one
     team's month may hold 100,000 of them."""
