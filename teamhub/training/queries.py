@@ -637,9 +637,12 @@ def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
     records = trainee_records([c.id for c in chosen])
     people = sorted({r.person_id for _cohort_id, r in records})
     as_of = today_jst()
-    trainees = sa.select(Enrolment.person_id).where(Enrolment.cohort_id.in_([c.id for c in chosen]))
+    # Earnings figures describe graduates only, so only their statements are read.
+    graduates = sa.select(Enrolment.person_id).where(
+        Enrolment.cohort_id.in_([c.id for c in chosen]), Enrolment.status == "completed"
+    )
     paid = outcomes.paid_work_by_person(
-        trainees if people else [], since=outcomes.earnings_window_start(as_of)
+        graduates if people else [], since=outcomes.earnings_window_start(as_of)
     )
     target = org.target_monthly_yen
     by_cohort: dict[int, list[outcomes.TraineeRecord]] = defaultdict(list)
