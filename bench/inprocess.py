@@ -73,6 +73,20 @@ class PageQueries:
     statements: list[tuple[str, object]]  # of the first visit
 
 
+def page_times(app, pages: list[Page], runs: int = 5) -> dict[str, float]:
+    """Per page: the median over its visits of each visit's median request time, in ms."""
+    clients: dict[str, object] = {}
+    times = {}
+    for page in pages:
+        per_visit = []
+        for visit in page.visits:
+            client = clients.get(visit.email) or logged_in_client(app, visit.email)
+            clients[visit.email] = client
+            per_visit.append(median_ms(lambda c=client, v=visit: c.get(v.path), runs))
+        times[page.name] = statistics.median(per_visit)
+    return times
+
+
 def count_queries(app, recorder: Recorder, pages: list[Page]) -> dict[str, PageQueries]:
     """Open every visit of every page once warm; record the queries each request ran."""
     clients: dict[str, object] = {}

@@ -98,6 +98,24 @@ def _queries(queries: dict, pages) -> list[str]:
     return [*lines, ""]
 
 
+def _page_times(times: dict, dbs, pages) -> list[str]:
+    scales = [db.scale.name for db in dbs]
+    labels = {db.scale.name: f"{db.label} {db.scale.assignments:,}" for db in dbs}
+    lines = [
+        "## Page time in process",
+        "",
+        "One request at a time through Flask's test client (no HTTP, no concurrency): the "
+        "median over the 8 visits of each visit's median of 5 warm requests, in ms.",
+        "",
+        "| page | " + " | ".join(labels[s] for s in scales) + " |",
+        "|---|" + "---:|" * len(scales),
+    ]
+    for page in pages:
+        cells = " | ".join(f"{times[s][page.name]:.1f}" for s in scales)
+        lines.append(f"| {page.title} | {cells} |")
+    return [*lines, ""]
+
+
 def _timed(timed) -> list[str]:
     lines = ["## Timed operations (PostgreSQL)", "", "| operation | ms | target | met | how |",
              "|---|---:|---:|:-:|---|"]  # fmt: skip
@@ -139,7 +157,7 @@ def _plans(plans: dict, pages) -> list[str]:
     return lines
 
 
-def render(*, machine, dbs, pages, queries, plans, timed, loads, seconds) -> str:
+def render(*, machine, dbs, pages, queries, page_times, plans, timed, loads, seconds) -> str:
     lines = [
         "# teamhub benchmark results",
         "",
@@ -151,7 +169,7 @@ def render(*, machine, dbs, pages, queries, plans, timed, loads, seconds) -> str
         "",
     ]
     lines += _machine(machine) + _data(dbs) + _load(loads, pages, seconds)
-    lines += _queries(queries, pages) + _timed(timed)
+    lines += _queries(queries, pages) + _page_times(page_times, dbs, pages) + _timed(timed)
     if NOTES.exists():
         lines += [NOTES.read_text().rstrip(), ""]
     lines += _plans(plans, pages)

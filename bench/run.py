@@ -61,16 +61,16 @@ def instance_folder() -> str:
     return folder
 
 
-def measure_queries(dbs: list[Database], instance: str, with_earnings: bool) -> dict:
-    """Queries per page on every database; the statements of the PostgreSQL run."""
-    counts = {}
+def measure_in_process(dbs: list[Database], instance: str, with_earnings: bool):
+    """Queries per page on every database (and the statements they ran); page times."""
+    counts, times = {}, {}
     for db in dbs:
         app = inprocess.make_app(db.url, instance)
         recorder = inprocess.attach_recorder(app)
-        counts[db.scale.name] = inprocess.count_queries(
-            app, recorder, pick_pages(db.url, with_earnings)
-        )
-    return counts
+        pages = pick_pages(db.url, with_earnings)
+        counts[db.scale.name] = inprocess.count_queries(app, recorder, pages)
+        times[db.scale.name] = inprocess.page_times(app, pages)
+    return counts, times
 
 
 def drive_pages(pg_url: str, pages: list[Page], instance: str, seconds: int) -> dict:
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     instance = instance_folder()
     national = dbs[-1]
     pages = pick_pages(national.url, with_earnings)
-    queries = measure_queries(dbs, instance, with_earnings)
+    queries, page_times = measure_in_process(dbs, instance, with_earnings)
     plans = {name: explain(national.url, q.statements) for name, q in queries["national"].items()}
     timed = timings.measure(national.url, instance, with_earnings)
     loads = {} if args.skip_load else drive_pages(national.url, pages, instance, args.seconds)
@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         dbs=dbs,
         pages=pages,
         queries=queries,
+        page_times=page_times,
         plans=plans,
         timed=timed,
         loads=loads,
