@@ -34,8 +34,16 @@ def _memory_gib() -> str:
 
 
 def _postgres_version(url: str) -> str:
+    """The server's version and the settings that matter here (left at Debian's defaults)."""
     with psycopg.connect(plain_url(url)) as connection:
-        return connection.execute("SHOW server_version").fetchone()[0]
+        shown = {
+            name: connection.execute(f"SHOW {name}").fetchone()[0]
+            for name in ("server_version", "shared_buffers", "work_mem")
+        }
+    return (
+        f"{shown['server_version']} (shared_buffers {shown['shared_buffers']}, "
+        f"work_mem {shown['work_mem']})"
+    )
 
 
 def describe(pg_url: str) -> dict[str, str]:
