@@ -286,3 +286,25 @@ def test_no_my_number_field_exists_anywhere(app):
     with app.app_context():
         names = {c.name.lower() for t in db.metadata.tables.values() for c in t.columns}
     assert not {n for n in names if "my_number" in n or "mynumber" in n or "kojin" in n}
+
+
+def test_a_refused_close_shows_the_numbers_on_the_payouts_page(app, october):
+    roles, job_id = october
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        services.record_receipt(job, 10_000, date(2026, 10, 20))
+        helper = factories.add_member(job.team)
+        delivered = datetime(2026, 10, 6, 1, 0, tzinfo=UTC)
+        factories.approved_assignment(job, helper.id, delivered, fixed_yen=9_500)
+        db.session.commit()
+    director = login_as(app, roles.director.email)
+    base = f"/teams/{roles.team.slug}/payouts"
+    for answer in (
+        director.get(f"{base}/preview?period_end=2026-10-31"),
+        director.post(f"{base}/confirm", data={"period_end": "2026-10-31"}),
+    ):
+        assert answer.status_code == 422
+        page = answer.get_data(as_text=True)
+        assert 'id="close-refused"' in page and "9,500" in page and "9,000" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(PayoutClose.id))) == 0

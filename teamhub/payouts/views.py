@@ -28,10 +28,8 @@ def _recent_period_ends(schedule: str, count: int = 6) -> list[date]:
     return ends
 
 
-@login_required
-def index(slug):
-    access = team_access(slug, current_user, need="director")
-    return render_template(
+def _index_page(access, error: str | None = None, status: int = 200):
+    page = render_template(
         "payouts/index.html",
         access=access,
         team=access.team,
@@ -39,7 +37,14 @@ def index(slug):
         warnings=queries.payment_warnings(access.team, today_jst()),
         period_ends=_recent_period_ends(access.team.close_schedule),
         awaiting=queries.jobs_awaiting_receipt(access.team),
+        error=error,
     )
+    return page, status
+
+
+@login_required
+def index(slug):
+    return _index_page(team_access(slug, current_user, need="director"))
 
 
 def _period_end_arg() -> date:
@@ -51,17 +56,22 @@ def _period_end_arg() -> date:
 
 @login_required
 def preview(slug):
+    """The close as it would be posted; a refusal (fixed amounts too high…) shows on the payouts page."""
     access = team_access(slug, current_user, need="director")
-    period_end = _period_end_arg()
-    existing = services.find_close(access.team, period_end)
-    if existing is not None:
-        return redirect(url_for("payouts.close_detail", slug=slug, close_id=existing.id))
+    try:
+        period_end = _period_end_arg()
+        existing = services.find_close(access.team, period_end)
+        if existing is not None:
+            return redirect(url_for("payouts.close_detail", slug=slug, close_id=existing.id))
+        preview = services.preview_close(access.team, period_end)
+    except Invalid as error:
+        return _index_page(access, error.message, 422)
     form = ConfirmCloseForm(formdata=None, period_end=period_end.isoformat())
     return render_template(
         "payouts/preview.html",
         access=access,
         team=access.team,
-        preview=services.preview_close(access.team, period_end),
+        preview=preview,
         form=form,
         today=today_jst(),
     )
@@ -71,8 +81,12 @@ def preview(slug):
 def confirm(slug):
     access = team_access(slug, current_user, need="director")
     if not ConfirmCloseForm().validate_on_submit():
-        raise Invalid(_("The form had expired or was incomplete. Reload the page and try again."))
-    close = services.confirm_close(access.team, _period_end_arg(), current_user)
+        message = _("The form had expired or was incomplete. Reload the page and try again.")
+        return _index_page(access, message, 422)
+    try:
+        close = services.confirm_close(access.team, _period_end_arg(), current_user)
+    except Invalid as error:
+        return _index_page(access, error.message, 422)
     flash(_("The close was confirmed. Statements are ready for the members."), "success")
     return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
 
