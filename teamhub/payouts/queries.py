@@ -318,15 +318,6 @@ def net_paid_by_person(
     return [(person_id, paid_on, int(amount)) for person_id, paid_on, amount in rows]
 
 
-def _room_for_a_large_aggregate() -> None:
-    """On PostgreSQL, for the rest of this transaction: let a grouping of 10,000 people's paid
-    days stay in memory (the default 4 MB spilled it to disk, ~245 → ~150 ms on the national
-    data) and skip JIT compiling, which costs more than it saves at this size."""
-    if db.session.connection().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL work_mem = '32MB'"))
-        db.session.execute(sa.text("SET LOCAL jit = off"))
-
-
 def paid_window_and_firsts(
     person_ids: PersonIds, since: date
 ) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
@@ -346,7 +337,6 @@ def paid_window_and_firsts(
         .group_by(per_day.c.person_id)
     )
     window, first = [], {}
-    _room_for_a_large_aggregate()
     for kind, person_id, paid_on, net in db.session.execute(sa.union_all(recent, firsts)):
         if kind == "first":
             first[person_id] = paid_on
