@@ -50,6 +50,22 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = secret_key_from_instance(Path(app.instance_path))
     if app.config["PRODUCTION"]:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _configure_postgresql_sessions(app)
+
+
+# Set once per connection, so no request pays a round trip for them. Reports group 10,000
+# people's paid days: the default 4 MB work_mem spilled that to disk (query ~245 → ~150 ms on the
+# national data), and JIT compiling (~18 ms there) costs more than it saves on this app's queries.
+POSTGRESQL_SETTINGS = "-c jit=off -c work_mem=32MB"
+
+
+def _configure_postgresql_sessions(app: Flask) -> None:
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("options", POSTGRESQL_SETTINGS)
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def configure_extensions(app: Flask) -> None:

@@ -38,10 +38,13 @@ def inbox(person: Person) -> list[InboxItem]:
 
 
 def unread_count(person: Person) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.person_id == person.id, Notification.read_at.is_(None)
-        )
+    return db.session.scalar(unread_count_of(person.id))
+
+
+def unread_count_of(person_id) -> sa.Select:
+    """The unread count of ``person_id`` (an id, or a column to correlate with)."""
+    return sa.select(sa.func.count(Notification.id)).where(
+        Notification.person_id == person_id, Notification.read_at.is_(None)
     )
 
 

@@ -47,6 +47,7 @@ class PayoutClose(db.Model):
     __tablename__ = "payout_close"
     __table_args__ = (
         sa.UniqueConstraint("team_id", "period_end"),
+        sa.UniqueConstraint("id", "team_id"),  # what a ledger entry's (close, team) refers to
         sa.CheckConstraint("status IN ('confirmed', 'paid')", name="status_known"),
     )
 
@@ -78,8 +79,8 @@ class LedgerEntry(db.Model):
     __tablename__ = "ledger_entry"
     __table_args__ = (
         sa.Index("ix_ledger_entry_close_membership", "close_id", "membership_id"),
-        sa.Index("ix_ledger_entry_membership_close", "membership_id", "close_id"),
-        # Statements and earnings by member, answered from the index alone (migration 0006).
+        # Statements and earnings by member, answered from the index alone (migration 0006); it
+        # also serves every other read by member. No query reads by team (migration 0007).
         sa.Index(
             "ix_ledger_entry_membership_account",
             "membership_id",
@@ -87,11 +88,15 @@ class LedgerEntry(db.Model):
             postgresql_include=["close_id", "amount_yen"],
         ),
         sa.UniqueConstraint("reverses_id"),  # an entry is reversed at most once
+        # An entry's team is its close's team: one foreign key checks both (migration 0007).
+        sa.ForeignKeyConstraint(
+            ["close_id", "team_id"], ["payout_close.id", "payout_close.team_id"]
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id"), index=True)
-    close_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_close.id"))
+    team_id: Mapped[int]
+    close_id: Mapped[int]
     job_id: Mapped[int] = mapped_column(sa.ForeignKey("job.id"))
     assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
     membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership.id"))

@@ -601,11 +601,7 @@ def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRe
         (
             cohort_id,
             outcomes.TraineeRecord(
-                person_id=person_id,
-                status=status,
-                completed_on=day_of(completed_at),
-                sessions_present=int(n_present),
-                sessions_recorded=n_recorded,
+                person_id, status, day_of(completed_at), int(n_present), n_recorded
             ),
         )
         for cohort_id, person_id, status, completed_at, n_present, n_recorded in rows
