@@ -186,8 +186,8 @@ def test_a_cohort_from_curriculum_to_verified_certificate(live_app, new_context,
     # The report draws its charts as images under the page's strict CSP.
     coordinator.goto(f"{base}/orgs/{slug}/outcomes")
     image = coordinator.locator("img[src$='progress.svg']")
-    image.wait_for()
-    assert coordinator.evaluate(
-        "img => img.complete && img.naturalWidth > 0", image.element_handle()
+    image.scroll_into_view_if_needed()  # the charts load lazily, when they come into view
+    coordinator.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
     assert not [line for line in console if "Content Security Policy" in line], console
