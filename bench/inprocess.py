@@ -16,12 +16,16 @@ from bench.seed import BENCH_PASSWORD
 
 
 def make_app(url: str, instance_path: str):
+    """The app as a gunicorn worker holds it: created, then its heap frozen (gunicorn.conf.py)."""
+    import gc
     import os
 
     os.environ["TEAMHUB_INSTANCE_PATH"] = instance_path
     from teamhub import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    gc.freeze()
+    return app
 
 
 def logged_in_client(app, email: str):

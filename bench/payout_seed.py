@@ -152,3 +152,30 @@ def seed_payouts(writer, world: World) -> None:
     writer.write("payout_close", _iter(rows.closes), len(rows.closes))
     writer.write("closed_job", _iter(rows.closed_jobs), len(rows.closed_jobs))
     writer.write("ledger_entry", _iter(rows.entries), len(rows.entries))
+    if "paid_day" in writer.meta.tables:
+        summarise_paid_days(writer.sink)
+
+
+def summarise_paid_days(sink) -> None:
+    """Fill the paid-day summary from the seeded ledger with the query the app rebuilds it by."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from teamhub.auth.models import Person
+    from teamhub.payouts.models import FirstPaidDay, PaidDay
+    from teamhub.payouts.queries import net_paid_per_day
+
+    days = sa.insert(PaidDay).from_select(
+        ["person_id", "paid_on", "net_yen"], net_paid_per_day(sa.select(Person.id))
+    )
+    firsts = sa.insert(FirstPaidDay).from_select(
+        ["person_id", "paid_on"],
+        sa.select(PaidDay.person_id, sa.func.min(PaidDay.paid_on))
+        .where(PaidDay.net_yen > 0)
+        .group_by(PaidDay.person_id),
+    )
+    dialect = postgresql.dialect() if sink.dialect == "postgresql" else sqlite.dialect()
+    print("paid_day            : summarised from the ledger in SQL")
+    for statement in (days, firsts):
+        sql = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        sink.execute(str(sql))

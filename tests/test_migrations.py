@@ -56,3 +56,32 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(migrated_app)
     tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
     upgrade()
+
+
+def test_0008_summarises_the_closes_already_paid(migrated_app):
+    """Closes paid before the paid-day summary existed are in it once the migration ran."""
+    from datetime import date
+
+    from teamhub.payouts.models import FirstPaidDay, PaidDay, PayoutClose
+    from tests.factories import add_member, closed_month, make_person, make_team
+
+    upgrade(revision="0007")
+    person = make_person()
+    team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
+    member = add_member(team, person)
+    october = closed_month(team, None, member, 50_000)
+    closed_month(team, None, member, 20_000, period_end=date(2026, 9, 30))  # confirmed, unpaid
+    db.session.execute(
+        sa.update(PayoutClose)
+        .where(PayoutClose.id == october.id)
+        .values(status="paid", paid_on=date(2026, 11, 10))
+    )
+    db.session.commit()
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        days = connection.execute(sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen))
+        firsts = connection.execute(sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on))
+        assert [tuple(r) for r in days] == [(person.id, date(2026, 11, 10), 50_000 - 5_105)]
+        assert [tuple(r) for r in firsts] == [(person.id, date(2026, 11, 10))]

@@ -116,6 +116,36 @@ SHARE = "share"
 WITHHOLDING = "withholding"
 
 
+class PaidDay(db.Model):
+    """A person's net pay (gross less withholding) on one day they were paid, over every team.
+
+    A summary of the ledger, rebuilt for the people concerned whenever a close is marked paid or a
+    paid close is corrected (``services.refresh_paid_days``), so an outcome report of 10,000
+    trainees reads one row per paid day instead of grouping two years of statements. The ledger
+    stays the record; tests check that this table always equals it.
+    """
+
+    __tablename__ = "paid_day"
+    __table_args__ = (
+        # A report's earnings window: the recent paid days of everyone, read from the index alone.
+        sa.Index("ix_paid_day_paid_on", "paid_on", "person_id", postgresql_include=["net_yen"]),
+    )
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), primary_key=True)
+    paid_on: Mapped[date] = mapped_column(primary_key=True)
+    net_yen: Mapped[int]
+
+
+class FirstPaidDay(db.Model):
+    """The first day a person was paid more than zero, over every team: the earliest
+    :class:`PaidDay` with net pay above zero, kept beside it by the same rebuild."""
+
+    __tablename__ = "first_paid_day"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), primary_key=True)
+    paid_on: Mapped[date]
+
+
 class LedgerIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete a posted ledger entry."""
 

@@ -22,7 +22,9 @@ from teamhub.payouts.models import (
     TAX_OFFICE,
     TEAM_FEE,
     WITHHOLDING,
+    FirstPaidDay,
     LedgerEntry,
+    PaidDay,
     PayoutClose,
 )
 from teamhub.teams.models import Membership, Team
@@ -291,10 +293,10 @@ def _none(person_ids: PersonIds) -> bool:
     return isinstance(person_ids, list) and not person_ids
 
 
-def _net_paid_per_day(person_ids: PersonIds, since: date | None = None):
-    net = -sa.func.sum(LedgerEntry.amount_yen)
-    query = (
-        sa.select(Membership.person_id, PayoutClose.paid_on, net.label("net"))
+def net_paid_per_day(person_ids: PersonIds) -> sa.Select:
+    """(person, paid day, net yen) grouped from the ledger: what :class:`PaidDay` summarises."""
+    return (
+        sa.select(Membership.person_id, PayoutClose.paid_on, (-sa.func.sum(LedgerEntry.amount_yen)))
         .join(LedgerEntry, LedgerEntry.membership_id == Membership.id)
         .join(PayoutClose, PayoutClose.id == LedgerEntry.close_id)
         .where(
@@ -304,55 +306,50 @@ def _net_paid_per_day(person_ids: PersonIds, since: date | None = None):
         )
         .group_by(Membership.person_id, PayoutClose.paid_on)
     )
-    return query if since is None else query.where(PayoutClose.paid_on >= since)
 
 
 def net_paid_by_person(
     person_ids: PersonIds, since: date | None = None
 ) -> list[tuple[int, date, int]]:
     """(person, paid day, net yen) for every paid close that paid these people, in any team
-    (paid on ``since`` or later, when given)."""
+    (paid on ``since`` or later, when given), from the paid-day summary."""
     if _none(person_ids):
         return []
-    rows = db.session.execute(_net_paid_per_day(person_ids, since)).all()
-    return [(person_id, paid_on, int(amount)) for person_id, paid_on, amount in rows]
+    query = sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen).where(
+        PaidDay.person_id.in_(person_ids)
+    )
+    if since is not None:
+        query = query.where(PaidDay.paid_on >= since)
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def paid_window_and_firsts(
     person_ids: PersonIds, since: date
 ) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
     """:func:`net_paid_by_person` from ``since`` on, and :func:`first_paid_on_by_person`, in one
-    pass over the ledger (a UNION over one common table expression)."""
+    query (the window is read through ``ix_paid_day_paid_on``)."""
     if _none(person_ids):
         return [], {}
-    per_day = _net_paid_per_day(person_ids).cte("per_day")
     recent = sa.select(
-        sa.literal("day"), per_day.c.person_id, per_day.c.paid_on, per_day.c.net
-    ).where(per_day.c.paid_on >= since)
-    firsts = (
-        sa.select(
-            sa.literal("first"), per_day.c.person_id, sa.func.min(per_day.c.paid_on), sa.literal(0)
-        )
-        .where(per_day.c.net > 0)
-        .group_by(per_day.c.person_id)
-    )
-    window, first = [], {}
-    for kind, person_id, paid_on, net in db.session.execute(sa.union_all(recent, firsts)):
-        if kind == "first":
-            first[person_id] = paid_on
-        else:
-            window.append((person_id, paid_on, int(net)))
+        sa.literal("day"), PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen
+    ).where(PaidDay.person_id.in_(person_ids), PaidDay.paid_on >= since)
+    rows = db.session.execute(
+        sa.union_all(recent, _firsts(person_ids, sa.literal("first"), sa.literal(0)))
+    ).all()
+    window = [(person_id, day, net) for kind, person_id, day, net in rows if kind == "day"]
+    first = {person_id: day for kind, person_id, day, _net in rows if kind == "first"}
     return window, first
 
 
+def _firsts(person_ids: PersonIds, *extra) -> sa.Select:
+    """(person, first paid day) for these people; ``extra`` = a column before, one after."""
+    return sa.select(*extra[:1], FirstPaidDay.person_id, FirstPaidDay.paid_on, *extra[1:]).where(
+        FirstPaidDay.person_id.in_(person_ids)
+    )
+
+
 def first_paid_on_by_person(person_ids: PersonIds) -> dict[int, date]:
-    """Each person's first paid day with net pay above zero, one row per person."""
+    """Each person's first paid day with net pay above zero, one row per person who has one."""
     if _none(person_ids):
         return {}
-    per_day = _net_paid_per_day(person_ids).subquery()
-    rows = db.session.execute(
-        sa.select(per_day.c.person_id, sa.func.min(per_day.c.paid_on))
-        .where(per_day.c.net > 0)
-        .group_by(per_day.c.person_id)
-    ).all()
-    return dict(rows)
+    return dict(db.session.execute(_firsts(person_ids)).all())

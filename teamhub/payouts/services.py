@@ -38,9 +38,12 @@ from teamhub.payouts.models import (
     WITHHOLDING,
     ClosedJob,
     FeeScheduleRow,
+    FirstPaidDay,
     LedgerEntry,
+    PaidDay,
     PayoutClose,
 )
+from teamhub.payouts.queries import PersonIds, net_paid_per_day
 from teamhub.teams.models import Membership, Team
 from teamhub.teams.rules import bp_to_percent, percent_to_bp
 
@@ -426,6 +429,46 @@ def mark_paid(close: PayoutClose, paid_on: date) -> None:
     close.paid_on = paid_on
     close.marked_paid_at = utcnow()
     db.session.flush()
+    refresh_paid_days(_paid_people(close))
+
+
+def _paid_people(close: PayoutClose) -> sa.Select:
+    return (
+        sa.select(Membership.person_id)
+        .join(LedgerEntry, LedgerEntry.membership_id == Membership.id)
+        .where(LedgerEntry.close_id == close.id, LedgerEntry.account == MEMBER)
+        .distinct()
+    )
+
+
+def refresh_paid_days(person_ids: PersonIds) -> None:
+    """Rebuild these people's paid days (:class:`PaidDay`, :class:`FirstPaidDay`) from the ledger.
+
+    The people's rows are locked first, so two directors marking closes paid at once for someone
+    in both teams take turns, and the second rebuild sees the first close paid.
+    """
+    people = sorted(
+        db.session.scalars(
+            sa.select(Person.id).where(Person.id.in_(person_ids)).with_for_update()
+        ).all()
+    )
+    if not people:
+        return
+    db.session.execute(sa.delete(PaidDay).where(PaidDay.person_id.in_(people)))
+    db.session.execute(sa.delete(FirstPaidDay).where(FirstPaidDay.person_id.in_(people)))
+    db.session.execute(
+        sa.insert(PaidDay).from_select(
+            ["person_id", "paid_on", "net_yen"], net_paid_per_day(people)
+        )
+    )
+    db.session.execute(
+        sa.insert(FirstPaidDay).from_select(
+            ["person_id", "paid_on"],
+            sa.select(PaidDay.person_id, sa.func.min(PaidDay.paid_on))
+            .where(PaidDay.person_id.in_(people), PaidDay.net_yen > 0)
+            .group_by(PaidDay.person_id),
+        )
+    )
 
 
 def _reverse(entry: LedgerEntry, note: str, by_id: int | None) -> LedgerEntry:
@@ -511,6 +554,9 @@ def correct_share(
     db.session.flush()
     _redo_withholding(team, close, line, reason, by_id)
     db.session.flush()
+    if close.status == "paid":
+        membership = db.session.get(Membership, line.membership_id)
+        refresh_paid_days([membership.person_id])
     return corrected
 
 

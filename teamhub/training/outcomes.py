@@ -53,12 +53,20 @@ def paid_work_by_person(person_ids, since: date | None = None) -> dict[int, Paid
 
     if since is not None:
         recent, firsts = paid_window_and_firsts(person_ids, since)
-        windowed: dict[int, PaidWork] = {pid: PaidWork(day) for pid, day in firsts.items()}
+        nets: dict[int, dict[str, int]] = {person_id: {} for person_id in firsts}
+        months: dict[date, str] = {}  # thousands of rows share a few dozen paid days
         for person_id, paid_on, net in recent:
-            work = windowed.setdefault(person_id, PaidWork())
-            month = f"{paid_on:%Y-%m}"
-            work.net_by_month[month] = work.net_by_month.get(month, 0) + net
-        return windowed
+            month = months.get(paid_on)
+            if month is None:
+                month = months[paid_on] = f"{paid_on:%Y-%m}"
+            by_month = nets.get(person_id)
+            if by_month is None:
+                by_month = nets[person_id] = {}
+            by_month[month] = by_month.get(month, 0) + net
+        return {
+            person_id: PaidWork(firsts.get(person_id), by_month)
+            for person_id, by_month in nets.items()
+        }
 
     paid: dict[int, PaidWork] = {}
     for person_id, paid_on, net in sorted(net_paid_by_person(person_ids), key=lambda r: r[1]):
@@ -167,11 +175,18 @@ def monthly_earnings(
     window: int = EARNINGS_WINDOW_MONTHS,
 ) -> int | None:
     """A graduate's average net yen per month over the last complete months since completion."""
-    months = complete_months_after(completed_on, as_of)[-window:]
+    months = _window_months(completed_on.year, completed_on.month, as_of.year, as_of.month, window)
     if not months:
         return None
-    by_month = paid.net_by_month if paid is not None else {}
+    if paid is None:
+        return 0
+    by_month = paid.net_by_month
     return sum(by_month.get(month, 0) for month in months) // len(months)
+
+
+@functools.lru_cache(maxsize=1024)
+def _window_months(first_year: int, first_month: int, year_to: int, month_to: int, window: int):
+    return _months_between(first_year, first_month, year_to, month_to)[-window:]
 
 
 def days_to_first_paid(completed_on: date, first_paid_on: date | None) -> int | None:
@@ -221,16 +236,14 @@ def compute_outcomes(
     attended = [r for r in records if r.sessions_recorded]
     present = sum(r.sessions_present for r in attended)
     recorded = sum(r.sessions_recorded for r in attended)
-    first_paid = [
-        days
-        for r in graduates
-        if (days := days_to_first_paid(r.completed_on, _first_paid(paid, r.person_id))) is not None
-    ]
-    earnings = [
-        value
-        for r in graduates
-        if (value := monthly_earnings(paid.get(r.person_id), r.completed_on, as_of)) is not None
-    ]
+    first_paid, earnings = [], []
+    for r in graduates:
+        work = paid.get(r.person_id)
+        if work is not None and work.first_paid_on is not None:
+            first_paid.append(days_to_first_paid(r.completed_on, work.first_paid_on))
+        value = monthly_earnings(work, r.completed_on, as_of)
+        if value is not None:
+            earnings.append(value)
     reached = sum(1 for value in earnings if value >= target_yen)
     return Outcomes(
         enrolled=Figure(len(records), len(records)),
@@ -245,11 +258,6 @@ def compute_outcomes(
         target_yen=target_yen,
         graduate_earnings=tuple(sorted(earnings)),
     )
-
-
-def _first_paid(paid: dict[int, PaidWork], person_id: int) -> date | None:
-    work = paid.get(person_id)
-    return work.first_paid_on if work is not None else None
 
 
 # Charts' data --------------------------------------------------------------------------------
