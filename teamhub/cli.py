@@ -69,6 +69,7 @@ def scheduler_command(
     only: tuple[str, ...], every: int | None, lease_seconds: float | None, list_jobs: bool
 ) -> None:
     """Run the scheduled jobs (reminders, emails, closes). Only the lease holder acts."""
+    import gc
     import logging
     import threading
 
@@ -91,4 +92,7 @@ def scheduler_command(
     stop = threading.Event()
     scheduler.stop_on_signals(stop)
     app = current_app._get_current_object()
+    # As gunicorn.conf.py does in each web worker: the loaded app is left out of garbage
+    # collections, which a close of 100,000 assignments otherwise repeats (~5.6 → ~4.6 s).
+    gc.freeze()
     scheduler.run_scheduler(app, jobs, lease_seconds=lease_seconds, stop=stop)

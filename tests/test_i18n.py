@@ -77,3 +77,27 @@ def test_times_are_shown_in_japan(app):
         assert jst_datetime(late_utc) == "2026/04/01 00:30"
         assert jst_date(late_utc).startswith("2026/04/01")
         assert jst_date(date(2026, 12, 1)).startswith("2026/12/01")
+
+
+def test_templates_follow_a_language_switch_within_one_request(app):
+    """Template strings are translated with a catalog kept per request; forcing another
+    language (as emails do) and coming back must switch it each time."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    template = (
+        "{{ _('Log in') }}|"
+        "{{ ngettext('%(num)d notification marked read.', '%(num)d notifications marked read.', 2) }}"
+    )
+    ja, en = "ログイン|2件のお知らせを既読にしました。", "Log in|2 notifications marked read."
+    with app.test_request_context():
+        assert render_template_string(template) == ja
+        with force_locale("en"):
+            assert render_template_string(template) == en
+        assert render_template_string(template) == ja
+        app.config["BABEL_DEFAULT_LOCALE"] = "en"
+        refresh()
+        try:
+            assert render_template_string(template) == en
+        finally:
+            app.config["BABEL_DEFAULT_LOCALE"] = "ja"
