@@ -333,23 +333,22 @@ def paid_window_and_firsts(
     recent = sa.select(
         sa.literal("day"), PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen
     ).where(PaidDay.person_id.in_(person_ids), PaidDay.paid_on >= since)
-    rows = db.session.execute(
-        sa.union_all(recent, _firsts(person_ids, sa.literal("first"), sa.literal(0)))
-    ).all()
+    firsts = sa.select(
+        sa.literal("first"), FirstPaidDay.person_id, FirstPaidDay.paid_on, sa.literal(0)
+    ).where(FirstPaidDay.person_id.in_(person_ids))
+    rows = db.session.execute(sa.union_all(recent, firsts)).all()
     window = [(person_id, day, net) for kind, person_id, day, net in rows if kind == "day"]
     first = {person_id: day for kind, person_id, day, _net in rows if kind == "first"}
     return window, first
-
-
-def _firsts(person_ids: PersonIds, *extra) -> sa.Select:
-    """(person, first paid day) for these people; ``extra`` = a column before, one after."""
-    return sa.select(*extra[:1], FirstPaidDay.person_id, FirstPaidDay.paid_on, *extra[1:]).where(
-        FirstPaidDay.person_id.in_(person_ids)
-    )
 
 
 def first_paid_on_by_person(person_ids: PersonIds) -> dict[int, date]:
     """Each person's first paid day with net pay above zero, one row per person who has one."""
     if _none(person_ids):
         return {}
-    return dict(db.session.execute(_firsts(person_ids)).all())
+    rows = db.session.execute(
+        sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on).where(
+            FirstPaidDay.person_id.in_(person_ids)
+        )
+    )
+    return dict(rows.all())
