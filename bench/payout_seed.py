@@ -163,16 +163,13 @@ def summarise_paid_days(sink) -> None:
 
     from teamhub.auth.models import Person
     from teamhub.payouts.models import FirstPaidDay, PaidDay
-    from teamhub.payouts.queries import net_paid_per_day
+    from teamhub.payouts.queries import first_paid_per_person, net_paid_per_day
 
     days = sa.insert(PaidDay).from_select(
         ["person_id", "paid_on", "net_yen"], net_paid_per_day(sa.select(Person.id))
     )
     firsts = sa.insert(FirstPaidDay).from_select(
-        ["person_id", "paid_on"],
-        sa.select(PaidDay.person_id, sa.func.min(PaidDay.paid_on))
-        .where(PaidDay.net_yen > 0)
-        .group_by(PaidDay.person_id),
+        ["person_id", "paid_on"], first_paid_per_person(sa.select(Person.id))
     )
     dialect = postgresql.dialect() if sink.dialect == "postgresql" else sqlite.dialect()
     print("paid_day            : summarised from the ledger in SQL")

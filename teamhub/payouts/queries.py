@@ -308,6 +308,16 @@ def net_paid_per_day(person_ids: PersonIds) -> sa.Select:
     )
 
 
+def first_paid_per_person(person_ids: PersonIds) -> sa.Select:
+    """(person, first paid day with net pay above zero) from :class:`PaidDay`: what
+    :class:`FirstPaidDay` keeps."""
+    return (
+        sa.select(PaidDay.person_id, sa.func.min(PaidDay.paid_on))
+        .where(PaidDay.person_id.in_(person_ids), PaidDay.net_yen > 0)
+        .group_by(PaidDay.person_id)
+    )
+
+
 def net_paid_by_person(
     person_ids: PersonIds, since: date | None = None
 ) -> list[tuple[int, date, int]]:

@@ -43,7 +43,7 @@ from teamhub.payouts.models import (
     PaidDay,
     PayoutClose,
 )
-from teamhub.payouts.queries import PersonIds, net_paid_per_day
+from teamhub.payouts.queries import PersonIds, first_paid_per_person, net_paid_per_day
 from teamhub.teams.models import Membership, Team
 from teamhub.teams.rules import bp_to_percent, percent_to_bp
 
@@ -462,12 +462,7 @@ def refresh_paid_days(person_ids: PersonIds) -> None:
         )
     )
     db.session.execute(
-        sa.insert(FirstPaidDay).from_select(
-            ["person_id", "paid_on"],
-            sa.select(PaidDay.person_id, sa.func.min(PaidDay.paid_on))
-            .where(PaidDay.person_id.in_(people), PaidDay.net_yen > 0)
-            .group_by(PaidDay.person_id),
-        )
+        sa.insert(FirstPaidDay).from_select(["person_id", "paid_on"], first_paid_per_person(people))
     )
 
 
