@@ -69,11 +69,12 @@ def _configure_postgresql_sessions(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from teamhub import security
+    from teamhub import database, security
     from teamhub.extensions import babel, csrf, db, limiter, login_manager, migrate
     from teamhub.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    database.ping_idle_connections(app)
     migrate.init_app(
         app,
         db,

@@ -40,7 +40,9 @@ class Defaults:
     PRODUCTION = False
     BEHIND_PROXY = False
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance path
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Pooled connections idle longer than this are pinged before use (teamhub/database.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 10
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGES = ("ja", "en")

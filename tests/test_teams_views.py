@@ -261,3 +261,35 @@ def test_public_profile_never_shows_real_names(app, team_with_roles):
     for name in names:
         assert name not in page
     assert app.test_client().get("/t/no-such-team").status_code == 404
+
+
+def test_a_member_signed_in_before_removal_is_refused_on_the_next_page(app, team_with_roles):
+    t = team_with_roles
+    member = login_as(app, t.member.email)
+    assert member.get(f"/teams/{t.team.slug}/my-assignments").status_code == 200
+    director = login_as(app, t.director.email)
+    assert (
+        director.post(f"/teams/{t.team.slug}/members/{t.member_membership}/remove").status_code
+        == 302
+    )
+    assert member.get(f"/teams/{t.team.slug}/my-assignments").status_code == 404
+    assert member.get("/teams/no-such-team/my-assignments").status_code == 404
+
+
+def test_a_team_page_finds_who_where_and_what_role_in_the_login_query(app, team_with_roles):
+    t = team_with_roles
+    member = login_as(app, t.member.email)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert member.get(f"/teams/{t.team.slug}/my-assignments").status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+    # One query for the login, the team and the membership; one for the member's assignments.
+    assert len(statements) == 2, statements
+    assert "login_session" in statements[0] and "membership" in statements[0]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
+from teamhub.i18n import label_text
 
 STATE_LABELS = {
     "offered": _l("Offered"),
@@ -80,11 +81,11 @@ class Assignment(db.Model):
 
     @property
     def state_label(self) -> str:
-        return str(STATE_LABELS[self.state])
+        return label_text(STATE_LABELS[self.state])
 
     @property
     def pay_basis_label(self) -> str:
-        return str(PAY_BASIS_LABELS[self.pay_basis])
+        return label_text(PAY_BASIS_LABELS[self.pay_basis])
 
     @property
     def active(self) -> bool:

@@ -75,8 +75,9 @@ def _count(counts: _Counts, row, now: datetime) -> None:
         counts.revised += int(revisions > 0)
 
 
-def reliability_of(assignments: list[Assignment], now: datetime | None = None) -> Reliability:
-    """Reliability from a member's assignments already loaded (no query)."""
+def reliability_of(assignments: Iterable, now: datetime | None = None) -> Reliability:
+    """Reliability from a member's assignments already loaded (no query): objects or rows
+    with the attributes named in :data:`COLUMNS`."""
     now = now or utcnow()
     counts = _Counts()
     for a in assignments:

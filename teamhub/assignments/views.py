@@ -24,13 +24,12 @@ from teamhub.teams.queries import roster, team_access, team_member
 @login_required
 def my_assignments(slug):
     access = team_access(slug, current_user)
-    assignments, awaiting = queries.my_assignments_with_terms(access.membership)
+    assignments = queries.my_assignment_rows(access.membership)
     return render_template(
         "assignments/mine.html",
         access=access,
         team=access.team,
         assignments=assignments,
-        awaiting_terms=awaiting,
         reliability=reliability_of(assignments),
     )
 

@@ -97,12 +97,15 @@ def start_login_session(person: Person, user_agent: str = "") -> str:
 
 
 @functools.cache
-def _person_by_token_statement() -> sa.Select:
+def _person_by_token_statement(with_team: bool) -> sa.Select:
     """Built once: every signed-in request runs it. It also counts the person's unread
-    notifications, which every page's header shows: one query instead of two."""
+    notifications, which every page's header shows, and on a team's pages loads the team and
+    the person's membership in it (:func:`teamhub.teams.queries.team_access` uses them): one
+    query instead of three."""
     from teamhub.notifications.queries import unread_count_of
+    from teamhub.teams.queries import with_team_membership
 
-    return (
+    statement = (
         sa.select(Person, unread_count_of(Person.id).scalar_subquery())
         .join(LoginSession, LoginSession.person_id == Person.id)
         .where(
@@ -110,19 +113,28 @@ def _person_by_token_statement() -> sa.Select:
             LoginSession.ended_at.is_(None),
         )
     )
+    return with_team_membership(statement, Person.id) if with_team else statement
 
 
-def person_for_login_token(token: str) -> Person | None:
-    """Return the person of a login session still open, or None."""
+def person_for_login_token(token: str, team_slug: str | None = None) -> Person | None:
+    """Return the person of a login session still open, or None. With ``team_slug`` (a team's
+    page), the team and the person's membership are loaded by the same query."""
     if not token:
         return None
+    parameters = {"token_hash": hash_login_token(token)}
+    if team_slug is not None:
+        parameters["slug"] = team_slug
     found = db.session.execute(
-        _person_by_token_statement(), {"token_hash": hash_login_token(token)}
+        _person_by_token_statement(team_slug is not None), parameters
     ).first()
     if found is None:
         return None
-    person, person.unread_at_load = found
+    person, person.unread_at_load = found[0], found[1]
     person.current_login_token = token
+    if team_slug is not None:
+        from teamhub.teams.queries import remember_team_access
+
+        remember_team_access(team_slug, person, found[2], found[3])
     return person
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
+from teamhub.i18n import label_text
 
 ROLE_LABELS = {
     "director": _l("Director"),
@@ -146,7 +147,7 @@ class Membership(db.Model):
 
     @property
     def role_label(self) -> str:
-        return str(ROLE_LABELS[self.role])
+        return label_text(ROLE_LABELS[self.role])
 
 
 class Absence(db.Model):

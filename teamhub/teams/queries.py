@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -50,10 +51,45 @@ def _access_statement() -> sa.Select:
     )
 
 
+def with_team_membership(statement: sa.Select, person_id) -> sa.Select:
+    """``statement`` extended with the team named by the ``slug`` parameter and the person's
+    active membership in it (each None when there is none)."""
+    return (
+        statement.add_columns(Team, Membership)
+        .outerjoin(Team, Team.slug == sa.bindparam("slug"))
+        .outerjoin(
+            Membership,
+            sa.and_(
+                Membership.team_id == Team.id,
+                Membership.person_id == person_id,
+                Membership.removed_at.is_(None),
+            ),
+        )
+    )
+
+
+def remember_team_access(slug: str, person: Person, team, membership) -> None:
+    """Keep what the login query found for this request's team, for :func:`team_access`."""
+    g.team_access_loaded = (slug, person.id, team, membership)
+
+
+def _loaded_with_login(slug: str, person: Person):
+    """The team and membership the login query loaded for this slug, once: a second call in
+    the same request (after the request changed things) reads the database again."""
+    loaded = g.pop("team_access_loaded", None) if g else None
+    if loaded is None or loaded[0] != slug or loaded[1] != person.id:
+        return None
+    return loaded[2], loaded[3]
+
+
 def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
     """Load a team through the person's membership; strangers get 404, too-low roles 403."""
-    row = db.session.execute(_access_statement(), {"slug": slug, "person_id": person.id}).first()
+    row = _loaded_with_login(slug, person)
     if row is None:
+        row = db.session.execute(
+            _access_statement(), {"slug": slug, "person_id": person.id}
+        ).first()
+    if row is None or row[1] is None:
         raise NotFound(_("This team does not exist or you are not a member of it."))
     team, membership = row
     if ROLE_RANK[membership.role] < ROLE_RANK[need]:
