@@ -101,3 +101,26 @@ def test_templates_follow_a_language_switch_within_one_request(app):
             assert render_template_string(template) == en
         finally:
             app.config["BABEL_DEFAULT_LOCALE"] = "ja"
+
+
+def test_template_strings_escape_their_values_and_keep_literal_percent_signs(app):
+    """``_`` in templates does what Jinja's newstyle gettext does: values put into a
+    translated string are escaped in HTML, never in plain text, and ``%%`` shows as ``%``."""
+    from flask import render_template_string
+
+    from teamhub.assignments.models import STATE_LABELS
+    from teamhub.i18n import label_text
+
+    with app.test_request_context():
+        html = render_template_string("{{ _('due %(when)s', when=value) }}", value="<b>&")
+        assert html == "納期：&lt;b&gt;&amp;"
+        assert render_template_string("{{ _('100%%') }}") == "100%"
+        text = app.jinja_env.from_string("{% autoescape false %}{{ _('due %(when)s', when=v) }}"
+                                         "{% endautoescape %}").render(v="<b>&")  # fmt: skip
+        assert text == "納期：<b>&"
+        assert label_text(STATE_LABELS["approved"]) == "承認済み"
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            assert label_text(STATE_LABELS["approved"]) == "Approved"
+        assert label_text(STATE_LABELS["approved"]) == "承認済み"
