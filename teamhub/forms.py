@@ -7,8 +7,10 @@ import unicodedata
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 
 from teamhub.errors import Invalid
+from teamhub.i18n import label_text
 
 REQUIRED = _l("This field is required.")
 
@@ -63,5 +65,24 @@ def lean_limits(field) -> list[tuple[str, object]]:
     )
 
 
+def lean_options(field) -> Markup:
+    """A select's ``<option>`` list as WTForms' widget writes it. The split page has one list of
+    every member per row; written here, each label is escaped (and translated) once."""
+    return Markup(  # noqa: S704 - every value and label below goes through escape()
+        "".join(
+            f'<option {"selected " if choice.selected else ""}value="{escape(choice.value)}">'
+            f"{escape(choice.label if isinstance(choice.label, str) else label_text(choice.label))}"
+            "</option>"
+            for choice in field.iter_choices()
+        )
+    )
+
+
 def register_template_helpers(app) -> None:
-    app.jinja_env.globals.update(lean_input_type=lean_input_type, lean_limits=lean_limits, zip=zip)
+    app.jinja_env.globals.update(
+        lean_input_type=lean_input_type,
+        lean_limits=lean_limits,
+        lean_options=lean_options,
+        label_text=label_text,
+        zip=zip,
+    )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
+from teamhub.i18n import label_text
 
 # The skills teamhub knows; training modules grant them, assignments may require them.
 SKILL_LABELS = {
@@ -42,12 +43,12 @@ class PersonSkill(db.Model):
 
     @property
     def label(self) -> str:
-        return str(SKILL_LABELS.get(self.skill, self.skill))
+        return skill_label(self.skill)
 
 
 def skill_label(code: str) -> str:
     """Return the translated name of a skill code."""
-    return str(SKILL_LABELS.get(code, code))
+    return label_text(SKILL_LABELS[code]) if code in SKILL_LABELS else code
 
 
 def set_declared_skills(person, codes: list[str]) -> None:
