@@ -352,3 +352,26 @@ def test_corrections_keep_every_close_balanced(ctx, corrections):
         )
         assert total == 0
     savepoint.rollback()
+
+
+def test_earnings_add_statements_up_by_month_and_year():
+    def ref(period_end, gross, withheld):
+        close = PayoutClose(period_start=period_end.replace(day=1), period_end=period_end)
+        return queries.StatementRef(close, gross, withheld)
+
+    statements = [
+        ref(date(2026, 10, 31), 40_000, 4_084),
+        ref(date(2026, 10, 31), 2_000, 0),  # a correction in the same month
+        ref(date(2026, 9, 30), 10_000, 1_021),
+        ref(date(2025, 12, 31), 5_000, 0),
+    ]
+    months, years = queries.earnings(statements)
+    assert [(m.period, m.gross_yen, m.withheld_yen, m.net_yen) for m in months] == [
+        ("2026-10", 42_000, 4_084, 37_916),
+        ("2026-09", 10_000, 1_021, 8_979),
+        ("2025-12", 5_000, 0, 5_000),
+    ]
+    assert [(y.period, y.gross_yen, y.net_yen) for y in years] == [
+        ("2026", 52_000, 46_895),
+        ("2025", 5_000, 5_000),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,23 +171,17 @@ class EarningsRow:
         return self.gross_yen - self.withheld_yen
 
 
-def earnings(membership: Membership) -> tuple[list[EarningsRow], list[EarningsRow]]:
-    """A member's gross, withheld and net by month and by year, from their statements."""
-    rows = db.session.execute(
-        sa.select(PayoutClose.period_end, LedgerEntry.kind, sa.func.sum(LedgerEntry.amount_yen))
-        .join(PayoutClose, PayoutClose.id == LedgerEntry.close_id)
-        .where(LedgerEntry.membership_id == membership.id, LedgerEntry.account == MEMBER)
-        .group_by(PayoutClose.period_end, LedgerEntry.kind)
-    ).all()
+def earnings(statements: list[StatementRef]) -> tuple[list[EarningsRow], list[EarningsRow]]:
+    """A member's gross, withheld and net by month and by year (newest first), from their
+    statements (:func:`statements_of`): no second read of the ledger."""
     months: dict[str, EarningsRow] = {}
     years: dict[str, EarningsRow] = {}
-    for period_end, kind, amount in rows:
+    for statement in statements:
+        period_end = statement.close.period_end
         for key, bucket in ((period_end.strftime("%Y-%m"), months), (str(period_end.year), years)):
             row = bucket.setdefault(key, EarningsRow(key))
-            if kind == WITHHOLDING:
-                row.withheld_yen += amount
-            else:
-                row.gross_yen -= amount
+            row.gross_yen += statement.gross_yen
+            row.withheld_yen += statement.withheld_yen
     return sorted(months.values(), key=lambda r: r.period, reverse=True), sorted(
         years.values(), key=lambda r: r.period, reverse=True
     )
@@ -243,21 +238,30 @@ class StatementRef:
         return self.gross_yen - self.withheld_yen
 
 
-def statements_of(membership: Membership) -> list[StatementRef]:
-    """The member's statements, newest first, with their totals."""
+@functools.cache
+def _statements_statement() -> sa.Select:
+    """Built once: every visit of a member's earnings page runs it."""
     gross = sa.func.sum(
         sa.case((LedgerEntry.kind == WITHHOLDING, 0), else_=-LedgerEntry.amount_yen)
     )
     withheld = sa.func.sum(
         sa.case((LedgerEntry.kind == WITHHOLDING, LedgerEntry.amount_yen), else_=0)
     )
-    rows = db.session.execute(
+    return (
         sa.select(PayoutClose, gross, withheld)
         .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
-        .where(LedgerEntry.membership_id == membership.id, LedgerEntry.account == MEMBER)
+        .where(
+            LedgerEntry.membership_id == sa.bindparam("membership_id"),
+            LedgerEntry.account == MEMBER,
+        )
         .group_by(PayoutClose.id)
-        .order_by(PayoutClose.period_end.desc())
-    ).all()
+        .order_by(PayoutClose.period_end.desc(), PayoutClose.id.desc())
+    )
+
+
+def statements_of(membership: Membership) -> list[StatementRef]:
+    """The member's statements, newest first, with their totals."""
+    rows = db.session.execute(_statements_statement(), {"membership_id": membership.id}).all()
     return [StatementRef(close, g, w) for close, g, w in rows]
 
 

@@ -197,14 +197,15 @@ def statement_csv(slug, close_id, membership_id):
 @login_required
 def earnings(slug):
     access = team_access(slug, current_user)
-    months, years = queries.earnings(access.membership)
+    statements = queries.statements_of(access.membership)
+    months, years = queries.earnings(statements)
     return render_template(
         "payouts/earnings.html",
         access=access,
         team=access.team,
         months=months,
         years=years,
-        statements=queries.statements_of(access.membership),
+        statements=statements,
     )
 
 
