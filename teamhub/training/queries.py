@@ -7,12 +7,14 @@ by code and show four facts.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from teamhub.auth.models import Person
@@ -53,16 +55,24 @@ class OrgAccess:
         return self.membership.can("coordinator")
 
 
-def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
-    """Load an organisation through the person's role; strangers get 404, mentors 403."""
-    row = db.session.execute(
+@functools.cache
+def _org_access_statement() -> sa.Select:
+    """Built once: every organisation page runs it."""
+    return (
         sa.select(Organisation, OrganisationMembership)
         .join(OrganisationMembership, OrganisationMembership.organisation_id == Organisation.id)
         .where(
-            Organisation.slug == org_slug,
-            OrganisationMembership.person_id == person.id,
+            Organisation.slug == sa.bindparam("org_slug"),
+            OrganisationMembership.person_id == sa.bindparam("person_id"),
             OrganisationMembership.ended_at.is_(None),
         )
+    )
+
+
+def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
+    """Load an organisation through the person's role; strangers get 404, mentors 403."""
+    row = db.session.execute(
+        _org_access_statement(), {"org_slug": org_slug, "person_id": person.id}
     ).first()
     if row is None:
         raise NotFound(_("This organisation does not exist or you do not work for it."))
@@ -72,15 +82,15 @@ def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgA
     return OrgAccess(org, membership)
 
 
-def _in_org(row, org: Organisation, message: str):
+def _in_org(row, org: Organisation, message):
     if row is None or row.organisation_id != org.id:
-        raise NotFound(message)
+        raise NotFound(str(message))
     return row
 
 
 def org_curriculum(org: Organisation, curriculum_id: int) -> Curriculum:
     return _in_org(
-        db.session.get(Curriculum, curriculum_id), org, _("This curriculum does not exist here.")
+        db.session.get(Curriculum, curriculum_id), org, _l("This curriculum does not exist here.")
     )
 
 
@@ -99,7 +109,7 @@ def org_lesson(org: Organisation, lesson_id: int) -> Lesson:
 
 
 def org_cohort(org: Organisation, cohort_id: int) -> Cohort:
-    return _in_org(db.session.get(Cohort, cohort_id), org, _("This cohort does not exist here."))
+    return _in_org(db.session.get(Cohort, cohort_id), org, _l("This cohort does not exist here."))
 
 
 def org_session(org: Organisation, session_id: int) -> CohortSession:
@@ -127,7 +137,7 @@ def org_membership(org: Organisation, membership_id: int) -> OrganisationMembers
     return _in_org(
         db.session.get(OrganisationMembership, membership_id),
         org,
-        _("This person has no role here."),
+        _l("This person has no role here."),
     )
 
 
@@ -569,11 +579,10 @@ def certificate(code: str) -> CertificateView:
 # Outcome report ------------------------------------------------------------------------------
 
 
-def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRecord]]:
-    """(cohort id, record) for every enrolment of these cohorts, with attendance counts.
-
-    One grouped query, whatever the number of trainees: an organisation may have 10,000.
-    """
+@functools.cache
+def _trainee_records_statement() -> sa.Select:
+    """Built once (cohort ids bound at each run): every outcome report runs it."""
+    cohort_ids = sa.bindparam("cohort_ids", expanding=True)
     enrolments = sa.select(Enrolment.id).where(Enrolment.cohort_id.in_(cohort_ids))
     # Attendance is counted per enrolment before the join: 10,000 trainees have ~100,000 marks.
     marks = (
@@ -586,7 +595,7 @@ def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRe
         .group_by(Attendance.enrolment_id)
         .subquery("marks")
     )
-    rows = db.session.execute(
+    return (
         sa.select(
             Enrolment.cohort_id,
             Enrolment.person_id,
@@ -600,7 +609,17 @@ def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRe
         .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
         .where(Enrolment.cohort_id.in_(cohort_ids))
         .order_by(Enrolment.id)
-    ).all()
+    )
+
+
+def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRecord]]:
+    """(cohort id, record) for every enrolment of these cohorts, with attendance counts.
+
+    One grouped query, whatever the number of trainees: an organisation may have 10,000.
+    """
+    if not cohort_ids:
+        return []
+    rows = db.session.execute(_trainee_records_statement(), {"cohort_ids": cohort_ids}).all()
     days: dict = {None: None}  # a cohort's graduates share their completion time
 
     def day_of(at):
