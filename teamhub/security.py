@@ -48,12 +48,17 @@ def configure(app: Flask) -> None:
 @login_manager.user_loader
 def load_person(login_token: str):
     """Accept a login cookie only while its login session has not ended. On a team's pages
-    (URLs with ``<slug>``) the same query loads the team and the person's membership."""
+    (URLs with ``<slug>``) or an organisation's (``<org_slug>``), the same query loads the
+    team or organisation and the person's membership in it."""
     from teamhub.auth.services import person_for_login_token
 
-    view_args = request.view_args if request else None
-    team_slug = view_args.get("slug") if view_args else None
-    return person_for_login_token(login_token, team_slug if isinstance(team_slug, str) else None)
+    view_args = (request.view_args if request else None) or {}
+    team_slug, org_slug = view_args.get("slug"), view_args.get("org_slug")
+    return person_for_login_token(
+        login_token,
+        team_slug=team_slug if isinstance(team_slug, str) else None,
+        org_slug=org_slug if isinstance(org_slug, str) else None,
+    )
 
 
 @login_manager.unauthorized_handler

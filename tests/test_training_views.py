@@ -642,3 +642,30 @@ def test_the_trainee_sees_schedule_progress_and_attendance(app, setup):
     assert re.search(r"\d{4}/\d{2}/\d{2} 10:00", html)
     assert "https://meet.example.jp/abc" in html
     assert (today_jst() + timedelta(days=7)).strftime("%Y/%m/%d") in html
+
+
+def test_a_coordinator_whose_role_ended_is_refused_on_the_next_page(app, setup):
+    coordinator = login_as(app, setup.coordinator.email)
+    outcomes_url = org_url(setup, f"/cohorts/{setup.ids.cohort_id}/outcomes")
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert coordinator.get(outcomes_url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        # The login query also found the organisation and the coordinator's role in it.
+        assert "login_session" in statements[0] and "organisation_membership" in statements[0]
+        assert not any(
+            "organisation_membership" in s and "login_session" not in s for s in statements[1:]
+        )
+        membership = db.session.get(OrganisationMembership, setup.ids.membership_id)
+        membership.ended_at = datetime.now(UTC)
+        db.session.commit()
+    assert coordinator.get(outcomes_url).status_code == 404
+    assert coordinator.get("/orgs/no-such-org/cohorts").status_code == 404
+    assert login_as(app, setup.mentor.email).get(outcomes_url).status_code == 403

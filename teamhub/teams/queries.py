@@ -6,11 +6,11 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamhub.auth.models import Person
+from teamhub.auth.services import loaded_with_login
 from teamhub.clock import today_jst, utcnow
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import db
@@ -68,23 +68,9 @@ def with_team_membership(statement: sa.Select, person_id) -> sa.Select:
     )
 
 
-def remember_team_access(slug: str, person: Person, team, membership) -> None:
-    """Keep what the login query found for this request's team, for :func:`team_access`."""
-    g.team_access_loaded = (slug, person.id, team, membership)
-
-
-def _loaded_with_login(slug: str, person: Person):
-    """The team and membership the login query loaded for this slug, once: a second call in
-    the same request (after the request changed things) reads the database again."""
-    loaded = g.pop("team_access_loaded", None) if g else None
-    if loaded is None or loaded[0] != slug or loaded[1] != person.id:
-        return None
-    return loaded[2], loaded[3]
-
-
 def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
     """Load a team through the person's membership; strangers get 404, too-low roles 403."""
-    row = _loaded_with_login(slug, person)
+    row = loaded_with_login("team", slug, person)
     if row is None:
         row = db.session.execute(
             _access_statement(), {"slug": slug, "person_id": person.id}
