@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 
@@ -101,6 +102,22 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@contextlib.contextmanager
+def statements_run(app):
+    """The SQL statements the app sends while the block runs (inside an app context)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def login_as(app, email: str, password: str = TEST_PASSWORD):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from teamhub.extensions import db
 from teamhub.teams.models import Absence, Invitation, Membership, Team
-from tests.conftest import login_as
+from tests.conftest import login_as, statements_run
 
 TEAM_FORM = {
     "name": "奄美ライターズ",
@@ -279,17 +279,8 @@ def test_a_member_signed_in_before_removal_is_refused_on_the_next_page(app, team
 def test_a_team_page_finds_who_where_and_what_role_in_the_login_query(app, team_with_roles):
     t = team_with_roles
     member = login_as(app, t.member.email)
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            assert member.get(f"/teams/{t.team.slug}/my-assignments").status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
+    with statements_run(app) as statements:
+        assert member.get(f"/teams/{t.team.slug}/my-assignments").status_code == 200
     # One query for the login, the team and the membership; one for the member's assignments.
     assert len(statements) == 2, statements
     assert "login_session" in statements[0] and "membership" in statements[0]

@@ -28,7 +28,7 @@ from teamhub.training.models import (
 )
 from tests import factories
 from tests import training_factories as tf
-from tests.conftest import login_as
+from tests.conftest import login_as, statements_run
 
 
 @pytest.fixture
@@ -647,17 +647,9 @@ def test_the_trainee_sees_schedule_progress_and_attendance(app, setup):
 def test_a_coordinator_whose_role_ended_is_refused_on_the_next_page(app, setup):
     coordinator = login_as(app, setup.coordinator.email)
     outcomes_url = org_url(setup, f"/cohorts/{setup.ids.cohort_id}/outcomes")
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
+    with statements_run(app) as statements:
+        assert coordinator.get(outcomes_url).status_code == 200
     with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            assert coordinator.get(outcomes_url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
         # The login query also found the organisation and the coordinator's role in it.
         assert "login_session" in statements[0] and "organisation_membership" in statements[0]
         assert not any(
