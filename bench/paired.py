@@ -49,7 +49,7 @@ def worker(page_name: str) -> None:
 def _start(tree: Path, page: str) -> subprocess.Popen:
     # This file's worker runs on the tree's code (an older ref may not have this file).
     code = (
-        f"__name__ = 'paired_worker'; exec(compile(open({__file__!r}).read(), 'paired', 'exec'));"
+        f"__name__, __file__ = 'paired_worker', {__file__!r}; exec(compile(open({__file__!r}).read(), 'paired', 'exec'));"
         f" worker({page!r})"
     )
     env = dict(os.environ, PYTHONPATH=str(tree))

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from teamhub.errors import Invalid
 from teamhub.i18n import label_text
+from teamhub.urls import template_url_for
 
 REQUIRED = _l("This field is required.")
 
@@ -84,5 +85,6 @@ def register_template_helpers(app) -> None:
         lean_limits=lean_limits,
         lean_options=lean_options,
         label_text=label_text,
+        url_for=template_url_for,
         zip=zip,
     )

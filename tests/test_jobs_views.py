@@ -298,3 +298,55 @@ def test_list_pages_run_the_same_number_of_queries_for_10_or_500_rows(app, page)
         counts.append(queries_for(app, login_as(app, who), url))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12
+
+
+def test_the_job_board_shows_each_assignment_the_counts_and_each_members_load(app):
+    with app.app_context():
+        roles = factories.team_with_roles()
+        team = db.session.get(factories.Team, roles.team.id)
+        second = factories.add_member(team)
+        job = factories.make_job(team, unit_count=20, kept_units=2)
+        now = utcnow()
+
+        def give(membership_id, units, state, due_in_days, **extra):
+            assignment = Assignment(team_id=team.id, job_id=job.id, membership_id=membership_id,
+                                    units=units, state=state,
+                                    due_at=now + timedelta(days=due_in_days), **extra)  # fmt: skip
+            db.session.add(assignment)
+            db.session.flush()
+            return assignment.id
+
+        late = give(roles.member_membership, 5, "in_progress", -1)
+        approved = give(roles.member_membership, 3, "approved", -2)
+        declined = give(second.id, 4, "declined", 3)
+        fixed = give(second.id, 6, "accepted", 5, pay_basis="fixed", fixed_yen=18_000)
+        db.session.commit()
+        slug, job_id, second_name = team.slug, job.id, second.person.display_name
+        member_name = db.session.get(Membership, roles.member_membership).person.display_name
+    page = login_as(app, roles.director.email).get(f"/teams/{slug}/jobs/{job_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+
+    def row(assignment_id):
+        return re.search(rf'<tr id="assignment-{assignment_id}">(.*?)</tr>', html, re.S).group(1)
+
+    assert member_name in row(late) and "納期超過" in row(late) and "作業中" in row(late)
+    assert "納期超過" not in row(approved) and "承認済み" in row(approved)
+    assert second_name in row(declined) and "納期超過" not in row(declined)
+    assert "¥18,000" in row(fixed)
+    # Units approved 3 of 20; assigned 5 + 3 + 6 (the declined 4 do not count); unassigned
+    # 20 - 14 - 2 kept by the director.
+    assert '<dd id="approved-units">20件中3件</dd>' in html
+    assert re.search(r"<dt>割り当て済み</dt><dd>14</dd>", html), html
+    assert re.search(r"<dt>未割り当て</dt><dd>4</dd>", html)
+    loads = re.findall(r'<li id="load-(\d+)">([^:]+):\s*([^<]+)</li>', html)
+    assert [(int(m), name.strip()) for m, name, _text in loads] == [
+        (roles.member_membership, member_name),
+        (second.id, second_name),
+    ]
+    with app.app_context():
+        other = factories.team_with_roles()
+        db.session.commit()
+        other_slug, other_director = other.team.slug, other.director.email
+    elsewhere = login_as(app, other_director).get(f"/teams/{other_slug}/jobs/{job_id}")
+    assert elsewhere.status_code == 404

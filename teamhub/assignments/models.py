@@ -27,6 +27,8 @@ STATES = tuple(STATE_LABELS)
 # States in which the member still owes work (they count against capacity).
 ACTIVE_STATES = ("offered", "accepted", "in_progress", "submitted", "changes_requested")
 FINAL_STATES = ("declined", "approved", "cancelled", "reassigned")
+# Work still owed by its member: late once its deadline has passed.
+OVERDUE_STATES = ("offered", "accepted", "in_progress", "changes_requested")
 
 PAY_BASIS_LABELS = {
     "units": _l("Share by approved units"),
@@ -92,9 +94,7 @@ class Assignment(db.Model):
         return self.state in ACTIVE_STATES
 
     def overdue(self, now: datetime) -> bool:
-        return self.state in ("offered", "accepted", "in_progress", "changes_requested") and (
-            now > self.due_at
-        )
+        return self.state in OVERDUE_STATES and now > self.due_at
 
 
 class AssignmentEvent(db.Model):

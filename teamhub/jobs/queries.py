@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
-from teamhub.assignments.models import Assignment
+from teamhub.assignments.models import OVERDUE_STATES, Assignment
+from teamhub.auth.models import Person
 from teamhub.clock import utcnow
 from teamhub.errors import NotFound
 from teamhub.extensions import db
@@ -56,29 +57,23 @@ def jobs_of(team: Team) -> list[JobRow]:
     return [JobRow(job, a, s) for job, a, s in rows]
 
 
+# States whose units no longer count as given out.
+GONE_STATES = ("declined", "cancelled", "reassigned")
+
+
 @dataclass
 class MemberLoad:
-    membership: Membership
-    assignments: list[Assignment] = field(default_factory=list)
-
-    @property
-    def units(self) -> int:
-        return sum(
-            a.units
-            for a in self.assignments
-            if a.state not in ("declined", "cancelled", "reassigned")
-        )
-
-    @property
-    def approved_units(self) -> int:
-        return sum(a.units for a in self.assignments if a.state == "approved")
+    membership_id: int
+    display_name: str
+    units: int = 0
+    approved_units: int = 0
 
 
 @dataclass
 class Board:
     job: Job
-    assignments: list[Assignment]
-    by_state: dict[str, list[Assignment]]
+    assignments: list  # rows of BOARD_COLUMNS
+    by_state: dict[str, int]
     by_member: list[MemberLoad]
     approved_units: int
     assigned_units: int
@@ -89,33 +84,61 @@ class Board:
         return max(0, self.job.unit_count - self.assigned_units - self.job.kept_units)
 
 
-def board(job: Job) -> Board:
-    """Everything the job board shows, in one query whatever the number of assignments."""
-    assignments = list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.job_id == job.id)
-            .options(
-                joinedload(Assignment.membership, innerjoin=True).joinedload(
-                    Membership.person, innerjoin=True
-                )
-            )
-            .order_by(Assignment.due_at, Assignment.id)
-        )
+# What the board shows of each assignment: plain rows, not objects.
+BOARD_COLUMNS = (
+    Assignment.id,
+    Assignment.membership_id,
+    Assignment.units,
+    Assignment.part_description,
+    Assignment.due_at,
+    Assignment.state,
+    Assignment.pay_basis,
+    Assignment.fixed_yen,
+    Person.display_name,
+)
+
+
+@functools.cache
+def _board_statement() -> sa.Select:
+    return (
+        sa.select(Job, *BOARD_COLUMNS)
+        .outerjoin(Assignment, Assignment.job_id == Job.id)
+        .outerjoin(Membership, Membership.id == Assignment.membership_id)
+        .outerjoin(Person, Person.id == Membership.person_id)
+        .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
+        .order_by(Assignment.due_at, Assignment.id)
     )
+
+
+def board(team: Team, job_id: int) -> Board:
+    """Everything the job board shows, the job included, in one query whatever the number of
+    assignments; another team's job is 404, as :func:`team_job`."""
+    rows = db.session.execute(_board_statement(), {"job_id": job_id, "team_id": team.id}).all()
+    if not rows:
+        raise NotFound(_("This job does not exist in this team."))
+    job = rows[0][0]
+    assignments = [row for row in rows if row.id is not None]
     now = utcnow()
-    by_state: dict[str, list[Assignment]] = defaultdict(list)
+    by_state: dict[str, int] = defaultdict(int)
     loads: dict[int, MemberLoad] = {}
+    overdue = set()
     for a in assignments:
-        by_state[a.state].append(a)
-        loads.setdefault(a.membership_id, MemberLoad(a.membership)).assignments.append(a)
-    live = [a for a in assignments if a.state not in ("declined", "cancelled", "reassigned")]
+        by_state[a.state] += 1
+        if a.state in OVERDUE_STATES and now > a.due_at:
+            overdue.add(a.id)
+        if a.state in GONE_STATES:
+            loads.setdefault(a.membership_id, MemberLoad(a.membership_id, a.display_name))
+            continue
+        load = loads.setdefault(a.membership_id, MemberLoad(a.membership_id, a.display_name))
+        load.units += a.units
+        if a.state == "approved":
+            load.approved_units += a.units
     return Board(
         job=job,
         assignments=assignments,
         by_state=dict(by_state),
         by_member=sorted(loads.values(), key=lambda load: -load.units),
-        approved_units=sum(a.units for a in live if a.state == "approved"),
-        assigned_units=sum(a.units for a in live),
-        overdue_ids={a.id for a in assignments if a.overdue(now)},
+        approved_units=sum(load.approved_units for load in loads.values()),
+        assigned_units=sum(load.units for load in loads.values()),
+        overdue_ids=overdue,
     )

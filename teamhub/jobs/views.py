@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from teamhub.assignments.models import STATE_LABELS
 from teamhub.clock import JST, from_jst, today_jst, utcnow
 from teamhub.errors import Conflict, DomainError, Invalid
 from teamhub.forms import apply_reasons, render_form
@@ -78,32 +77,39 @@ def edit_job(slug, job_id):
     return render_form("jobs/form.html", form, access=access, team=access.team, job=job)
 
 
-def _board_page(access, job, status=200, **forms):
-    now_jst = utcnow().astimezone(JST)
-    escrow_form = forms.get("escrow_form") or EscrowForm(formdata=None)
-    if "escrow_form" not in forms:
-        escrow_form.confirmed_date.data, escrow_form.confirmed_time.data = (
-            now_jst.date(),
-            now_jst.time(),
-        )
+def _board_page(access, job_id, status=200, **forms):
+    board = queries.board(access.team, job_id)
+    job = board.job
+    escrow_form = forms.get("escrow_form")
+    if escrow_form is None and _shows_escrow_form(access, job):
+        now_jst = utcnow().astimezone(JST)
+        escrow_form = EscrowForm(formdata=None)
+        escrow_form.confirmed_date.data = now_jst.date()
+        escrow_form.confirmed_time.data = now_jst.time()
+    cancel_form = forms.get("cancel_form")
+    if cancel_form is None and access.is_director and job.is_open:
+        cancel_form = CancelForm(formdata=None)
     page = render_template(
         "jobs/board.html",
         access=access,
         team=access.team,
-        board=queries.board(job),
+        board=board,
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
-        cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
-        state_labels=STATE_LABELS,
+        cancel_form=cancel_form,
         error=forms.get("error"),
     )
     return page, status
 
 
+def _shows_escrow_form(access, job) -> bool:
+    return access.is_director and job.is_open and job.needs_escrow and not job.escrow_confirmed_at
+
+
 @login_required
 def job_board(slug, job_id):
     access = team_access(slug, current_user, need="editor")
-    return _board_page(access, queries.team_job(access.team, job_id))
+    return _board_page(access, job_id)
 
 
 @login_required
@@ -112,13 +118,13 @@ def confirm_escrow(slug, job_id):
     job = queries.team_job(access.team, job_id)
     form = EscrowForm()
     if not form.validate_on_submit():
-        return _board_page(access, job, 422, escrow_form=form)
+        return _board_page(access, job.id, 422, escrow_form=form)
     try:
         services.confirm_escrow(
             job, current_user, from_jst(form.confirmed_date.data, form.confirmed_time.data)
         )
     except DomainError as error:
-        return _board_page(access, job, error.status_code, escrow_form=form, error=error.message)
+        return _board_page(access, job.id, error.status_code, escrow_form=form, error=error.message)
     flash(_("Escrow confirmed. Members can now start work."), "success")
     return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
 
@@ -138,11 +144,11 @@ def cancel_job(slug, job_id):
     job = queries.team_job(access.team, job_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        return _board_page(access, job, 422, cancel_form=form)
+        return _board_page(access, job.id, 422, cancel_form=form)
     try:
         services.cancel_job(job, access.membership, form.reason.data)
     except DomainError as error:
-        return _board_page(access, job, error.status_code, cancel_form=form, error=error.message)
+        return _board_page(access, job.id, error.status_code, cancel_form=form, error=error.message)
     flash(_("The job was cancelled."), "success")
     return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
 
