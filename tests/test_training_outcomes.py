@@ -320,3 +320,25 @@ def test_the_earnings_chart_is_a_pygal_svg_without_script(app, seeded):
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 7
+
+
+def test_a_cohorts_own_report_reads_it_with_its_trainees_and_shows_the_same_figures(app, seeded):
+    with app.test_request_context():
+        org = queries.org_access(seeded["org_slug"], _person(seeded["coordinator"])).org
+        [(cohort, expected)] = queries.outcome_report(org).rows
+        read, records = queries.cohort_and_records(org, cohort.id)
+        assert read is cohort and len(records) == 7
+        assert queries.outcome_report(org, cohort, records).rows == [(cohort, expected)]
+        empty = tf.make_cohort(org, cohort.curriculum, name="第4期", capacity=10)
+        other_org = tf.make_organisation(slug="other-npo")
+        elsewhere = tf.make_cohort(other_org, tf.make_curriculum(other_org), name="他団体")
+        db.session.commit()
+        cohort_id, empty_id, elsewhere_id = cohort.id, empty.id, elsewhere.id
+    client = login_as(app, seeded["coordinator"])
+    base = f"/orgs/{seeded['org_slug']}/cohorts"
+    page = client.get(f"{base}/{cohort_id}/outcomes").get_data(as_text=True)
+    assert "¥145,000" in page and "71%" in page and "第3期" in page
+    empty_page = client.get(f"{base}/{empty_id}/outcomes")
+    assert empty_page.status_code == 200 and "第4期" in empty_page.get_data(as_text=True)
+    assert client.get(f"{base}/{elsewhere_id}/outcomes").status_code == 404
+    assert client.get(f"{base}/999999/outcomes").status_code == 404

@@ -337,20 +337,33 @@ def net_paid_by_person(
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def paid_window_and_firsts(
-    person_ids: PersonIds, since: date
-) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
-    """:func:`net_paid_by_person` from ``since`` on, and :func:`first_paid_on_by_person`, in one
-    query (the window is read through ``ix_paid_day_paid_on``)."""
-    if _none(person_ids):
-        return [], {}
+def _window_and_firsts(people: PersonIds) -> sa.CompoundSelect:
     recent = sa.select(
         sa.literal("day"), PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen
-    ).where(PaidDay.person_id.in_(person_ids), PaidDay.paid_on >= since)
+    ).where(PaidDay.person_id.in_(people), PaidDay.paid_on >= sa.bindparam("since"))
     firsts = sa.select(
         sa.literal("first"), FirstPaidDay.person_id, FirstPaidDay.paid_on, sa.literal(0)
-    ).where(FirstPaidDay.person_id.in_(person_ids))
-    rows = db.session.execute(sa.union_all(recent, firsts)).all()
+    ).where(FirstPaidDay.person_id.in_(people))
+    return sa.union_all(recent, firsts)
+
+
+# A report passes the same query of people (its parameters bound at each run) every time.
+_window_and_firsts_of_query = functools.lru_cache(maxsize=16)(_window_and_firsts)
+
+
+def paid_window_and_firsts(
+    person_ids: PersonIds, since: date, parameters: dict | None = None
+) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
+    """:func:`net_paid_by_person` from ``since`` on, and :func:`first_paid_on_by_person`, in one
+    query (the window is read through ``ix_paid_day_paid_on``). ``parameters``: those of
+    ``person_ids`` when it is a query with bound parameters."""
+    if _none(person_ids):
+        return [], {}
+    if isinstance(person_ids, list):
+        statement = _window_and_firsts(person_ids)
+    else:
+        statement = _window_and_firsts_of_query(person_ids)
+    rows = db.session.execute(statement, {**(parameters or {}), "since": since}).all()
     window = [(person_id, day, net) for kind, person_id, day, net in rows if kind == "day"]
     first = {person_id: day for kind, person_id, day, _net in rows if kind == "first"}
     return window, first

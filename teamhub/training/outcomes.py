@@ -41,18 +41,21 @@ class PaidWork:
     net_by_month: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" → whole yen
 
 
-def paid_work_by_person(person_ids, since: date | None = None) -> dict[int, PaidWork]:
+def paid_work_by_person(
+    person_ids, since: date | None = None, parameters: dict | None = None
+) -> dict[int, PaidWork]:
     """Return each person's paid work, read from the payout statements of every team they are in.
 
     First paid day = the earliest paid close whose net pay to them was above zero; net_by_month =
     their net pay (after withholding) summed per calendar month of the day they were paid, from
     ``since`` on when given (a report needs only its earnings window, not years of history).
-    ``person_ids`` is a list of ids, or (with ``since``) a query selecting them.
+    ``person_ids`` is a list of ids, or (with ``since``) a query selecting them, whose bound
+    parameters are ``parameters``.
     """
     from teamhub.payouts.queries import net_paid_by_person, paid_window_and_firsts
 
     if since is not None:
-        recent, firsts = paid_window_and_firsts(person_ids, since)
+        recent, firsts = paid_window_and_firsts(person_ids, since, parameters)
         nets: dict[int, dict[str, int]] = {person_id: {} for person_id in firsts}
         months: dict[date, str] = {}  # thousands of rows share a few dozen paid days
         for person_id, paid_on, net in recent:

@@ -599,13 +599,23 @@ def certificate(code: str) -> CertificateView:
 # Outcome report ------------------------------------------------------------------------------
 
 
-@functools.cache
-def _trainee_records_statement() -> sa.Select:
-    """Built once (cohort ids bound at each run): every outcome report runs it."""
-    cohort_ids = sa.bindparam("cohort_ids", expanding=True)
-    enrolments = sa.select(Enrolment.id).where(Enrolment.cohort_id.in_(cohort_ids))
+def _record_columns(marks) -> tuple:
+    return (
+        Enrolment.cohort_id,
+        Enrolment.person_id,
+        Enrolment.status,
+        # Read as the driver gives it: 10,000 rows share a few hundred completion times,
+        # which day_of turns into days in Japan once each.
+        sa.type_coerce(Enrolment.completed_at, sa.DateTime(timezone=True)),
+        sa.func.coalesce(marks.c.present, 0),
+        sa.func.coalesce(marks.c.recorded, 0),
+    )
+
+
+def _attendance_marks(cohort_ids) -> sa.Subquery:
     # Attendance is counted per enrolment before the join: 10,000 trainees have ~100,000 marks.
-    marks = (
+    enrolments = sa.select(Enrolment.id).where(Enrolment.cohort_id.in_(cohort_ids))
+    return (
         sa.select(
             Attendance.enrolment_id,
             sa.func.sum(sa.case((Attendance.status == "present", 1), else_=0)).label("present"),
@@ -615,31 +625,40 @@ def _trainee_records_statement() -> sa.Select:
         .group_by(Attendance.enrolment_id)
         .subquery("marks")
     )
+
+
+@functools.cache
+def _trainee_records_statement() -> sa.Select:
+    """Built once (cohort ids bound at each run): every outcome report runs it."""
+    cohort_ids = sa.bindparam("cohort_ids", expanding=True)
+    marks = _attendance_marks(cohort_ids)
     return (
-        sa.select(
-            Enrolment.cohort_id,
-            Enrolment.person_id,
-            Enrolment.status,
-            # Read as the driver gives it: 10,000 rows share a few hundred completion times,
-            # which day_of turns into days in Japan once each.
-            sa.type_coerce(Enrolment.completed_at, sa.DateTime(timezone=True)),
-            sa.func.coalesce(marks.c.present, 0),
-            sa.func.coalesce(marks.c.recorded, 0),
-        )
+        sa.select(*_record_columns(marks))
         .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
         .where(Enrolment.cohort_id.in_(cohort_ids))
         .order_by(Enrolment.id)
     )
 
 
-def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRecord]]:
-    """(cohort id, record) for every enrolment of these cohorts, with attendance counts.
+@functools.cache
+def _cohort_records_statement() -> sa.Select:
+    """One cohort of an organisation and its trainees' records: a cohort's report page reads
+    both at once. A cohort without trainees gives one row whose record columns are null."""
+    cohort_id = sa.bindparam("cohort_id")
+    marks = _attendance_marks([cohort_id])
+    return (
+        sa.select(Cohort, *_record_columns(marks))
+        .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
+        .where(Cohort.id == cohort_id, Cohort.organisation_id == sa.bindparam("org_id"))
+        .order_by(Enrolment.id)
+    )
 
-    One grouped query, whatever the number of trainees: an organisation may have 10,000.
-    """
-    if not cohort_ids:
-        return []
-    rows = db.session.execute(_trainee_records_statement(), {"cohort_ids": cohort_ids}).all()
+
+TraineeRows = list[tuple[int, outcomes.TraineeRecord]]
+
+
+def _records_from(rows) -> TraineeRows:
     days: dict = {None: None}  # a cohort's graduates share their completion time
 
     def day_of(at):
@@ -656,7 +675,30 @@ def trainee_records(cohort_ids: list[int]) -> list[tuple[int, outcomes.TraineeRe
             ),
         )
         for cohort_id, person_id, status, completed_at, n_present, n_recorded in rows
+        if person_id is not None
     ]
+
+
+def trainee_records(cohort_ids: list[int]) -> TraineeRows:
+    """(cohort id, record) for every enrolment of these cohorts, with attendance counts.
+
+    One grouped query, whatever the number of trainees: an organisation may have 10,000.
+    """
+    if not cohort_ids:
+        return []
+    return _records_from(
+        db.session.execute(_trainee_records_statement(), {"cohort_ids": cohort_ids})
+    )
+
+
+def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[Cohort, TraineeRows]:
+    """A cohort of ``org`` (404 otherwise) and its :func:`trainee_records`, in one query."""
+    rows = db.session.execute(
+        _cohort_records_statement(), {"cohort_id": cohort_id, "org_id": org.id}
+    ).all()
+    if not rows:
+        raise NotFound(_("This cohort does not exist here."))
+    return rows[0][0], _records_from(row[1:] for row in rows)
 
 
 @dataclass(frozen=True)
@@ -678,18 +720,30 @@ def _report_cohorts(org: Organisation) -> list[Cohort]:
     )
 
 
-def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
-    """The outcome figures per cohort of the organisation (or one cohort) and in total."""
+@functools.cache
+def _graduates_statement() -> sa.Select:
+    """The graduates of some cohorts (ids bound at each run), for the earnings figures."""
+    return sa.select(Enrolment.person_id).where(
+        Enrolment.cohort_id.in_(sa.bindparam("cohort_ids", expanding=True)),
+        Enrolment.status == "completed",
+    )
+
+
+def outcome_report(
+    org: Organisation, cohort: Cohort | None = None, records: TraineeRows | None = None
+) -> Report:
+    """The outcome figures per cohort of the organisation (or one cohort) and in total.
+    ``records``: the cohort's, when already read with it (:func:`cohort_and_records`)."""
     chosen = [cohort] if cohort is not None else _report_cohorts(org)
-    records = trainee_records([c.id for c in chosen])
-    people = sorted({r.person_id for _cohort_id, r in records})
+    cohort_ids = [c.id for c in chosen]
+    if records is None:
+        records = trainee_records(cohort_ids)
     as_of = today_jst()
     # Earnings figures describe graduates only, so only their statements are read.
-    graduates = sa.select(Enrolment.person_id).where(
-        Enrolment.cohort_id.in_([c.id for c in chosen]), Enrolment.status == "completed"
-    )
     paid = outcomes.paid_work_by_person(
-        graduates if people else [], since=outcomes.earnings_window_start(as_of)
+        _graduates_statement() if records else [],
+        since=outcomes.earnings_window_start(as_of),
+        parameters={"cohort_ids": cohort_ids},
     )
     target = org.target_monthly_yen
     by_cohort: dict[int, list[outcomes.TraineeRecord]] = defaultdict(list)
