@@ -356,8 +356,7 @@ def test_corrections_keep_every_close_balanced(ctx, corrections):
 
 def test_earnings_add_statements_up_by_month_and_year():
     def ref(period_end, gross, withheld):
-        close = PayoutClose(period_start=period_end.replace(day=1), period_end=period_end)
-        return queries.StatementRef(close, gross, withheld)
+        return queries.StatementRef(7, period_end.replace(day=1), period_end, gross, withheld)
 
     statements = [
         ref(date(2026, 10, 31), 40_000, 4_084),

@@ -134,6 +134,8 @@ def test_member_reads_own_statement_and_csv_others_get_404(app, october, make_pe
     assert rows[-1][2:5] == ["差引支払額", "", "37093"]
     earnings = member.get(f"/teams/{slug}/earnings").get_data(as_text=True)
     assert "2026-10" in earnings and "¥37,093" in earnings
+    link = f'href="/teams/{slug}/payouts/{close_id}/statements/{mid}">'
+    assert link + "2026/10/01 (木) – 2026/10/31 (土)</a>" in earnings
     editor = login_as(app, roles.editor.email)
     assert editor.get(f"/teams/{slug}/payouts/{close_id}/statements/{mid}").status_code == 404
     assert editor.get(f"/teams/{slug}/payouts/{close_id}/statements/{mid}.csv").status_code == 404

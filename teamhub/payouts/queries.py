@@ -177,7 +177,7 @@ def earnings(statements: list[StatementRef]) -> tuple[list[EarningsRow], list[Ea
     months: dict[str, EarningsRow] = {}
     years: dict[str, EarningsRow] = {}
     for statement in statements:
-        period_end = statement.close.period_end
+        period_end = statement.period_end
         for key, bucket in ((period_end.strftime("%Y-%m"), months), (str(period_end.year), years)):
             row = bucket.setdefault(key, EarningsRow(key))
             row.gross_yen += statement.gross_yen
@@ -229,7 +229,11 @@ def jobs_awaiting_receipt(team: Team) -> list[Job]:
 
 @dataclass(frozen=True)
 class StatementRef:
-    close: PayoutClose
+    """A member's statement as their earnings page lists it: the close's id and period."""
+
+    close_id: int
+    period_start: date
+    period_end: date
     gross_yen: int
     withheld_yen: int
 
@@ -248,7 +252,7 @@ def _statements_statement() -> sa.Select:
         sa.case((LedgerEntry.kind == WITHHOLDING, LedgerEntry.amount_yen), else_=0)
     )
     return (
-        sa.select(PayoutClose, gross, withheld)
+        sa.select(PayoutClose.id, PayoutClose.period_start, PayoutClose.period_end, gross, withheld)
         .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
         .where(
             LedgerEntry.membership_id == sa.bindparam("membership_id"),
@@ -262,7 +266,7 @@ def _statements_statement() -> sa.Select:
 def statements_of(membership: Membership) -> list[StatementRef]:
     """The member's statements, newest first, with their totals."""
     rows = db.session.execute(_statements_statement(), {"membership_id": membership.id}).all()
-    return [StatementRef(close, g, w) for close, g, w in rows]
+    return [StatementRef(*row) for row in rows]
 
 
 @dataclass(frozen=True)
