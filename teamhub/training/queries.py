@@ -644,7 +644,7 @@ def _trainee_records_statement() -> sa.Select:
 def _cohort_records_statement() -> sa.Select:
     """One cohort of an organisation and its trainees' records: a cohort's report page reads
     both at once. A cohort without trainees gives one row whose record columns are null."""
-    cohort_id = sa.bindparam("cohort_id")
+    cohort_id = sa.bindparam("cohort_id", type_=sa.Integer)
     marks = _attendance_marks([cohort_id])
     return (
         sa.select(Cohort, *_record_columns(marks))
