@@ -18,11 +18,15 @@ from teamhub.jobs.models import Job
 from teamhub.teams.models import Membership, Team
 
 
+def _no_such_job() -> NotFound:
+    return NotFound(_("This job does not exist in this team."))
+
+
 def team_job(team: Team, job_id: int) -> Job:
     """A job of ``team`` by id; another team's job is 404, as if it did not exist."""
     job = db.session.get(Job, job_id)
     if job is None or job.team_id != team.id:
-        raise NotFound(_("This job does not exist in this team."))
+        raise _no_such_job()
     return job
 
 
@@ -115,7 +119,7 @@ def board(team: Team, job_id: int) -> Board:
     assignments; another team's job is 404, as :func:`team_job`."""
     rows = db.session.execute(_board_statement(), {"job_id": job_id, "team_id": team.id}).all()
     if not rows:
-        raise NotFound(_("This job does not exist in this team."))
+        raise _no_such_job()
     job = rows[0][0]
     assignments = [row for row in rows if row.id is not None]
     now = utcnow()

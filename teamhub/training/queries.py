@@ -128,8 +128,11 @@ def org_lesson(org: Organisation, lesson_id: int) -> Lesson:
     return lesson
 
 
+NO_SUCH_COHORT = _l("This cohort does not exist here.")
+
+
 def org_cohort(org: Organisation, cohort_id: int) -> Cohort:
-    return _in_org(db.session.get(Cohort, cohort_id), org, _l("This cohort does not exist here."))
+    return _in_org(db.session.get(Cohort, cohort_id), org, NO_SUCH_COHORT)
 
 
 def org_session(org: Organisation, session_id: int) -> CohortSession:
@@ -697,7 +700,7 @@ def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[Cohort, Train
         _cohort_records_statement(), {"cohort_id": cohort_id, "org_id": org.id}
     ).all()
     if not rows:
-        raise NotFound(_("This cohort does not exist here."))
+        raise NotFound(str(NO_SUCH_COHORT))
     return rows[0][0], _records_from(row[1:] for row in rows)
 
 
