@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -56,3 +58,31 @@ def from_jst(day: date, at: time | None = None) -> datetime:
     """Combine a date and time entered in Japan time into an aware datetime."""
     at = at or time(23, 59)
     return datetime.combine(day, at, tzinfo=JST)
+
+
+class hours_later(sa.sql.expression.FunctionElement):
+    """``column + n hours`` in SQL, exact on both databases: PostgreSQL adds an interval to the
+    timestamptz; SQLite (UTC stored as ``YYYY-MM-DD HH:MM:SS.ffffff`` text) shifts the date and
+    time and keeps the original fraction of a second, so the text still compares exactly."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    _traverse_internals = [
+        *sa.sql.expression.FunctionElement._traverse_internals,
+        ("hours", InternalTraversal.dp_plain_obj),  # part of the statement cache's key
+    ]
+
+    def __init__(self, column, hours: int):
+        self.hours = int(hours)
+        super().__init__(column)
+
+
+@compiles(hours_later)
+def _hours_later(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} + INTERVAL '{element.hours} hours')"
+
+
+@compiles(hours_later, "sqlite")
+def _hours_later_sqlite(element, compiler, **kw):
+    column = compiler.process(element.clauses, **kw)
+    return f"(strftime('%Y-%m-%d %H:%M:%S', {column}, '+{element.hours} hours') || substr({column}, 20))"

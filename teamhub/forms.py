@@ -7,7 +7,6 @@ import unicodedata
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 
 from teamhub.errors import Invalid
 from teamhub.i18n import label_text
@@ -46,16 +45,12 @@ def render_form(template: str, form: FlaskForm, **context):
     return render_template(template, form=form, **context), status
 
 
-# The lean_field macro: what WTForms' widgets would write for a field, without their cost.
+# What WTForms' widgets write for the inputs pages write directly (the split form's rows).
 LEAN_INPUTS = {
     "IntegerField": ("number", ("max", "min", "step")),
     "DateField": ("date", ("max", "min", "step")),
     "StringField": ("text", ("maxlength", "minlength")),
 }
-
-
-def lean_input_type(field) -> str:
-    return LEAN_INPUTS[field.type][0]
 
 
 def lean_limits(field) -> list[tuple[str, object]]:
@@ -66,24 +61,8 @@ def lean_limits(field) -> list[tuple[str, object]]:
     )
 
 
-def lean_options(field) -> Markup:
-    """A select's ``<option>`` list as WTForms' widget writes it. The split page has one list of
-    every member per row; written here, each label is escaped (and translated) once."""
-    return Markup(  # noqa: S704 - every value and label below goes through escape()
-        "".join(
-            f'<option {"selected " if choice.selected else ""}value="{escape(choice.value)}">'
-            f"{escape(choice.label if isinstance(choice.label, str) else label_text(choice.label))}"
-            "</option>"
-            for choice in field.iter_choices()
-        )
-    )
-
-
 def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
-        lean_input_type=lean_input_type,
-        lean_limits=lean_limits,
-        lean_options=lean_options,
         label_text=label_text,
         url_for=template_url_for,
         zip=zip,

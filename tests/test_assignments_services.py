@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from teamhub.assignments import lifecycle, services, uploads
+from teamhub.assignments import lifecycle, queries, services, uploads
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
-from teamhub.assignments.reliability import Rate, reliability_for
+from teamhub.assignments.reliability import Rate, Reliability, from_flags, reliability_for
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed
 from teamhub.extensions import db
@@ -255,3 +257,107 @@ def test_reliability_is_computed_from_history(team):
     assert figures.on_time == Rate(1, 2)
     assert figures.revision == Rate(1, 2)
     assert figures.answered_in_24h.percent == 60 and Rate(0, 0).percent is None
+
+
+def expected_reliability(history: list[dict], now) -> Reliability:
+    """The rule as DESIGN.md states it, independently of the SQL that computes it."""
+    day = timedelta(hours=24)
+    answered = [h for h in history if h["answered_at"] is not None]
+    counted = [h for h in history if h["answered_at"] is not None or now - h["offered_at"] > day]
+    fast = [h for h in answered if h["answered_at"] - h["offered_at"] <= day]
+    finished = [h for h in answered if h["state"] in ("approved", "cancelled", "reassigned")]
+    approved = [h for h in history if h["state"] == "approved"]
+    on_time = [
+        h
+        for h in approved
+        if h["first_submitted_at"] is not None and h["first_submitted_at"] <= h["due_at"]
+    ]
+    revised = [h for h in approved if h["revision_count"] > 0]
+    return Reliability(
+        answered_in_24h=Rate(len(fast), len(counted)),
+        completion=Rate(len(approved), len(finished)),
+        on_time=Rate(len(on_time), len(approved)),
+        revision=Rate(len(revised), len(approved)),
+    )
+
+
+MICROSECOND = timedelta(microseconds=1)
+# Answers and deliveries around the rule's edges, to the microsecond.
+ANSWER_DELAYS = st.sampled_from(
+    [timedelta(0), timedelta(hours=2), timedelta(hours=24) - MICROSECOND, timedelta(hours=24),
+     timedelta(hours=24) + MICROSECOND, timedelta(hours=30)]
+)  # fmt: skip
+DELIVERY_LEADS = st.sampled_from(
+    [timedelta(days=-1), -MICROSECOND, timedelta(0), MICROSECOND, timedelta(days=2)]
+)
+ASSIGNMENTS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "state": st.sampled_from(
+                [
+                    "offered",
+                    "accepted",
+                    "in_progress",
+                    "submitted",
+                    "changes_requested",
+                    "approved",
+                    "declined",
+                    "cancelled",
+                    "reassigned",
+                ]
+            ),
+            "age": st.sampled_from([timedelta(hours=1), timedelta(hours=25), timedelta(days=9)]),
+            "answer": st.none() | ANSWER_DELAYS,
+            "delivered": st.none() | DELIVERY_LEADS,
+            "revision_count": st.integers(0, 2),
+        }
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(drawn=ASSIGNMENTS)
+def test_reliability_follows_the_rule_to_the_microsecond(team, drawn):
+    """The team table (added up in SQL) and "My assignments" (added up from each row's flags)
+    give the figures the rule gives, at every edge."""
+    savepoint = db.session.begin_nested()
+    job = team["job"]
+    writer = add_member(job.team)
+    now = utcnow()
+    history = []
+    for d in drawn:
+        offered_at = now - d["age"]
+        due_at = offered_at + timedelta(days=3)
+        history.append(
+            {
+                "state": d["state"],
+                "offered_at": offered_at,
+                "answered_at": None if d["answer"] is None else offered_at + d["answer"],
+                "due_at": due_at,
+                "first_submitted_at": None if d["delivered"] is None else due_at + d["delivered"],
+                "revision_count": d["revision_count"],
+            }
+        )
+        make_history(job.team_id, job.id, writer.id, units=1, **history[-1])
+    db.session.flush()
+    expected = expected_reliability(history, now)
+    assert reliability_for([writer.id], now)[writer.id] == expected
+    assert from_flags(queries.my_assignment_rows(writer)) == expected
+    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == writer.id]
+    assert candidate.reliability == expected
+    savepoint.rollback()
+
+
+def test_an_unanswered_offer_counts_once_its_24_hours_have_passed(team):
+    job = team["job"]
+    writer = add_member(job.team)
+    now = utcnow()
+    make_history(
+        job.team_id, job.id, writer.id, state="offered", offered_at=now - timedelta(hours=24)
+    )
+    db.session.flush()
+    assert reliability_for([writer.id], now)[writer.id].answered_in_24h == Rate(0, 0)
+    assert reliability_for([writer.id], now + MICROSECOND)[writer.id].answered_in_24h == Rate(0, 1)

@@ -670,7 +670,7 @@ def test_a_skill_completed_in_training_makes_the_graduate_eligible_on_the_split_
     job = factories.make_job(team, required_skills=["seo"])
 
     def row():
-        return next(c for c in splitting.candidates(job) if c.membership.id == member.id)
+        return next(c for c in splitting.candidates(job) if c.membership_id == member.id)
 
     assert row().missing_skills == ("seo",)
     module = cohort.curriculum.current_modules[1]

@@ -74,7 +74,9 @@ def _my_assignments_statement() -> sa.Select:
             Assignment.id,
             Assignment.units,
             Assignment.part_description,
-            *reliability.COLUMNS,
+            Assignment.state,
+            Assignment.due_at,
+            *reliability.FLAGS,
             Job.title,
             Job.unit_name,
             sa.or_(
@@ -90,9 +92,10 @@ def _my_assignments_statement() -> sa.Select:
 
 def my_assignment_rows(membership: Membership) -> list[sa.Row]:
     """The member's assignments for their list, those needing action first, soonest due first:
-    each row has the assignment's figures and reliability columns, its job's title and unit,
+    each row has the assignment's figures and reliability flags, its job's title and unit,
     ``escrow_ready`` and ``awaiting_terms`` (a terms notice not accepted yet)."""
-    return db.session.execute(_my_assignments_statement(), {"membership_id": membership.id}).all()
+    parameters = {"membership_id": membership.id, **reliability.parameters()}
+    return db.session.execute(_my_assignments_statement(), parameters).all()
 
 
 def history(

@@ -6,7 +6,6 @@ completion (≥ 90%), on time, revisions.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment
-from teamhub.clock import utcnow
+from teamhub.clock import UTCDateTime, hours_later, utcnow
 from teamhub.extensions import db
 
 ANSWER_WINDOW = timedelta(hours=24)
@@ -42,70 +41,72 @@ class Reliability:
     revision: Rate
 
 
-@dataclass
-class _Counts:
-    offers: int = 0
-    answered_fast: int = 0
-    finished: int = 0
-    approved: int = 0
-    on_time: int = 0
-    revised: int = 0
-
-    def freeze(self) -> Reliability:
-        return Reliability(
-            answered_in_24h=Rate(self.answered_fast, self.offers),
-            completion=Rate(self.approved, self.finished),
-            on_time=Rate(self.on_time, self.approved),
-            revision=Rate(self.revised, self.approved),
-        )
+# The rule, written once as SQL conditions on an assignment: which of its figures it counts in.
+# Pages read them per assignment (``FLAGS``: 0 or 1 each) or added up per member (``totals``).
+ANSWER_WINDOW_START = sa.bindparam("answer_window_start", type_=UTCDateTime())
 
 
-def _count(counts: _Counts, row, now: datetime) -> None:
-    offered_at, answered_at, state, due_at, submitted_at, revisions = row
-    if answered_at is not None or now - offered_at > ANSWER_WINDOW:
-        counts.offers += 1
-        if answered_at is not None and answered_at - offered_at <= ANSWER_WINDOW:
-            counts.answered_fast += 1
-    accepted = answered_at is not None and state != "declined"
-    if accepted and state in ("approved", "cancelled", "reassigned"):
-        counts.finished += 1
-    if state == "approved":
-        counts.approved += 1
-        counts.on_time += int(submitted_at is not None and submitted_at <= due_at)
-        counts.revised += int(revisions > 0)
+def _conditions() -> dict[str, sa.ColumnElement[bool]]:
+    a = Assignment
+    answered = a.answered_at.is_not(None)
+    approved = a.state == "approved"
+    hours = int(ANSWER_WINDOW.total_seconds()) // 3600
+    return {
+        # An offer counts once answered, or once its 24 hours have passed without an answer.
+        "offers": sa.or_(answered, a.offered_at < ANSWER_WINDOW_START),
+        "answered_fast": sa.and_(answered, a.answered_at <= hours_later(a.offered_at, hours)),
+        # Accepted work that ended: approved, or cancelled or reassigned after it was accepted.
+        "finished": sa.and_(answered, a.state.in_(("approved", "cancelled", "reassigned"))),
+        "approved": approved,
+        "on_time": sa.and_(
+            approved, a.first_submitted_at.is_not(None), a.first_submitted_at <= a.due_at
+        ),
+        "revised": sa.and_(approved, a.revision_count > 0),
+    }
 
 
-def reliability_of(assignments: Iterable, now: datetime | None = None) -> Reliability:
-    """Reliability from a member's assignments already loaded (no query): objects or rows
-    with the attributes named in :data:`COLUMNS`."""
-    now = now or utcnow()
-    counts = _Counts()
-    for a in assignments:
-        row = (a.offered_at, a.answered_at, a.state, a.due_at, a.first_submitted_at)
-        _count(counts, (*row, a.revision_count), now)
-    return counts.freeze()
+def _as_number(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.case((condition, 1), else_=0)
 
 
-# What reliability is computed from, per assignment.
-COLUMNS = (
-    Assignment.offered_at,
-    Assignment.answered_at,
-    Assignment.state,
-    Assignment.due_at,
-    Assignment.first_submitted_at,
-    Assignment.revision_count,
-)
+FIGURES = tuple(_conditions())  # offers, answered_fast, finished, approved, on_time, revised
+
+# Per assignment: the 0/1 columns ``from_flags`` adds up (queries that list assignments).
+FLAGS = tuple(_as_number(c).label(f"counts_{name}") for name, c in _conditions().items())
 
 
-def tally(
-    rows: Iterable[tuple], membership_ids: list[int], now: datetime | None = None
-) -> dict[int, Reliability]:
-    """Reliability of each membership from (membership id, *COLUMNS) rows."""
-    now = now or utcnow()
-    counts: dict[int, _Counts] = defaultdict(_Counts)
-    for membership_id, *row in rows:
-        _count(counts[membership_id], row, now)
-    return {mid: counts[mid].freeze() for mid in membership_ids}
+def parameters(now: datetime | None = None) -> dict[str, datetime]:
+    """The bound values a statement with ``FLAGS`` or ``totals`` needs."""
+    return {"answer_window_start": (now or utcnow()) - ANSWER_WINDOW}
+
+
+def _freeze(offers, answered_fast, finished, approved, on_time, revised) -> Reliability:
+    return Reliability(
+        answered_in_24h=Rate(answered_fast, offers),
+        completion=Rate(approved, finished),
+        on_time=Rate(on_time, approved),
+        revision=Rate(revised, approved),
+    )
+
+
+def from_flags(rows: Iterable[sa.Row]) -> Reliability:
+    """Reliability from rows that carry the ``FLAGS`` columns (one member's assignments)."""
+    rows = list(rows)
+    return _freeze(*(sum(getattr(row, column.name) for row in rows) for column in FLAGS))
+
+
+def totals() -> tuple[sa.ColumnElement[int], ...]:
+    """The figures added up in SQL: put them in a statement grouped by membership."""
+    return tuple(
+        sa.func.coalesce(sa.func.sum(_as_number(c)), 0).label(f"total_{name}")
+        for name, c in _conditions().items()
+    )
+
+
+def from_totals(row: sa.Row) -> Reliability:
+    """Reliability from a row that carries the ``totals()`` columns (zero when it has none)."""
+    mapping = row._mapping
+    return _freeze(*(int(mapping[f"total_{name}"] or 0) for name in FIGURES))
 
 
 def reliability_for(
@@ -115,8 +116,11 @@ def reliability_for(
     if not membership_ids:
         return {}
     rows = db.session.execute(
-        sa.select(Assignment.membership_id, *COLUMNS).where(
-            Assignment.membership_id.in_(membership_ids)
-        )
+        sa.select(Assignment.membership_id, *totals())
+        .where(Assignment.membership_id.in_(membership_ids))
+        .group_by(Assignment.membership_id),
+        parameters(now),
     )
-    return tally(rows, membership_ids, now)
+    found = {row.membership_id: from_totals(row) for row in rows}
+    empty = _freeze(0, 0, 0, 0, 0, 0)
+    return {mid: found.get(mid, empty) for mid in membership_ids}

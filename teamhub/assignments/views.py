@@ -14,7 +14,7 @@ from teamhub.assignments.forms import (
     ReviewForm,
     SubmitForm,
 )
-from teamhub.assignments.reliability import reliability_of
+from teamhub.assignments.reliability import from_flags
 from teamhub.auth.forms import EmptyForm
 from teamhub.errors import DomainError, Invalid, NotFound
 from teamhub.forms import apply_reasons
@@ -30,7 +30,7 @@ def my_assignments(slug):
         access=access,
         team=access.team,
         assignments=assignments,
-        reliability=reliability_of(assignments),
+        reliability=from_flags(assignments),
     )
 
 

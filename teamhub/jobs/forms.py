@@ -1,5 +1,9 @@
+import functools
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from teamhub.forms import REQUIRED, nfkc_filter, strip_filter
+from teamhub.clock import JST
+from teamhub.forms import LEAN_INPUTS, REQUIRED, lean_limits, nfkc_filter, strip_filter
+from teamhub.i18n import label_text
 from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams.forms import MultiCheckboxField, _choices
@@ -137,3 +143,100 @@ class SplitForm(FlaskForm):
         default=0,
     )
     rows = FieldList(FormField(SplitRowForm), min_entries=0, max_entries=200)
+
+
+class SplitRow(NamedTuple):
+    """One row of the split form as the page shows it: what an assignment holds on the first
+    visit, or what the director sent (with its errors) when the save was refused. The page
+    writes these without building WTForms fields (it has about 80 inputs); the save still reads
+    and validates what was sent through :class:`SplitRowForm`."""
+
+    assignment_id: str = ""
+    membership_id: str = ""
+    units: str = "0"
+    due_date: str = ""
+    pay_basis: str = "units"
+    fixed_yen: str = ""
+    part_description: str = ""
+    override_reason: str = ""
+    remove: bool = False
+    errors: dict[str, list[str]] = {}
+
+
+def split_row_of(assignment) -> SplitRow:
+    return SplitRow(
+        assignment_id=str(assignment.id),
+        membership_id=str(assignment.membership_id),
+        units=str(assignment.units),
+        due_date=assignment.due_at.astimezone(JST).date().isoformat(),
+        pay_basis=assignment.pay_basis,
+        fixed_yen=str(assignment.fixed_yen or ""),
+        part_description=assignment.part_description,
+        override_reason=assignment.override_reason,
+    )
+
+
+def _shown(field) -> str:
+    """A field's value as its widget writes it back (selects have no ``_value``)."""
+    if field.type == "SelectField":
+        return "" if field.data is None else str(field.data)
+    return field._value()
+
+
+def split_rows_sent(form: SplitForm) -> list[SplitRow]:
+    """The rows as sent, each value as its field shows it back, with the field's errors."""
+    return [
+        SplitRow(
+            **{name: _shown(row[name]) for name in SPLIT_ROW_TEXT},
+            remove=bool(row.remove.data),
+            errors={name: list(errors) for name, errors in row.errors.items()},
+        )
+        for row in form.rows
+    ]
+
+
+SPLIT_ROW_TEXT = (
+    "assignment_id",
+    "membership_id",
+    "units",
+    "due_date",
+    "pay_basis",
+    "fixed_yen",
+    "part_description",
+    "override_reason",
+)
+
+
+class SplitRowTexts(NamedTuple):
+    labels: dict[str, str]  # each input's label, in the request's language
+    limits: dict[str, Markup]  # each input's validation attributes (``max="10000" min="0"``)
+    pay_choices: list[tuple[str, str]]
+
+
+@functools.cache
+def _split_row_prototype() -> SplitRowForm:
+    return SplitRowForm()
+
+
+@functools.cache
+def _split_row_limits() -> dict[str, Markup]:
+    row = _split_row_prototype()
+    return {
+        field.name: Markup(  # noqa: S704 - the values are escaped
+            "".join(f' {key}="{escape(value)}"' for key, value in lean_limits(field))
+        )
+        for field in row
+        if field.type in LEAN_INPUTS
+    }
+
+
+def split_row_texts() -> SplitRowTexts:
+    """What every row of the split form shares, from the row form's own fields: labels
+    (translated once a page), validation attributes as the widgets write them (worked out once
+    a process), the pay choices."""
+    row = _split_row_prototype()
+    return SplitRowTexts(
+        labels={field.name: label_text(field.label.text) for field in row},
+        limits=_split_row_limits(),
+        pay_choices=[(c.value, label_text(c.label)) for c in row.pay_basis.choices],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,13 +14,14 @@ from flask_babel import gettext as _
 from teamhub.assignments import lifecycle, reliability, terms
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.reliability import Reliability
-from teamhub.clock import JST, today_jst
+from teamhub.auth.models import Person
+from teamhub.clock import JST, UTCDateTime, today_jst
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.skills import PersonSkill
-from teamhub.teams.models import Membership
-from teamhub.teams.queries import roster
+from teamhub.teams.models import Absence, Membership
+from teamhub.teams.queries import roster_order
 
 # Assignments whose units and terms the split page may still change.
 EDITABLE_STATES = ("offered", "accepted", "in_progress")
@@ -29,7 +31,8 @@ EDITABLE_STATES = ("offered", "accepted", "in_progress")
 class Candidate:
     """A member as the director sees them when splitting a job."""
 
-    membership: Membership
+    membership_id: int
+    name: str
     capacity: int | None  # units they can do before the job's deadline; None: not declared
     committed: int  # units already owed on other jobs due by then
     skills: frozenset[str]
@@ -51,60 +54,103 @@ def _window(job: Job, today: date) -> tuple[date, int]:
     return last_day, max(1, (last_day - today).days + 1)
 
 
-def _days_away(membership: Membership, today: date, last_day: date) -> int:
-    days = 0
-    for absence in membership.absences:
-        start, end = max(absence.starts_on, today), min(absence.ends_on, last_day)
-        days += max(0, (end - start).days + 1)
-    return days
-
-
-def _workload(job: Job, membership_ids: list[int]) -> tuple[dict[int, int], dict]:
-    """Units each member already owes on other jobs due by this one's deadline, and their
-    reliability: both from one read of the members' assignments."""
-    if not membership_ids:
-        return {}, {}
-    rows = db.session.execute(
-        sa.select(
-            Assignment.membership_id, *reliability.COLUMNS, Assignment.job_id, Assignment.units
-        ).where(Assignment.membership_id.in_(membership_ids))
-    ).all()
-    committed: dict[int, int] = defaultdict(int)
-    for membership_id, _offered, _answered, state, due_at, *_rest, job_id, units in rows:
-        if state in ACTIVE_STATES and job_id != job.id and due_at <= job.due_at:
-            committed[membership_id] += units
-    figures = reliability.tally((r[:-2] for r in rows), membership_ids)
-    return dict(committed), figures
-
-
-def _skills_of(person_ids: list[int]) -> dict[int, set[str]]:
-    skills: dict[int, set[str]] = defaultdict(set)
-    rows = db.session.execute(
-        sa.select(PersonSkill.person_id, PersonSkill.skill).where(
-            PersonSkill.person_id.in_(person_ids)
-        )
+def _active_members() -> sa.Select:
+    return sa.select(Membership.id).where(
+        Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None)
     )
-    for person_id, skill in rows:
-        skills[person_id].add(skill)
-    return skills
+
+
+@functools.cache
+def _team_statement() -> sa.Select:
+    """Built once: each active member with their name, declared capacity and skills, the units
+    they already owe on other jobs due by this job's deadline, and their reliability figures,
+    all added up in SQL (one row per member, whatever their history)."""
+    a = Assignment
+    owed = sa.and_(
+        a.state.in_(ACTIVE_STATES),
+        a.job_id != sa.bindparam("job_id"),
+        a.due_at <= sa.bindparam("job_due_at", type_=UTCDateTime()),
+    )
+    work = (
+        sa.select(
+            a.membership_id,
+            sa.func.coalesce(sa.func.sum(sa.case((owed, a.units), else_=0)), 0).label("owed"),
+            *reliability.totals(),
+        )
+        .where(a.membership_id.in_(_active_members()))
+        .group_by(a.membership_id)
+        .subquery()
+    )
+    skills = (
+        sa.select(sa.func.aggregate_strings(PersonSkill.skill, ","))
+        .where(PersonSkill.person_id == Membership.person_id)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            Membership.id,
+            Person.display_name,
+            Membership.weekly_units,
+            skills.label("skills"),
+            *(c for c in work.c if c.name != "membership_id"),
+        )
+        .join(Person, Person.id == Membership.person_id)
+        .outerjoin(work, work.c.membership_id == Membership.id)
+        .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
+        .order_by(roster_order(), Membership.joined_at, Membership.id)
+    )
+
+
+def _days_away(team_id: int, today: date, last_day: date) -> dict[int, int]:
+    """Days each member is away between today and the job's last day (absences overlapping
+    the window only)."""
+    days: dict[int, int] = defaultdict(int)
+    rows = db.session.execute(
+        sa.select(Absence.membership_id, Absence.starts_on, Absence.ends_on).where(
+            Absence.membership_id.in_(_active_members()),
+            Absence.ends_on >= today,
+            Absence.starts_on <= last_day,
+        ),
+        {"team_id": team_id},
+    )
+    for membership_id, starts_on, ends_on in rows:
+        start, end = max(starts_on, today), min(ends_on, last_day)
+        days[membership_id] += (end - start).days + 1
+    return days
 
 
 def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     """Every active member with capacity left in the job's window, skills and reliability."""
     today = today or today_jst()
-    members = roster(job.team)
-    ids = [m.id for m in members]
-    committed, figures = _workload(job, ids)
-    skills = _skills_of([m.person_id for m in members])
     last_day, window_days = _window(job, today)
+    rows = db.session.execute(
+        _team_statement(),
+        {
+            "team_id": job.team_id,
+            "job_id": job.id,
+            "job_due_at": job.due_at,
+            **reliability.parameters(),
+        },
+    ).all()
+    away_by_member = _days_away(job.team_id, today, last_day)
     result = []
-    for m in members:
-        away = min(window_days, _days_away(m, today, last_day))
-        capacity = None if m.weekly_units is None else m.weekly_units * (window_days - away) // 7
-        held = frozenset(skills.get(m.person_id, ()))
+    for row in rows:
+        away = min(window_days, away_by_member.get(row.id, 0))
+        weekly = row.weekly_units
+        capacity = None if weekly is None else weekly * (window_days - away) // 7
+        held = frozenset(row.skills.split(",")) if row.skills else frozenset()
         missing = tuple(s for s in job.required_skills if s not in held)
         result.append(
-            Candidate(m, capacity, committed.get(m.id, 0), held, missing, figures[m.id], away)
+            Candidate(
+                row.id,
+                row.display_name,
+                capacity,
+                int(row.owed or 0),
+                held,
+                missing,
+                reliability.from_totals(row),
+                away,
+            )
         )
     return result
 
@@ -113,7 +159,7 @@ def _score(candidate: Candidate) -> tuple:
     r = candidate.reliability
     completion = r.completion.percent if r.completion.percent is not None else 100
     on_time = r.on_time.percent if r.on_time.percent is not None else 100
-    return (-(completion + on_time), -candidate.room, candidate.membership.id)
+    return (-(completion + on_time), -candidate.room, candidate.membership_id)
 
 
 def suggest(units: int, pool: list[Candidate]) -> dict[int, int]:
@@ -124,10 +170,10 @@ def suggest(units: int, pool: list[Candidate]) -> dict[int, int]:
     while remaining > 0 and eligible:
         chunk = math.ceil(remaining / len(eligible))
         for candidate in eligible:
-            take = min(chunk, candidate.room - given[candidate.membership.id], remaining)
-            given[candidate.membership.id] += take
+            take = min(chunk, candidate.room - given[candidate.membership_id], remaining)
+            given[candidate.membership_id] += take
             remaining -= take
-        eligible = [c for c in eligible if c.room > given[c.membership.id]]
+        eligible = [c for c in eligible if c.room > given[c.membership_id]]
     return {mid: n for mid, n in given.items() if n > 0}
 
 
@@ -200,7 +246,7 @@ def _claim_version(job: Job, expected_version: int) -> None:
     db.session.refresh(job, ["split_version"])
 
 
-def _line_problems(line: SplitLine, job: Job, members: dict[int, Membership]) -> dict[str, str]:
+def _line_problems(line: SplitLine, job: Job, members: set[int]) -> dict[str, str]:
     problems = {}
     if line.assignment_id is None and line.membership_id not in members:
         problems["membership_id"] = _("Choose a member of this team.")
@@ -241,7 +287,7 @@ def _capacity_problems(lines: list[SplitLine], pool: dict[int, Candidate]) -> di
 def _validate(
     job: Job, lines: list[SplitLine], kept_units: int, pool: dict[int, Candidate]
 ) -> None:
-    members = {c.membership.id: c.membership for c in pool.values()}
+    members = set(pool)
     reasons: dict[str, str] = {}
     for index, line in enumerate(lines):
         if not line.remove:
@@ -298,13 +344,24 @@ def _check_job_can_split(job: Job, director: Membership) -> None:
         )
 
 
+def _members_by_id(ids: set[int]) -> dict[int, Membership]:
+    if not ids:
+        return {}
+    members = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.id.in_(ids))
+        .options(sa.orm.joinedload(Membership.person, innerjoin=True))
+    )
+    return {m.id: m for m in members}
+
+
 def save_split(
     job: Job, director: Membership, lines: list[SplitLine], kept_units: int, expected_version: int
 ) -> SplitResult:
     """Save the split: new offers, changed terms, withdrawn parts, all or nothing."""
     _check_job_can_split(job, director)
     _claim_version(job, expected_version)
-    pool = {c.membership.id: c for c in candidates(job)}
+    pool = {c.membership_id: c for c in candidates(job)}
     editable = {
         a.id: a
         for a in db.session.scalars(
@@ -319,10 +376,13 @@ def save_split(
         if line.assignment_id is not None:
             line.membership_id = editable[line.assignment_id].membership_id
     _validate(job, lines, kept_units, pool)
+    offered_to = _members_by_id(
+        {line.membership_id for line in lines if line.assignment_id is None}
+    )
     result = SplitResult()
     for line in lines:
         if line.assignment_id is None:
-            member = pool[line.membership_id].membership
+            member = offered_to[line.membership_id]
             result.created.append(_offer(job, line, director, member))
             continue
         assignment = editable[line.assignment_id]

@@ -10,7 +10,16 @@ from teamhub.clock import JST, from_jst, today_jst, utcnow
 from teamhub.errors import Conflict, DomainError, Invalid
 from teamhub.forms import apply_reasons, render_form
 from teamhub.jobs import queries, scam, services, splitting
-from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
+from teamhub.jobs.forms import (
+    CancelForm,
+    EscrowForm,
+    JobForm,
+    SplitForm,
+    SplitRow,
+    split_row_of,
+    split_row_texts,
+    split_rows_sent,
+)
 from teamhub.teams.queries import team_access
 
 
@@ -156,35 +165,22 @@ def cancel_job(slug, job_id):
 # Splitting -----------------------------------------------------------------------------------
 
 
-def _split_form_for_get(
-    job, pool, editable, locked: int, suggest: bool, extra_rows: int
-) -> SplitForm:
+def _split_form_for_get(job, pool, editable, locked: int, suggest: bool, extra_rows: int):
+    """The form's own fields and the rows the page starts with: the job's assignments still
+    open to change, a suggestion if asked for, and empty rows."""
     form = SplitForm(formdata=None)
     form.version.data = str(job.split_version)
     form.kept_units.data = job.kept_units
-    due_date = job.due_at.astimezone(JST).date()
-    for a in editable:
-        form.rows.append_entry(
-            {
-                "assignment_id": str(a.id),
-                "membership_id": str(a.membership_id),
-                "units": a.units,
-                "part_description": a.part_description,
-                "due_date": a.due_at.astimezone(JST).date(),
-                "pay_basis": a.pay_basis,
-                "fixed_yen": str(a.fixed_yen or ""),
-                "override_reason": a.override_reason,
-            }
-        )
+    due_date = job.due_at.astimezone(JST).date().isoformat()
+    rows = [split_row_of(a) for a in editable]
     if suggest:
         left = job.unit_count - job.kept_units - locked - sum(a.units for a in editable)
-        for membership_id, units in splitting.suggest(max(0, left), pool).items():
-            form.rows.append_entry(
-                {"membership_id": str(membership_id), "units": units, "due_date": due_date}
-            )
-    for _index in range(extra_rows):
-        form.rows.append_entry({"due_date": due_date, "units": 0})
-    return form
+        rows += [
+            SplitRow(membership_id=str(membership_id), units=str(units), due_date=due_date)
+            for membership_id, units in splitting.suggest(max(0, left), pool).items()
+        ]
+    rows += [SplitRow(due_date=due_date)] * extra_rows
+    return form, rows
 
 
 def _lines_from(form: SplitForm, job) -> tuple[list[splitting.SplitLine], list[int]]:
@@ -232,16 +228,16 @@ def _place_row_errors(form: SplitForm, error: Invalid, rows: list[int]) -> None:
     form.form_errors.append(error.message)
 
 
-def _split_page(access, job, form, pool, status=200, conflict=None, locked=None):
-    members = [(str(c.membership.id), c.membership.person.display_name) for c in pool]
-    for row in form.rows:
-        row.membership_id.choices = [("", "—"), *members]
+def _split_page(access, job, form, pool, status=200, conflict=None, locked=None, rows=None):
     page = render_template(
         "jobs/split.html",
         access=access,
         team=access.team,
         job=job,
         form=form,
+        rows=split_rows_sent(form) if rows is None else rows,
+        members=[(str(c.membership_id), c.name) for c in pool],
+        row_texts=split_row_texts(),
         pool=pool,
         locked_units=splitting.units_locked(job) if locked is None else locked,
         today=today_jst(),
@@ -261,8 +257,8 @@ def split_job(slug, job_id):
         locked = splitting.locked_units_of(assignments)
         extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
         suggest = request.args.get("suggest") == "1"
-        form = _split_form_for_get(job, pool, editable, locked, suggest, extra)
-        return _split_page(access, job, form, pool, locked=locked)
+        form, rows = _split_form_for_get(job, pool, editable, locked, suggest, extra)
+        return _split_page(access, job, form, pool, locked=locked, rows=rows)
     form = SplitForm()
     if not form.validate_on_submit():
         return _split_page(access, job, form, pool, 422)

@@ -110,9 +110,13 @@ def memberships_of(person: Person) -> list[Membership]:
     )
 
 
+def roster_order() -> sa.ColumnElement[int]:
+    """The roster's order: directors first, then editors, then members (then by joining)."""
+    return sa.case({"director": 0, "editor": 1}, value=Membership.role, else_=2)
+
+
 def roster(team: Team) -> list[Membership]:
     """Active members with their people and absences, directors first, in two queries."""
-    order = sa.case({"director": 0, "editor": 1}, value=Membership.role, else_=2)
     return list(
         db.session.scalars(
             sa.select(Membership)
@@ -120,7 +124,7 @@ def roster(team: Team) -> list[Membership]:
             .options(
                 joinedload(Membership.person, innerjoin=True), selectinload(Membership.absences)
             )
-            .order_by(order, Membership.joined_at, Membership.id)
+            .order_by(roster_order(), Membership.joined_at, Membership.id)
         )
     )
 
