@@ -75,6 +75,7 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.ping_idle_connections(app)
+    database.reads_without_transaction(app)
     migrate.init_app(
         app,
         db,

@@ -41,3 +41,49 @@ def ping_idle_connections(app: Flask) -> None:
         except Exception as error:
             # The pool discards this connection and checks out (or opens) another one.
             raise sa.exc.DisconnectionError(str(error)) from error
+
+
+# GET and HEAD only read: HTTP says they change nothing, and every form posts (CSRF-checked).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
+class WriteInReadOnlyRequest(RuntimeError):
+    """A GET or HEAD request tried to write: a bug, refused before anything is written."""
+
+
+def reads_without_transaction(app: Flask) -> None:
+    """GET and HEAD requests read without opening a transaction (no BEGIN and COMMIT round
+    trips: two of a page's four or five). Under PostgreSQL's READ COMMITTED every statement
+    reads its own snapshot inside a transaction too, so reads see the same data. Writing in
+    such a request raises before the statement runs, so the rule "one transaction per request"
+    still holds for every request that writes."""
+    from flask import g, has_request_context, request
+
+    from teamhub.extensions import db
+
+    def _autocommit_reads():
+        if request.method in READ_ONLY_METHODS:
+            g.read_only_request = True
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+    # First of the request's hooks, before anything can open the session's transaction.
+    app.before_request_funcs.setdefault(None, []).insert(0, _autocommit_reads)
+
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _refuse_writes(_conn, _cursor, statement, _parameters, context, _executemany):
+        if not (has_request_context() and g.get("read_only_request")):
+            return
+        if _writes(statement, context):
+            raise WriteInReadOnlyRequest(
+                f"{request.method} {request.path} tried to write; use POST: {statement[:80]}"
+            )
+
+
+def _writes(statement: str, context) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+    return head not in ("SELECT", "WITH", "SHOW", "EXPLAIN", "PRAGMA", "VALUES")

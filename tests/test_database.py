@@ -1,4 +1,5 @@
-"""Pooled connections: one that died while it sat idle is replaced before a request uses it."""
+"""Pooled connections: one that died while it sat idle is replaced before a request uses it.
+GET and HEAD requests read without a transaction and cannot write."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from teamhub import create_app
+from teamhub.auth.models import Person
+from teamhub.database import WriteInReadOnlyRequest
 from teamhub.extensions import db
+from tests.factories import make_person
 
 DATABASE_URL = os.environ.get("TEAMHUB_TEST_DATABASE_URL", "")
 
@@ -47,3 +52,66 @@ def test_a_connection_the_server_ended_while_idle_is_replaced_before_use(app, cl
     record.info["checked_in_at"] = time.monotonic() - 3600
 
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.fixture
+def probe_app(app):
+    """A second app on the test database with routes that read and write on any method."""
+    probe = create_app(dict(app.config))
+
+    @probe.route("/probe/isolation", methods=["GET", "POST"])
+    def isolation():
+        return db.session.connection().get_execution_options().get("isolation_level", "")
+
+    @probe.route("/probe/rename", methods=["GET", "HEAD", "POST"])
+    def rename():
+        db.session.execute(sa.update(Person).values(display_name="書き換え"))
+        return "renamed"
+
+    @probe.route("/probe/sql", methods=["GET"])
+    def raw_sql():
+        db.session.execute(sa.text("DELETE FROM person"))
+        return "deleted"
+
+    @probe.route("/probe/add", methods=["GET"])
+    def add():
+        make_person()
+        db.session.flush()
+        return "added"
+
+    yield probe
+    with probe.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _names(app) -> list[str]:
+    with app.app_context():
+        names = db.session.scalars(sa.select(Person.display_name)).all()
+        db.session.remove()
+    return names
+
+
+def test_get_reads_without_a_transaction_and_post_in_one(app, probe_app):
+    client = probe_app.test_client()
+    assert client.get("/probe/isolation").get_data(as_text=True) == "AUTOCOMMIT"
+    assert client.post("/probe/isolation").get_data(as_text=True) == ""
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/probe/rename"), ("HEAD", "/probe/rename"), ("GET", "/probe/sql"),
+     ("GET", "/probe/add")],
+)  # fmt: skip
+def test_a_get_or_head_that_writes_is_refused_before_anything_is_written(
+    app, probe_app, method, path, caplog
+):
+    with app.app_context():
+        make_person(display_name="元の名前")
+        db.session.commit()
+    assert probe_app.test_client().open(path, method=method).status_code == 500
+    [refused] = [r for r in caplog.records if r.exc_info]
+    assert refused.exc_info[0] is WriteInReadOnlyRequest
+    assert _names(app) == ["元の名前"]
+    assert probe_app.test_client().post("/probe/rename").status_code == 200
+    assert _names(app) == ["書き換え"]

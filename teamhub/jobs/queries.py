@@ -30,6 +30,39 @@ def team_job(team: Team, job_id: int) -> Job:
     return job
 
 
+# What the split page reads of the job's assignments (plain rows, not objects).
+SPLIT_COLUMNS = (
+    Assignment.id,
+    Assignment.membership_id,
+    Assignment.state,
+    Assignment.units,
+    Assignment.due_at,
+    Assignment.pay_basis,
+    Assignment.fixed_yen,
+    Assignment.part_description,
+    Assignment.override_reason,
+)
+
+
+@functools.cache
+def _split_statement() -> sa.Select:
+    return (
+        sa.select(Job, *SPLIT_COLUMNS)
+        .outerjoin(Assignment, Assignment.job_id == Job.id)
+        .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
+        .order_by(Assignment.due_at, Assignment.id)
+    )
+
+
+def job_for_split(team: Team, job_id: int) -> tuple[Job, list[sa.Row]]:
+    """A job of ``team`` and its assignments in the board's order (rows of ``SPLIT_COLUMNS``),
+    in one query; another team's job is 404, as :func:`team_job`."""
+    rows = db.session.execute(_split_statement(), {"job_id": job_id, "team_id": team.id}).all()
+    if not rows:
+        raise _no_such_job()
+    return rows[0][0], [row for row in rows if row.id is not None]
+
+
 @dataclass(frozen=True)
 class JobRow:
     job: Job

@@ -35,7 +35,7 @@ class Candidate:
     name: str
     capacity: int | None  # units they can do before the job's deadline; None: not declared
     committed: int  # units already owed on other jobs due by then
-    skills: frozenset[str]
+    skills: tuple[str, ...]  # sorted
     missing_skills: tuple[str, ...]
     reliability: Reliability
     days_away: int
@@ -138,7 +138,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
         away = min(window_days, away_by_member.get(row.id, 0))
         weekly = row.weekly_units
         capacity = None if weekly is None else weekly * (window_days - away) // 7
-        held = frozenset(row.skills.split(",")) if row.skills else frozenset()
+        held = tuple(sorted(set(row.skills.split(",")))) if row.skills else ()
         missing = tuple(s for s in job.required_skills if s not in held)
         result.append(
             Candidate(
@@ -212,19 +212,8 @@ def units_locked(job: Job) -> int:
     )
 
 
-def job_assignments(job: Job) -> list[Assignment]:
-    """The job's assignments in the board's order, without their members (the pool has them)."""
-    return list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.job_id == job.id)
-            .order_by(Assignment.due_at, Assignment.id)
-        )
-    )
-
-
-def locked_units_of(assignments: list[Assignment]) -> int:
-    """:func:`units_locked` for assignments already loaded."""
+def locked_units_of(assignments) -> int:
+    """:func:`units_locked` for assignments already loaded (objects or rows)."""
     return sum(a.units for a in assignments if a.state in LOCKED_STATES)
 
 

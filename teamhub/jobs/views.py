@@ -249,16 +249,17 @@ def _split_page(access, job, form, pool, status=200, conflict=None, locked=None,
 @login_required
 def split_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
-    job = queries.team_job(access.team, job_id)
-    pool = splitting.candidates(job)
     if request.method == "GET":
-        assignments = splitting.job_assignments(job)
+        job, assignments = queries.job_for_split(access.team, job_id)
+        pool = splitting.candidates(job)
         editable = [a for a in assignments if a.state in splitting.EDITABLE_STATES]
         locked = splitting.locked_units_of(assignments)
         extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
         suggest = request.args.get("suggest") == "1"
         form, rows = _split_form_for_get(job, pool, editable, locked, suggest, extra)
         return _split_page(access, job, form, pool, locked=locked, rows=rows)
+    job = queries.team_job(access.team, job_id)
+    pool = splitting.candidates(job)
     form = SplitForm()
     if not form.validate_on_submit():
         return _split_page(access, job, form, pool, 422)
