@@ -257,6 +257,8 @@ def test_reliability_is_computed_from_history(team):
     assert figures.on_time == Rate(1, 2)
     assert figures.revision == Rate(1, 2)
     assert figures.answered_in_24h.percent == 60 and Rate(0, 0).percent is None
+    assert (figures.answered_in_24h.shown, figures.answered_in_24h.fraction) == ("60%", "3/5")
+    assert (Rate(0, 0).shown, Rate(0, 0).fraction) == ("—", "0/0")
 
 
 def expected_reliability(history: list[dict], now) -> Reliability:

@@ -115,3 +115,15 @@ def test_a_get_or_head_that_writes_is_refused_before_anything_is_written(
     assert _names(app) == ["元の名前"]
     assert probe_app.test_client().post("/probe/rename").status_code == 200
     assert _names(app) == ["書き換え"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="PostgreSQL settings")
+def test_postgresql_connections_keep_generic_plans_and_skip_jit(app):
+    with app.app_context():
+        settings = {
+            name: db.session.scalar(sa.text(f"SHOW {name}"))
+            for name in ("plan_cache_mode", "jit", "work_mem")
+        }
+        db.session.remove()
+    assert settings == {"plan_cache_mode": "force_generic_plan", "jit": "off", "work_mem": "32MB"}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from teamhub.assignments import reliability
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission, TermsNotice
+from teamhub.database import sql_constant
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import ESCROW_SOURCES, Job
@@ -68,7 +69,13 @@ def _awaiting_terms_flag():
 def _my_assignments_statement() -> sa.Select:
     """Built once: the page runs on every visit of every member. It reads the columns the list
     and the reliability figures show, as rows (no objects to build)."""
-    order = sa.case(ACTION_ORDER, value=Assignment.state, else_=9)
+    order = sa.case(
+        *(
+            (Assignment.state == sql_constant(state), sql_constant(rank))
+            for state, rank in ACTION_ORDER.items()
+        ),
+        else_=sql_constant(9),
+    )
     return (
         sa.select(
             Assignment.id,
@@ -80,7 +87,8 @@ def _my_assignments_statement() -> sa.Select:
             Job.title,
             Job.unit_name,
             sa.or_(
-                Job.source.not_in(sorted(ESCROW_SOURCES)), Job.escrow_confirmed_at.is_not(None)
+                Job.source.not_in([sql_constant(source) for source in sorted(ESCROW_SOURCES)]),
+                Job.escrow_confirmed_at.is_not(None),
             ).label("escrow_ready"),
             _awaiting_terms_flag(),
         )

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment
 from teamhub.clock import UTCDateTime, hours_later, utcnow
+from teamhub.database import sql_constant
 from teamhub.extensions import db
 
 ANSWER_WINDOW = timedelta(hours=24)
@@ -32,6 +33,16 @@ class Rate:
     def percent(self) -> int | None:
         return None if self.total == 0 else self.hits * 100 // self.total
 
+    @property
+    def shown(self) -> str:
+        """The rate as pages show it: "80%", or "—" when there is nothing to measure."""
+        percent = self.percent
+        return "—" if percent is None else f"{percent}%"
+
+    @property
+    def fraction(self) -> str:
+        return f"{self.hits}/{self.total}"
+
 
 @dataclass(frozen=True)
 class Reliability:
@@ -49,24 +60,25 @@ ANSWER_WINDOW_START = sa.bindparam("answer_window_start", type_=UTCDateTime())
 def _conditions() -> dict[str, sa.ColumnElement[bool]]:
     a = Assignment
     answered = a.answered_at.is_not(None)
-    approved = a.state == "approved"
+    approved = a.state == sql_constant("approved")
     hours = int(ANSWER_WINDOW.total_seconds()) // 3600
+    ended = [sql_constant(state) for state in ("approved", "cancelled", "reassigned")]
     return {
         # An offer counts once answered, or once its 24 hours have passed without an answer.
         "offers": sa.or_(answered, a.offered_at < ANSWER_WINDOW_START),
         "answered_fast": sa.and_(answered, a.answered_at <= hours_later(a.offered_at, hours)),
         # Accepted work that ended: approved, or cancelled or reassigned after it was accepted.
-        "finished": sa.and_(answered, a.state.in_(("approved", "cancelled", "reassigned"))),
+        "finished": sa.and_(answered, a.state.in_(ended)),
         "approved": approved,
         "on_time": sa.and_(
             approved, a.first_submitted_at.is_not(None), a.first_submitted_at <= a.due_at
         ),
-        "revised": sa.and_(approved, a.revision_count > 0),
+        "revised": sa.and_(approved, a.revision_count > sql_constant(0)),
     }
 
 
 def _as_number(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.case((condition, 1), else_=0)
+    return sa.case((condition, sql_constant(1)), else_=sql_constant(0))
 
 
 FIGURES = tuple(_conditions())  # offers, answered_fast, finished, approved, on_time, revised
@@ -98,7 +110,7 @@ def from_flags(rows: Iterable[sa.Row]) -> Reliability:
 def totals() -> tuple[sa.ColumnElement[int], ...]:
     """The figures added up in SQL: put them in a statement grouped by membership."""
     return tuple(
-        sa.func.coalesce(sa.func.sum(_as_number(c)), 0).label(f"total_{name}")
+        sa.func.coalesce(sa.func.sum(_as_number(c)), sql_constant(0)).label(f"total_{name}")
         for name, c in _conditions().items()
     )
 

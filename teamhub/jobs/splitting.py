@@ -16,6 +16,7 @@ from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, UTCDateTime, today_jst
+from teamhub.database import sql_constant
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -67,14 +68,16 @@ def _team_statement() -> sa.Select:
     all added up in SQL (one row per member, whatever their history)."""
     a = Assignment
     owed = sa.and_(
-        a.state.in_(ACTIVE_STATES),
+        a.state.in_([sql_constant(state) for state in ACTIVE_STATES]),
         a.job_id != sa.bindparam("job_id"),
         a.due_at <= sa.bindparam("job_due_at", type_=UTCDateTime()),
     )
     work = (
         sa.select(
             a.membership_id,
-            sa.func.coalesce(sa.func.sum(sa.case((owed, a.units), else_=0)), 0).label("owed"),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((owed, a.units), else_=sql_constant(0))), sql_constant(0)
+            ).label("owed"),
             *reliability.totals(),
         )
         .where(a.membership_id.in_(_active_members()))
@@ -82,7 +85,7 @@ def _team_statement() -> sa.Select:
         .subquery()
     )
     skills = (
-        sa.select(sa.func.aggregate_strings(PersonSkill.skill, ","))
+        sa.select(sa.func.aggregate_strings(PersonSkill.skill, sql_constant(",")))
         .where(PersonSkill.person_id == Membership.person_id)
         .scalar_subquery()
     )

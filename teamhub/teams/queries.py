@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from teamhub.auth.models import Person
 from teamhub.auth.services import loaded_with_login
 from teamhub.clock import today_jst, utcnow
+from teamhub.database import sql_constant
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.skills import PersonSkill
@@ -112,7 +113,11 @@ def memberships_of(person: Person) -> list[Membership]:
 
 def roster_order() -> sa.ColumnElement[int]:
     """The roster's order: directors first, then editors, then members (then by joining)."""
-    return sa.case({"director": 0, "editor": 1}, value=Membership.role, else_=2)
+    return sa.case(
+        (Membership.role == sql_constant("director"), sql_constant(0)),
+        (Membership.role == sql_constant("editor"), sql_constant(1)),
+        else_=sql_constant(2),
+    )
 
 
 def roster(team: Team) -> list[Membership]:
