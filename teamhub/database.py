@@ -98,3 +98,13 @@ def sql_constant(value: int | str) -> sa.ColumnElement:
     if isinstance(value, int):
         return sa.literal_column(str(value), sa.Integer())
     return sa.literal_column("'" + value.replace("'", "''") + "'", sa.String())
+
+
+def read_rows(statement: sa.Executable, parameters: dict | None = None) -> list[sa.Row]:
+    """The rows of a statement that selects columns (not ORM entities), run on the session's
+    connection: the same transaction, after the same autoflush, without the ORM session's work
+    around each execution (~0.1 ms a query on the pages every member opens)."""
+    from teamhub.extensions import db
+
+    db.session.flush()
+    return db.session.connection().execute(statement, parameters or {}).all()

@@ -16,7 +16,7 @@ from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, UTCDateTime, today_jst
-from teamhub.database import sql_constant
+from teamhub.database import read_rows, sql_constant
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -108,7 +108,7 @@ def _days_away(team_id: int, today: date, last_day: date) -> dict[int, int]:
     """Days each member is away between today and the job's last day (absences overlapping
     the window only)."""
     days: dict[int, int] = defaultdict(int)
-    rows = db.session.execute(
+    rows = read_rows(
         sa.select(Absence.membership_id, Absence.starts_on, Absence.ends_on).where(
             Absence.membership_id.in_(_active_members()),
             Absence.ends_on >= today,
@@ -126,7 +126,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     """Every active member with capacity left in the job's window, skills and reliability."""
     today = today or today_jst()
     last_day, window_days = _window(job, today)
-    rows = db.session.execute(
+    rows = read_rows(
         _team_statement(),
         {
             "team_id": job.team_id,
@@ -134,7 +134,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
             "job_due_at": job.due_at,
             **reliability.parameters(),
         },
-    ).all()
+    )
     away_by_member = _days_away(job.team_id, today, last_day)
     result = []
     for row in rows:

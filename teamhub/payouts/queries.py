@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from teamhub.assignments.models import Assignment
+from teamhub.database import read_rows, sql_constant
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -245,18 +246,15 @@ class StatementRef:
 @functools.cache
 def _statements_statement() -> sa.Select:
     """Built once: every visit of a member's earnings page runs it."""
-    gross = sa.func.sum(
-        sa.case((LedgerEntry.kind == WITHHOLDING, 0), else_=-LedgerEntry.amount_yen)
-    )
-    withheld = sa.func.sum(
-        sa.case((LedgerEntry.kind == WITHHOLDING, LedgerEntry.amount_yen), else_=0)
-    )
+    withholding = LedgerEntry.kind == sql_constant(WITHHOLDING)
+    gross = sa.func.sum(sa.case((withholding, sql_constant(0)), else_=-LedgerEntry.amount_yen))
+    withheld = sa.func.sum(sa.case((withholding, LedgerEntry.amount_yen), else_=sql_constant(0)))
     return (
         sa.select(PayoutClose.id, PayoutClose.period_start, PayoutClose.period_end, gross, withheld)
         .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
         .where(
             LedgerEntry.membership_id == sa.bindparam("membership_id"),
-            LedgerEntry.account == MEMBER,
+            LedgerEntry.account == sql_constant(MEMBER),
         )
         .group_by(PayoutClose.id)
         .order_by(PayoutClose.period_end.desc(), PayoutClose.id.desc())
@@ -265,7 +263,7 @@ def _statements_statement() -> sa.Select:
 
 def statements_of(membership: Membership) -> list[StatementRef]:
     """The member's statements, newest first, with their totals."""
-    rows = db.session.execute(_statements_statement(), {"membership_id": membership.id}).all()
+    rows = read_rows(_statements_statement(), {"membership_id": membership.id})
     return [StatementRef(*row) for row in rows]
 
 
@@ -343,10 +341,10 @@ def net_paid_by_person(
 
 def _window_and_firsts(people: PersonIds) -> sa.CompoundSelect:
     recent = sa.select(
-        sa.literal("day"), PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen
+        sql_constant("day"), PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen
     ).where(PaidDay.person_id.in_(people), PaidDay.paid_on >= sa.bindparam("since"))
     firsts = sa.select(
-        sa.literal("first"), FirstPaidDay.person_id, FirstPaidDay.paid_on, sa.literal(0)
+        sql_constant("first"), FirstPaidDay.person_id, FirstPaidDay.paid_on, sql_constant(0)
     ).where(FirstPaidDay.person_id.in_(people))
     return sa.union_all(recent, firsts)
 
@@ -367,7 +365,7 @@ def paid_window_and_firsts(
         statement = _window_and_firsts(person_ids)
     else:
         statement = _window_and_firsts_of_query(person_ids)
-    rows = db.session.execute(statement, {**(parameters or {}), "since": since}).all()
+    rows = read_rows(statement, {**(parameters or {}), "since": since})
     window = [(person_id, day, net) for kind, person_id, day, net in rows if kind == "day"]
     first = {person_id: day for kind, person_id, day, _net in rows if kind == "first"}
     return window, first

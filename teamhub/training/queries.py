@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from teamhub.auth.models import Person
 from teamhub.auth.services import loaded_with_login
 from teamhub.clock import JST, today_jst
+from teamhub.database import sql_constant
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.skills import PersonSkill
@@ -610,8 +611,8 @@ def _record_columns(marks) -> tuple:
         # Read as the driver gives it: 10,000 rows share a few hundred completion times,
         # which day_of turns into days in Japan once each.
         sa.type_coerce(Enrolment.completed_at, sa.DateTime(timezone=True)),
-        sa.func.coalesce(marks.c.present, 0),
-        sa.func.coalesce(marks.c.recorded, 0),
+        sa.func.coalesce(marks.c.present, sql_constant(0)),
+        sa.func.coalesce(marks.c.recorded, sql_constant(0)),
     )
 
 
@@ -621,7 +622,12 @@ def _attendance_marks(cohort_ids) -> sa.Subquery:
     return (
         sa.select(
             Attendance.enrolment_id,
-            sa.func.sum(sa.case((Attendance.status == "present", 1), else_=0)).label("present"),
+            sa.func.sum(
+                sa.case(
+                    (Attendance.status == sql_constant("present"), sql_constant(1)),
+                    else_=sql_constant(0),
+                )
+            ).label("present"),
             sa.func.count().label("recorded"),
         )
         .where(Attendance.enrolment_id.in_(enrolments))
