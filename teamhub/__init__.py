@@ -133,11 +133,16 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_request_hooks(app: Flask) -> None:
+    from flask import g
+
     from teamhub.extensions import db
 
     @app.after_request
     def _commit_or_rollback(response):
-        """One transaction per request: commit what succeeded, drop what did not."""
+        """One transaction per request: commit what succeeded, drop what did not. GET and HEAD
+        requests have none (``database.reads_without_transaction``)."""
+        if g.get("read_only_request"):
+            return response
         if response.status_code < 400:
             db.session.commit()
         else:
