@@ -124,3 +124,20 @@ def test_template_strings_escape_their_values_and_keep_literal_percent_signs(app
         with force_locale("en"):
             assert label_text(STATE_LABELS["approved"]) == "Approved"
         assert label_text(STATE_LABELS["approved"]) == "承認済み"
+
+
+def test_templates_label_codes_in_the_request_language(app):
+    """``state_label``, ``role_label``, ``skill_label``… in templates: the code's label in the
+    language of the render (also under ``force_locale``), an unknown code as it is."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = (
+        "{{ state_label('approved') }}|{{ role_label('director') }}|{{ skill_label('seo') }}"
+        "|{{ state_label('mystery') }}"
+    )
+    with app.test_request_context():
+        assert render_template_string(template) == "承認済み|ディレクター|SEO|mystery"
+        with force_locale("en"):
+            assert render_template_string(template) == "Approved|Director|SEO|mystery"
+        assert render_template_string(template) == "承認済み|ディレクター|SEO|mystery"
