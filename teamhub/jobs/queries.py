@@ -44,23 +44,35 @@ SPLIT_COLUMNS = (
 )
 
 
-@functools.cache
-def _split_statement() -> sa.Select:
+def _job_with_assignments(*columns) -> sa.Select:
+    """The job ``job_id`` of the team ``team_id`` with these columns of its assignments, soonest
+    due first: one row per assignment (one row of nulls beside the job when it has none)."""
     return (
-        sa.select(Job, *SPLIT_COLUMNS)
+        sa.select(Job, *columns)
         .outerjoin(Assignment, Assignment.job_id == Job.id)
         .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
         .order_by(Assignment.due_at, Assignment.id)
     )
 
 
-def job_for_split(team: Team, job_id: int) -> tuple[Job, list[sa.Row]]:
-    """A job of ``team`` and its assignments in the board's order (rows of ``SPLIT_COLUMNS``),
-    in one query; another team's job is 404, as :func:`team_job`."""
-    rows = db.session.execute(_split_statement(), {"job_id": job_id, "team_id": team.id}).all()
+def _job_and_rows(statement: sa.Select, team: Team, job_id: int) -> tuple[Job, list[sa.Row]]:
+    """Run a :func:`_job_with_assignments` statement; another team's job is 404, as
+    :func:`team_job`."""
+    rows = db.session.execute(statement, {"job_id": job_id, "team_id": team.id}).all()
     if not rows:
         raise _no_such_job()
     return rows[0][0], [row for row in rows if row.id is not None]
+
+
+@functools.cache
+def _split_statement() -> sa.Select:
+    return _job_with_assignments(*SPLIT_COLUMNS)
+
+
+def job_for_split(team: Team, job_id: int) -> tuple[Job, list[sa.Row]]:
+    """A job of ``team`` and its assignments in the board's order (rows of ``SPLIT_COLUMNS``),
+    in one query; another team's job is 404."""
+    return _job_and_rows(_split_statement(), team, job_id)
 
 
 @dataclass(frozen=True)
@@ -138,23 +150,16 @@ BOARD_COLUMNS = (
 @functools.cache
 def _board_statement() -> sa.Select:
     return (
-        sa.select(Job, *BOARD_COLUMNS)
-        .outerjoin(Assignment, Assignment.job_id == Job.id)
+        _job_with_assignments(*BOARD_COLUMNS)
         .outerjoin(Membership, Membership.id == Assignment.membership_id)
         .outerjoin(Person, Person.id == Membership.person_id)
-        .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
-        .order_by(Assignment.due_at, Assignment.id)
     )
 
 
 def board(team: Team, job_id: int) -> Board:
     """Everything the job board shows, the job included, in one query whatever the number of
     assignments; another team's job is 404, as :func:`team_job`."""
-    rows = db.session.execute(_board_statement(), {"job_id": job_id, "team_id": team.id}).all()
-    if not rows:
-        raise _no_such_job()
-    job = rows[0][0]
-    assignments = [row for row in rows if row.id is not None]
+    job, assignments = _job_and_rows(_board_statement(), team, job_id)
     now = utcnow()
     by_state: dict[str, int] = defaultdict(int)
     loads: dict[int, MemberLoad] = {}
