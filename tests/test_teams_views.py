@@ -284,3 +284,28 @@ def test_a_team_page_finds_who_where_and_what_role_in_the_login_query(app, team_
     # One query for the login, the team and the membership; one for the member's assignments.
     assert len(statements) == 2, statements
     assert "login_session" in statements[0] and "membership" in statements[0]
+
+
+def _team_nav(page: str) -> str:
+    return re.search(r'<nav class="team-nav".*?</nav>', page, re.S).group(0)
+
+
+def test_the_team_navigation_follows_the_role_the_name_and_the_language(app, team_with_roles):
+    """The navigation is written once and reused: what it shows still follows the person's
+    role, the team's current name and the language they chose."""
+    roles = team_with_roles
+    url = f"/teams/{roles.team.slug}/my-assignments"
+    member, director = login_as(app, roles.member.email), login_as(app, roles.director.email)
+    member_nav = _team_nav(member.get(url).get_data(as_text=True))
+    director_nav = _team_nav(director.get(url).get_data(as_text=True))
+    assert f"/teams/{roles.team.slug}/settings" not in member_nav
+    assert f"/teams/{roles.team.slug}/settings" in director_nav
+    assert "自分の担当" in member_nav and "My assignments" not in member_nav
+    with app.app_context():
+        db.session.get(Team, roles.team.id).name = "奄美ライターズ2"
+        db.session.commit()
+    assert "奄美ライターズ2" in _team_nav(member.get(url).get_data(as_text=True))
+    member.post("/language", data={"locale": "en", "next": "/"})
+    english = _team_nav(member.get(url).get_data(as_text=True))
+    assert "My assignments" in english and "奄美ライターズ2" in english
+    assert f"/teams/{roles.team.slug}/settings" not in english

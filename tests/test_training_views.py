@@ -661,3 +661,16 @@ def test_a_coordinator_whose_role_ended_is_refused_on_the_next_page(app, setup):
     assert coordinator.get(outcomes_url).status_code == 404
     assert coordinator.get("/orgs/no-such-org/cohorts").status_code == 404
     assert login_as(app, setup.mentor.email).get(outcomes_url).status_code == 403
+
+
+def test_the_organisation_navigation_follows_the_role(app, setup):
+    """Written once and reused, the navigation still shows coordinators their own links only."""
+    org = setup.org.slug
+    coordinator = login_as(app, setup.coordinator.email).get(f"/orgs/{org}/reviews")
+    mentor = login_as(app, setup.mentor.email).get(f"/orgs/{org}/reviews")
+
+    def nav(response):
+        return re.search(r'<nav class="org-nav".*?</nav>', response.get_data(as_text=True), re.S)[0]
+
+    assert f"/orgs/{org}/settings" in nav(coordinator) and "Outcomes" in nav(coordinator)
+    assert f"/orgs/{org}/settings" not in nav(mentor) and "Practice reviews" in nav(mentor)
