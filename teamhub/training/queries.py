@@ -759,8 +759,12 @@ def outcome_report(
     for cohort_id, record in records:
         by_cohort[cohort_id].append(record)
     rows = [(c, outcomes.compute_outcomes(by_cohort[c.id], paid, target, as_of)) for c in chosen]
-    merged = outcomes.merge_by_person(r for _cohort_id, r in records)
-    total = outcomes.compute_outcomes(merged, paid, target, as_of)
+    if cohort is not None:
+        # One cohort holds each person once (unique per cohort): its figures are the total.
+        total = rows[0][1]
+    else:
+        merged = outcomes.merge_by_person(r for _cohort_id, r in records)
+        total = outcomes.compute_outcomes(merged, paid, target, as_of)
     return Report(org, rows, total, has_paid_work=bool(paid))
 
 
