@@ -7,12 +7,24 @@ import unicodedata
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import Form
 
 from teamhub.errors import Invalid
 from teamhub.i18n import label_text
 from teamhub.urls import template_url_for
 
 REQUIRED = _l("This field is required.")
+
+
+class SubForm(Form):
+    """A form inside a FlaskForm (the rows of a ``FieldList(FormField(...))``). WTForms gives
+    such a form no translations, so its own messages ("Not a valid integer value.") came out in
+    English on Japanese pages; here they use Flask-WTF's, in the request's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
 
 
 def strip_filter(value):

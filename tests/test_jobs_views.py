@@ -350,3 +350,33 @@ def test_the_job_board_shows_each_assignment_the_counts_and_each_members_load(ap
         other_slug, other_director = other.team.slug, other.director.email
     elsewhere = login_as(app, other_director).get(f"/teams/{other_slug}/jobs/{job_id}")
     assert elsewhere.status_code == 404
+
+
+def test_a_rows_own_input_errors_are_in_the_directors_language(app, crew):
+    """WTForms' own messages for a split row (a number out of range, not a number, not a date)
+    come in Japanese on a Japanese page, not in English."""
+    roles, writers = crew
+    with app.app_context():
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
+        db.session.commit()
+        job_id = job.id
+    director = login_as(app, roles.director.email)
+    rows = [
+        {"membership_id": writers[0][0], "units": -3, "pay_basis": "units"},
+        {"membership_id": writers[1][0], "units": "たくさん", "pay_basis": "units"},
+        {"membership_id": writers[2][0], "units": 2, "due_date": "来週", "pay_basis": "units"},
+    ]
+    response = director.post(f"/teams/{roles.team.slug}/jobs/{job_id}/split", data=split_form(rows))
+    assert response.status_code == 422
+    errors = re.findall(
+        r'<p class="error" id="rows-(\d)-(\w+)-error">([^<]+)</p>', response.get_data(as_text=True)
+    )
+    assert {(row, name) for row, name, _message in errors} >= {
+        ("0", "units"),
+        ("1", "units"),
+        ("2", "due_date"),
+    }
+    for _row, _name, message in errors:
+        assert not re.search(r"[A-Za-z]{3,}", message), message
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -20,7 +19,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from teamhub.clock import JST
-from teamhub.forms import LEAN_INPUTS, REQUIRED, lean_limits, nfkc_filter, strip_filter
+from teamhub.forms import (
+    LEAN_INPUTS,
+    REQUIRED,
+    SubForm,
+    lean_limits,
+    nfkc_filter,
+    strip_filter,
+)
 from teamhub.i18n import label_text
 from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS
 from teamhub.skills import SKILL_LABELS
@@ -109,7 +115,7 @@ class CancelForm(FlaskForm):
     )
 
 
-class SplitRowForm(Form):
+class SplitRowForm(SubForm):
     assignment_id = HiddenField()
     membership_id = SelectField(_l("Member"), choices=[], validate_choice=False)
     units = IntegerField(

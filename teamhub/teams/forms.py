@@ -4,7 +4,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectChoice,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from teamhub.forms import REQUIRED, nfkc_filter, strip_filter
+from teamhub.forms import REQUIRED, SubForm, nfkc_filter, strip_filter
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
 from teamhub.teams.models import PAYER_TYPE_LABELS, PLATFORM_LABELS, ROLE_LABELS
@@ -33,7 +32,7 @@ CLOSE_SCHEDULE_LABELS = {
 }
 
 
-class PlatformAccountForm(Form):
+class PlatformAccountForm(SubForm):
     platform = SelectField(
         _l("Platform"), choices=_choices(PLATFORM_LABELS, blank=True), validate_choice=False
     )
