@@ -39,8 +39,9 @@ def _data(dbs) -> list[str]:
         "",
         "Regular teams hold two years of 40-unit jobs split between 4 to 10 members, with "
         "assignments in every state and a terms notice each; the first team holds one month of "
-        "approved work (a tenth of all assignments) for the close timing. One organisation runs "
-        "every cohort (10 sessions each, attendance, module completions).",
+        "approved work (a tenth of all assignments) for the close timing. One member in eight "
+        "is away for a few days around now. One organisation runs every cohort (10 sessions "
+        "each, attendance, module completions).",
         "",
     ]
     return lines

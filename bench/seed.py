@@ -265,6 +265,27 @@ def membership_rows(world: World) -> Iterator[dict]:
             }
 
 
+def absence_rows(world: World) -> Iterator[dict]:
+    """One member in eight is away for a few days: some now, some next week, some last month
+    (the split page counts the days within a job's window)."""
+    rng = random.Random(5)
+    today = world.now.astimezone(names.JST).date()
+    absence_id = 0
+    for plan in world.teams:
+        for membership_id in plan.member_ids:
+            if rng.random() >= 0.125:
+                continue
+            absence_id += 1
+            starts_on = today + timedelta(days=rng.randint(-30, 10))
+            yield {
+                "id": absence_id,
+                "membership_id": membership_id,
+                "starts_on": starts_on,
+                "ends_on": starts_on + timedelta(days=rng.randint(0, 6)),
+                "note": "子どもの通院",
+            }
+
+
 def login_session_rows(world: World) -> Iterator[dict]:
     """Two past sign-ins per person, ended: the table the login cookie is checked against."""
     for person_id in range(1, world.scale.people + 1):
@@ -348,6 +369,7 @@ def _seed_rows(sink, scale: Scale, now: datetime) -> None:
     writer.write("person", people_rows(world), scale.people)
     writer.write("team", team_rows(world), scale.teams)
     writer.write("membership", membership_rows(world), scale.people)
+    writer.write("absence", absence_rows(world), scale.people // 8)
     writer.write("person_skill", skill_rows(world), int(scale.people * 1.5))
     writer.write("login_session", login_session_rows(world), scale.people * 2)
     if "notification" in writer.meta.tables:
