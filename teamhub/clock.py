@@ -86,3 +86,24 @@ def _hours_later(element, compiler, **kw):
 def _hours_later_sqlite(element, compiler, **kw):
     column = compiler.process(element.clauses, **kw)
     return f"(strftime('%Y-%m-%d %H:%M:%S', {column}, '+{element.hours} hours') || substr({column}, 20))"
+
+
+class days_between(sa.sql.expression.FunctionElement):
+    """Whole days from one stored date to another (``end - start``), on both databases:
+    PostgreSQL subtracts dates; SQLite (``YYYY-MM-DD`` text) subtracts Julian day numbers,
+    exact at midnight."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({end} - {start})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"

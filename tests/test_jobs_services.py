@@ -148,6 +148,32 @@ def test_capacity_counts_the_window_absences_and_other_work(director):
     assert candidate.room == candidate.capacity - 3
 
 
+def test_days_away_count_only_the_part_of_each_absence_inside_the_window(director):
+    job = make_job(director.team, director.person, due_at=utcnow() + timedelta(days=9, hours=1))
+    member = give_capacity(add_member(director.team), 7)
+    today = utcnow().astimezone(JST).date()
+    last_day = job.due_at.astimezone(JST).date()
+    for starts, ends in (
+        (today - timedelta(days=5), today + timedelta(days=1)),  # 2 days inside (today, tomorrow)
+        (last_day - timedelta(days=2), last_day + timedelta(days=30)),  # 3 days inside
+        (today - timedelta(days=20), today - timedelta(days=10)),  # over: not counted
+        (last_day + timedelta(days=1), last_day + timedelta(days=3)),  # after the deadline
+    ):
+        db.session.add(Absence(membership=member, starts_on=starts, ends_on=ends))
+    db.session.flush()
+    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    window = (last_day - today).days + 1
+    assert candidate.days_away == 5
+    assert candidate.capacity == 7 * (window - 5) // 7
+    db.session.add(
+        Absence(membership=member, starts_on=today - timedelta(days=1), ends_on=last_day)
+    )
+    db.session.flush()
+    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    assert candidate.days_away == window  # overlapping absences never count more than the window
+    assert candidate.capacity == 0
+
+
 def test_suggestion_spreads_units_evenly_within_room_and_skills(director, five_writers):
     job = make_job(director.team, director.person)
     suggestion = splitting.suggest(40, splitting.candidates(job))

@@ -15,7 +15,7 @@ from teamhub.assignments import lifecycle, reliability, terms
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
-from teamhub.clock import JST, UTCDateTime, today_jst
+from teamhub.clock import JST, UTCDateTime, days_between, today_jst
 from teamhub.database import read_rows, sql_constant
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
@@ -89,12 +89,30 @@ def _team_statement() -> sa.Select:
         .where(PersonSkill.person_id == Membership.person_id)
         .scalar_subquery()
     )
+    # Days away between today and the job's last day, both included (through the member's
+    # absences, on ix_absence_membership_id).
+    today, last_day = (
+        sa.bindparam("today", type_=sa.Date()),
+        sa.bindparam("last_day", type_=sa.Date()),
+    )
+    start = sa.case((Absence.starts_on > today, Absence.starts_on), else_=today)
+    end = sa.case((Absence.ends_on < last_day, Absence.ends_on), else_=last_day)
+    away = (
+        sa.select(sa.func.coalesce(sa.func.sum(days_between(start, end) + 1), sql_constant(0)))
+        .where(
+            Absence.membership_id == Membership.id,
+            Absence.ends_on >= today,
+            Absence.starts_on <= last_day,
+        )
+        .scalar_subquery()
+    )
     return (
         sa.select(
             Membership.id,
             Person.display_name,
             Membership.weekly_units,
             skills.label("skills"),
+            away.label("days_away"),
             *(c for c in work.c if c.name != "membership_id"),
         )
         .join(Person, Person.id == Membership.person_id)
@@ -102,24 +120,6 @@ def _team_statement() -> sa.Select:
         .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
         .order_by(roster_order(), Membership.joined_at, Membership.id)
     )
-
-
-def _days_away(team_id: int, today: date, last_day: date) -> dict[int, int]:
-    """Days each member is away between today and the job's last day (absences overlapping
-    the window only)."""
-    days: dict[int, int] = defaultdict(int)
-    rows = read_rows(
-        sa.select(Absence.membership_id, Absence.starts_on, Absence.ends_on).where(
-            Absence.membership_id.in_(_active_members()),
-            Absence.ends_on >= today,
-            Absence.starts_on <= last_day,
-        ),
-        {"team_id": team_id},
-    )
-    for membership_id, starts_on, ends_on in rows:
-        start, end = max(starts_on, today), min(ends_on, last_day)
-        days[membership_id] += (end - start).days + 1
-    return days
 
 
 def candidates(job: Job, today: date | None = None) -> list[Candidate]:
@@ -132,13 +132,14 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
             "team_id": job.team_id,
             "job_id": job.id,
             "job_due_at": job.due_at,
+            "today": today,
+            "last_day": last_day,
             **reliability.parameters(),
         },
     )
-    away_by_member = _days_away(job.team_id, today, last_day)
     result = []
     for row in rows:
-        away = min(window_days, away_by_member.get(row.id, 0))
+        away = min(window_days, int(row.days_away))
         weekly = row.weekly_units
         capacity = None if weekly is None else weekly * (window_days - away) // 7
         held = tuple(sorted(set(row.skills.split(",")))) if row.skills else ()
