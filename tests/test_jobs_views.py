@@ -101,6 +101,14 @@ def test_scam_flag_is_shown_and_blocks_the_split_until_acknowledged(app, crew):
     )
 
 
+def new_job(app, roles) -> int:
+    """A 40-unit job of the crew's team, committed; its id."""
+    with app.app_context():
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
+        db.session.commit()
+        return job.id
+
+
 def split_form(rows: list[dict], version: int = 0, kept: int = 0) -> dict:
     data = {"version": str(version), "kept_units": str(kept)}
     for index, row in enumerate(rows):
@@ -111,10 +119,7 @@ def split_form(rows: list[dict], version: int = 0, kept: int = 0) -> dict:
 
 def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     roles, writers = crew
-    with app.app_context():
-        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
-        db.session.commit()
-        job_id = job.id
+    job_id = new_job(app, roles)
     director = login_as(app, roles.director.email)
     page = director.get(f"/teams/{roles.team.slug}/jobs/{job_id}/split?suggest=1").get_data(
         as_text=True
@@ -135,10 +140,7 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
 
 def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew):
     roles, writers = crew
-    with app.app_context():
-        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
-        db.session.commit()
-        job_id = job.id
+    job_id = new_job(app, roles)
     director = login_as(app, roles.director.email)
     url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
     too_many = [{"membership_id": mid, "units": 9, "pay_basis": "units"} for mid, _ in writers]
@@ -356,10 +358,7 @@ def test_a_rows_own_input_errors_are_in_the_directors_language(app, crew):
     """WTForms' own messages for a split row (a number out of range, not a number, not a date)
     come in Japanese on a Japanese page, not in English."""
     roles, writers = crew
-    with app.app_context():
-        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
-        db.session.commit()
-        job_id = job.id
+    job_id = new_job(app, roles)
     director = login_as(app, roles.director.email)
     rows = [
         {"membership_id": writers[0][0], "units": -3, "pay_basis": "units"},
