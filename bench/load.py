@@ -106,6 +106,50 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def combined(slices: list[LoadResult]) -> LoadResult:
+    """Several slices of one load as one: requests and time add up; p50 is the slices' median
+    p50 and p99 the worst slice's p99 (wrk gives percentiles, not the latencies to merge)."""
+    p50s = sorted(s.p50_ms for s in slices)
+    return LoadResult(
+        requests=sum(s.requests for s in slices),
+        seconds=sum(s.seconds for s in slices),
+        p50_ms=p50s[len(p50s) // 2],
+        p99_ms=max(s.p99_ms for s in slices),
+        non_2xx=sum(s.non_2xx for s in slices),
+        socket_errors=sum(s.socket_errors for s in slices),
+    )
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """A page and the reference, driven in alternating slices."""
+
+    page: LoadResult
+    reference: LoadResult
+
+    @property
+    def ratio(self) -> float:
+        return self.page.rps / self.reference.rps if self.reference.rps else 0.0
+
+
+SLICES = 3
+
+
+def side_by_side(
+    app_base: str, targets: list[Target], ref_base: str, reference: list[Target], seconds: int
+) -> SideBySide:
+    """Drive the reference and a page in turn, ``SLICES`` times each, ``seconds`` in all per
+    side. This machine's speed drifts by a third over tens of seconds (other machines share
+    its host): a reference measured once, before the pages, made a page's ratio depend on
+    when it ran. Slices taken in turn see the same machine."""
+    each = max(1, round(seconds / SLICES))
+    pages, references = [], []
+    for _ in range(SLICES):
+        references.append(drive(ref_base, reference, each))
+        pages.append(drive(app_base, targets, each))
+    return SideBySide(page=combined(pages), reference=combined(references))
+
+
 LUA = """
 local targets = %s
 local n = 0

@@ -54,15 +54,12 @@ def main(argv: list[str] | None = None) -> None:
             targets[name] = [load.Target(v.path, cookies[v.email]) for v in pages[name].visits]
         load.drive(ref_base, reference, 2)
         load.drive(app_base, [t for ts in targets.values() for t in ts], 2)
-        ref = load.drive(ref_base, reference, args.seconds)
-        print(
-            f"{'reference':16} {ref.rps:7.0f} req/s  p50 {ref.p50_ms:6.1f}  p99 {ref.p99_ms:6.1f}"
-        )
         for name, page_targets in targets.items():
-            got = load.drive(app_base, page_targets, args.seconds)
+            got = load.side_by_side(app_base, page_targets, ref_base, reference, args.seconds)
+            page, ref = got.page, got.reference
             print(
-                f"{name:16} {got.rps:7.0f} req/s  p50 {got.p50_ms:6.1f}  p99 {got.p99_ms:6.1f}"
-                f"  ratio {got.rps / ref.rps:4.2f}  non-2xx {got.non_2xx}"
+                f"{name:16} {page.rps:7.0f} req/s  p50 {page.p50_ms:6.1f}  p99 {page.p99_ms:6.1f}"
+                f"  reference {ref.rps:5.0f}  ratio {got.ratio:4.2f}  non-2xx {page.non_2xx}"
             )
 
 

@@ -73,7 +73,9 @@ def measure_in_process(dbs: list[Database], instance: str, with_earnings: bool):
     return counts, times
 
 
-def drive_pages(pg_url: str, pages: list[Page], instance: str, seconds: int) -> dict:
+def drive_pages(
+    pg_url: str, pages: list[Page], instance: str, seconds: int
+) -> dict[str, load.SideBySide]:
     env = {
         "TEAMHUB_DATABASE_URL": pg_url,
         "TEAMHUB_INSTANCE_PATH": instance,
@@ -100,13 +102,9 @@ def drive_pages(pg_url: str, pages: list[Page], instance: str, seconds: int) -> 
                 raise RuntimeError(f"{name}: not 200 for {bad}")
         load.drive(ref_base, reference, WARM_UP_SECONDS)
         load.drive(app_base, [t for ts in targets.values() for t in ts], WARM_UP_SECONDS)
-        first = load.drive(ref_base, reference, seconds)
         for name, page_targets in targets.items():
-            print(f"driving {name} for {seconds} s")
-            results[name] = load.drive(app_base, page_targets, seconds)
-        last = load.drive(ref_base, reference, seconds)
-    results["reference"] = first
-    results["reference_again"] = last
+            print(f"driving {name} and the reference in turn, {seconds} s each")
+            results[name] = load.side_by_side(app_base, page_targets, ref_base, reference, seconds)
     return results
 
 
