@@ -603,7 +603,7 @@ def certificate(code: str) -> CertificateView:
 # Outcome report ------------------------------------------------------------------------------
 
 
-def _record_columns(marks) -> tuple:
+def _enrolment_columns() -> tuple:
     return (
         Enrolment.cohort_id,
         Enrolment.person_id,
@@ -611,6 +611,12 @@ def _record_columns(marks) -> tuple:
         # Read as the driver gives it: 10,000 rows share a few hundred completion times,
         # which day_of turns into days in Japan once each.
         sa.type_coerce(Enrolment.completed_at, sa.DateTime(timezone=True)),
+    )
+
+
+def _record_columns(marks) -> tuple:
+    return (
+        *_enrolment_columns(),
         sa.func.coalesce(marks.c.present, sql_constant(0)),
         sa.func.coalesce(marks.c.recorded, sql_constant(0)),
     )
@@ -649,19 +655,41 @@ def _trainee_records_statement() -> sa.Select:
     )
 
 
+def _marks_of_each_enrolment(dialect: str):
+    """The attendance counts of the enrolment on each row, read through
+    ``ix_attendance_enrolment_id``: a cohort's ~50 trainees have ~500 marks. Grouping all of
+    them first (:func:`_attendance_marks`, right for an organisation's 10,000 trainees) made
+    PostgreSQL join the groups in a nested loop (~0.7 ms a page; ~0.4 ms this way). SQLite
+    has no LATERAL: two correlated counts there."""
+    of_enrolment = Attendance.enrolment_id == Enrolment.id
+    present = Attendance.status == sql_constant("present")
+    if dialect == "postgresql":
+        marks = (
+            sa.select(
+                sa.func.count().filter(present).label("present"),
+                sa.func.count().label("recorded"),
+            )
+            .where(of_enrolment)
+            .lateral("marks")
+        )
+        return marks, marks.c.present, marks.c.recorded
+    count = sa.select(sa.func.count()).where(of_enrolment)
+    return None, count.where(present).scalar_subquery(), count.scalar_subquery()
+
+
 @functools.cache
-def _cohort_records_statement() -> sa.Select:
+def _cohort_records_statement(dialect: str) -> sa.Select:
     """One cohort of an organisation and its trainees' records: a cohort's report page reads
     both at once. A cohort without trainees gives one row whose record columns are null."""
     cohort_id = sa.bindparam("cohort_id", type_=sa.Integer)
-    marks = _attendance_marks([cohort_id])
-    return (
-        sa.select(Cohort, *_record_columns(marks))
+    marks, present, recorded = _marks_of_each_enrolment(dialect)
+    statement = (
+        sa.select(Cohort, *_enrolment_columns(), present, recorded)
         .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
         .where(Cohort.id == cohort_id, Cohort.organisation_id == sa.bindparam("org_id"))
         .order_by(Enrolment.id)
     )
+    return statement if marks is None else statement.outerjoin(marks, sa.true())
 
 
 TraineeRows = list[tuple[int, outcomes.TraineeRecord]]
@@ -702,9 +730,8 @@ def trainee_records(cohort_ids: list[int]) -> TraineeRows:
 
 def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[Cohort, TraineeRows]:
     """A cohort of ``org`` (404 otherwise) and its :func:`trainee_records`, in one query."""
-    rows = db.session.execute(
-        _cohort_records_statement(), {"cohort_id": cohort_id, "org_id": org.id}
-    ).all()
+    statement = _cohort_records_statement(db.session.get_bind().dialect.name)
+    rows = db.session.execute(statement, {"cohort_id": cohort_id, "org_id": org.id}).all()
     if not rows:
         raise NotFound(str(NO_SUCH_COHORT))
     return rows[0][0], _records_from(row[1:] for row in rows)
