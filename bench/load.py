@@ -66,6 +66,13 @@ def gunicorn(app_spec: str, env: dict[str, str]):
         process.wait(timeout=30)
 
 
+# Every request says it comes from one browser, as a person's requests do. Flask-Login checks
+# that a session's browser did not change (session protection "basic"); wrk sends no
+# User-Agent, so each of its requests looked like a new browser to a session opened by urllib:
+# the app marked the session not fresh and re-signed its cookie on every page.
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) teamhub-bench"
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -75,6 +82,7 @@ def log_in(base: str, email: str, password: str) -> str:
     """Log in through the real login form; return the Cookie header the browser would send."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base + "/login", timeout=30).read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
@@ -83,7 +91,21 @@ def log_in(base: str, email: str, password: str) -> str:
     except urllib.error.HTTPError as answer:
         if answer.code != 302:
             raise RuntimeError(f"login of {email} answered {answer.code}") from answer
+        # The page a browser lands on next gives the session its form token; a browser keeps
+        # the cookie it then gets. Without it, each page made and signed a new one.
+        _open_following(opener, urllib.parse.urljoin(base, answer.headers["Location"]))
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def _open_following(opener, url: str, hops: int = 3) -> None:
+    for _ in range(hops):
+        try:
+            opener.open(url, timeout=30).read()
+            return
+        except urllib.error.HTTPError as answer:
+            if answer.code not in (301, 302, 303):
+                raise
+            url = urllib.parse.urljoin(url, answer.headers["Location"])
 
 
 @dataclass(frozen=True)
@@ -156,7 +178,7 @@ local n = 0
 request = function()
   n = n + 1
   local t = targets[(n %% #targets) + 1]
-  local headers = {}
+  local headers = {["User-Agent"] = "%s"}
   if t[2] ~= "" then headers["Cookie"] = t[2] end
   return wrk.format("GET", t[1], headers)
 end
@@ -183,7 +205,7 @@ def _lua_targets(targets: list[Target]) -> str:
 def drive(base: str, targets: list[Target], seconds: int) -> LoadResult:
     """Drive the targets in turn at 16 connections for ``seconds``; return wrk's figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % _lua_targets(targets))
+        script.write(LUA % (_lua_targets(targets), USER_AGENT))
     try:
         out = subprocess.run(
             ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s",
@@ -205,7 +227,8 @@ def drive(base: str, targets: list[Target], seconds: int) -> LoadResult:
 
 def fetch(base: str, target: Target) -> int:
     """One request, to check a target answers 200 before it is driven."""
-    request = urllib.request.Request(base + target.path, headers={"Cookie": target.cookie})  # noqa: S310
+    headers = {"Cookie": target.cookie, "User-Agent": USER_AGENT}
+    request = urllib.request.Request(base + target.path, headers=headers)  # noqa: S310
     try:
         return urllib.request.build_opener(_NoRedirect()).open(request, timeout=30).status
     except urllib.error.HTTPError as answer:
