@@ -1,20 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from teamhub.forms import REQUIRED, strip_filter
+from teamhub.forms import REQUIRED, AppForm, strip_filter
 from teamhub.teams.forms import _choices
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(AppForm):
     comment = StringField(
         _l("Reason (optional)"), filters=[strip_filter], validators=[Length(max=300)]
     )
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(AppForm):
     text = TextAreaField(_l("Text"), filters=[strip_filter], validators=[Length(max=100_000)])
     url = StringField(
         _l("Link (for example a Google Docs URL)"),
@@ -24,7 +23,7 @@ class SubmitForm(FlaskForm):
     file = FileField(_l("File (PDF, Word, Excel, PowerPoint, image or text; up to 10 MB)"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     decision = RadioField(
         _l("Decision"),
         choices=_choices({"approve": _l("Approve"), "changes": _l("Request changes")}),
@@ -35,12 +34,12 @@ class ReviewForm(FlaskForm):
     )
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(AppForm):
     membership_id = SelectField(_l("Give this work to"), choices=[], validate_choice=False)
     reason = StringField(_l("Reason"), filters=[strip_filter], validators=[Length(max=300)])
 
 
-class CancelAssignmentForm(FlaskForm):
+class CancelAssignmentForm(AppForm):
     reason = StringField(
         _l("Reason (the member will see it)"),
         filters=[strip_filter],

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from teamhub.forms import REQUIRED, strip_filter
+from teamhub.forms import REQUIRED, AppForm, strip_filter
 
 
-class SignupForm(FlaskForm):
+class SignupForm(AppForm):
     email = EmailField(
         _l("Email address"),
         filters=[strip_filter],
@@ -34,7 +33,7 @@ class SignupForm(FlaskForm):
     invite = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(
         _l("Email address"), filters=[strip_filter], validators=[DataRequired(REQUIRED)]
     )
@@ -42,7 +41,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(
         _l("New password (at least 8 characters)"), validators=[DataRequired(REQUIRED)]
@@ -56,5 +55,5 @@ class PasswordForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(AppForm):
     """A form with only its CSRF token, for buttons that change state."""

@@ -2,7 +2,6 @@ import functools
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -22,6 +21,7 @@ from teamhub.clock import JST
 from teamhub.forms import (
     LEAN_INPUTS,
     REQUIRED,
+    AppForm,
     SubForm,
     lean_limits,
     nfkc_filter,
@@ -40,7 +40,7 @@ def yen_filter(value):
     return value
 
 
-class JobForm(FlaskForm):
+class JobForm(AppForm):
     title = StringField(
         _l("Job title"),
         filters=[strip_filter],
@@ -98,7 +98,7 @@ class JobForm(FlaskForm):
             raise ValidationError(_l("Enter whole yen using digits, for example 120000."))
 
 
-class EscrowForm(FlaskForm):
+class EscrowForm(AppForm):
     confirmed_date = DateField(
         _l("Escrow confirmed on"), validators=[DataRequired(_l("Enter a date."))]
     )
@@ -107,7 +107,7 @@ class EscrowForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(AppForm):
     reason = StringField(
         _l("Reason (members will see it)"),
         filters=[strip_filter],
@@ -140,7 +140,7 @@ class SplitRowForm(SubForm):
     remove = BooleanField(_l("Withdraw"))
 
 
-class SplitForm(FlaskForm):
+class SplitForm(AppForm):
     version = HiddenField()
     kept_units = IntegerField(
         _l("Units the director keeps"),

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from teamhub.forms import strip_filter
+from teamhub.forms import AppForm, strip_filter
 from teamhub.jobs.forms import yen_filter
 from teamhub.teams import rules
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(AppForm):
     received_yen = StringField(
         _l("Amount received from the platform (yen)"),
         filters=[yen_filter],
@@ -35,15 +34,15 @@ class ReceiptForm(FlaskForm):
             raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))
 
 
-class ConfirmCloseForm(FlaskForm):
+class ConfirmCloseForm(AppForm):
     period_end = HiddenField()
 
 
-class PaidForm(FlaskForm):
+class PaidForm(AppForm):
     paid_on = DateField(_l("Paid on"), validators=[DataRequired(_l("Enter a date."))])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(AppForm):
     entry_id = HiddenField(validators=[DataRequired()])
     gross_yen = StringField(
         _l("Corrected pay for this line (yen)"),
@@ -68,7 +67,7 @@ class CorrectionForm(FlaskForm):
             raise ValidationError(_l("Choose a line of the statement."))
 
 
-class FeeScheduleForm(FlaskForm):
+class FeeScheduleForm(AppForm):
     tiers = TextAreaField(
         _l('Tiers: one per line, "upper bound in yen: rate %"; the last line has no bound'),
         validators=[DataRequired(_l('Enter at least one tier, for example ": 16.5".'))],

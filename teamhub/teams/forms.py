@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from teamhub.forms import REQUIRED, SubForm, nfkc_filter, strip_filter
+from teamhub.forms import REQUIRED, AppForm, SubForm, nfkc_filter, strip_filter
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
 from teamhub.teams.models import PAYER_TYPE_LABELS, PLATFORM_LABELS, ROLE_LABELS
@@ -49,7 +48,7 @@ class PlatformAccountForm(SubForm):
             raise ValidationError(_l("Choose a platform and enter the account name."))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(AppForm):
     name = StringField(
         _l("Team name"),
         filters=[strip_filter],
@@ -130,7 +129,7 @@ class TeamForm(FlaskForm):
         )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(AppForm):
     role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS), default="member")
     note = StringField(
         _l("Note for yourself (who it is for)"),
@@ -139,11 +138,11 @@ class InvitationForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS))
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(AppForm):
     weekly_units = IntegerField(
         _l("Units per week (articles, images …)"),
         filters=[nfkc_filter],
@@ -161,7 +160,7 @@ class AvailabilityForm(FlaskForm):
     )
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(AppForm):
     starts_on = DateField(_l("First day away"), validators=[DataRequired(_l("Enter a date."))])
     ends_on = DateField(_l("Last day away"), validators=[DataRequired(_l("Enter a date."))])
     note = StringField(
@@ -176,7 +175,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     show_on_profile = BooleanField(_l("Show me on the team's public page"))
     public_handle = StringField(
         _l("Handle to show (not your real name)"),

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from teamhub.forms import REQUIRED, nfkc_filter, strip_filter
+from teamhub.forms import REQUIRED, AppForm, nfkc_filter, strip_filter
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
 from teamhub.teams.forms import MultiCheckboxField, _choices
@@ -36,7 +35,7 @@ def _max(n: int):
     return Length(max=n, message=_l("Use at most %(n)d characters.", n=n))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     name = StringField(
         _l("Name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
     )
@@ -65,7 +64,7 @@ class OrganisationForm(FlaskForm):
             )
 
 
-class AppointForm(FlaskForm):
+class AppointForm(AppForm):
     email = EmailField(
         _l("Email address of their teamhub account"),
         filters=[strip_filter],
@@ -74,7 +73,7 @@ class AppointForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_choices(ORG_ROLE_LABELS), default="coordinator")
 
 
-class TargetForm(FlaskForm):
+class TargetForm(AppForm):
     target_monthly_yen = StringField(
         _l("Target monthly income of a graduate (yen)"),
         filters=[yen_filter],
@@ -87,7 +86,7 @@ class TargetForm(FlaskForm):
             raise ValidationError(_l("Enter whole yen using digits, for example 200000."))
 
 
-class CurriculumForm(FlaskForm):
+class CurriculumForm(AppForm):
     title = StringField(
         _l("Title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
     )
@@ -96,7 +95,7 @@ class CurriculumForm(FlaskForm):
     )
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(AppForm):
     title = StringField(
         _l("Module title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
     )
@@ -115,14 +114,14 @@ class ModuleForm(FlaskForm):
     skills = MultiCheckboxField(_l("Skills this module grants"), choices=_choices(SKILL_LABELS))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(AppForm):
     direction = SelectField(
         _l("Direction"),
         choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))],
     )
 
 
-class LessonForm(FlaskForm):
+class LessonForm(AppForm):
     title = StringField(
         _l("Lesson title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
     )
@@ -133,7 +132,7 @@ class LessonForm(FlaskForm):
     )
 
 
-class CohortForm(FlaskForm):
+class CohortForm(AppForm):
     name = StringField(
         _l("Cohort name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
     )
@@ -154,7 +153,7 @@ class CohortForm(FlaskForm):
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(AppForm):
     starts_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     starts_time = TimeField(
         _l("Start time (Japan)"), validators=[DataRequired(_l("Enter a time, for example 10:00."))]
@@ -178,7 +177,7 @@ class SessionForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(AppForm):
     email = EmailField(
         _l("Trainee's email address"),
         filters=[strip_filter],
@@ -187,19 +186,19 @@ class EnrolForm(FlaskForm):
     )
 
 
-class ApplicationLinkForm(FlaskForm):
+class ApplicationLinkForm(AppForm):
     open = BooleanField(_l("Accept applications through the link"))
     new_link = BooleanField(_l("Make a new link (the old one stops working)"))
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(AppForm):
     text = TextAreaField(_l("Your answer"), validators=[_max(20000)])
     link_url = StringField(
         _l("Or a link to your work (optional)"), filters=[strip_filter], validators=[_max(500)]
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     decision = RadioField(
         _l("Decision"),
         choices=[
@@ -215,7 +214,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class RecommendForm(FlaskForm):
+class RecommendForm(AppForm):
     team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
     note = TextAreaField(
         _l("Note for the team's directors (optional)"),
