@@ -154,7 +154,7 @@ class SideBySide:
         return self.page.rps / self.reference.rps if self.reference.rps else 0.0
 
 
-SLICES = 3
+SLICES = 4
 
 
 def side_by_side(
