@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import math
 import os
 import re
 import socket
@@ -12,8 +13,9 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 WORKERS = 2
@@ -122,23 +124,40 @@ class LoadResult:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    # wrk's latency histogram: (microseconds, how many requests took that long), ascending.
+    latencies: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def percentile_ms(latencies: list[tuple[int, int]], percent: float) -> float:
+    """The latency below which ``percent`` of requests fall, ranked as wrk ranks them."""
+    total = sum(count for _us, count in latencies)
+    rank = math.floor(percent / 100 * total + 0.5 + 0.5)  # wrk: C's round(p * n + 0.5)
+    seen = 0
+    for us, count in sorted(latencies):
+        seen += count
+        if seen >= rank:
+            return us / 1000
+    return 0.0
+
+
 def combined(slices: list[LoadResult]) -> LoadResult:
-    """Several slices of one load as one: requests and time add up; p50 is the slices' median
-    p50 and p99 the worst slice's p99 (wrk gives percentiles, not the latencies to merge)."""
-    p50s = sorted(s.p50_ms for s in slices)
+    """Several slices of one load as one: requests, time and latency histograms add up."""
+    merged: Counter[int] = Counter()
+    for piece in slices:
+        merged.update(dict(piece.latencies))
+    latencies = tuple(sorted(merged.items()))
     return LoadResult(
         requests=sum(s.requests for s in slices),
         seconds=sum(s.seconds for s in slices),
-        p50_ms=p50s[len(p50s) // 2],
-        p99_ms=max(s.p99_ms for s in slices),
+        p50_ms=percentile_ms(list(latencies), 50),
+        p99_ms=percentile_ms(list(latencies), 99),
         non_2xx=sum(s.non_2xx for s in slices),
         socket_errors=sum(s.socket_errors for s in slices),
+        latencies=latencies,
     )
 
 
@@ -189,6 +208,12 @@ done = function(summary, latency, requests)
     '"non_2xx": %%d, "socket_errors": %%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.status, e.connect + e.read + e.write + e.timeout))
+  local parts = {}
+  for i = 1, #latency do
+    local us, count = latency(i)
+    parts[#parts + 1] = us .. ":" .. count
+  end
+  io.write("LATENCIES " .. table.concat(parts, ",") .. "\\n")
 end
 """
 
@@ -214,7 +239,9 @@ def drive(base: str, targets: list[Target], seconds: int) -> LoadResult:
         ).stdout  # fmt: skip
     finally:
         os.unlink(script.name)
-    data = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH "))[6:])
+    lines = out.splitlines()
+    data = json.loads(next(line for line in lines if line.startswith("BENCH "))[6:])
+    histogram = next(line for line in lines if line.startswith("LATENCIES "))[10:]
     return LoadResult(
         requests=data["requests"],
         seconds=data["duration_us"] / 1e6,
@@ -222,6 +249,9 @@ def drive(base: str, targets: list[Target], seconds: int) -> LoadResult:
         p99_ms=data["p99_us"] / 1000,
         non_2xx=data["non_2xx"],
         socket_errors=data["socket_errors"],
+        latencies=tuple(
+            (int(us), int(count)) for us, count in (p.split(":") for p in histogram.split(",") if p)
+        ),
     )
 
 

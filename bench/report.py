@@ -60,8 +60,8 @@ def _load(loads: dict, pages, seconds: int) -> list[str]:
         f"{each} s each ({SLICES * each} s per side), at 16 connections; each page is opened "
         "in turn by 8 signed-in people. The reference is 50 joined rows through a Jinja "
         "template; a page's ratio is to the reference measured in the slices between its own, "
-        "so both see the machine in the same state. p50 is the slices' median, p99 the worst "
-        "slice's.",
+        "so both see the machine in the same state. p50 and p99 are over every request of "
+        "the slices (wrk's latency histograms added up).",
         "",
         f"| page | req/s | p50 ms | p99 ms | reference req/s | ratio | ≥ {RATIO_TARGET} | "
         f"p99 ≤ {P99_TARGET_MS} ms | errors |",
