@@ -13,6 +13,7 @@ from teamhub.config import (
     normalise_database_url,
     secret_key_from_instance,
 )
+from teamhub.templating import TranslatedTemplates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults → instance/config.py → environment → test overrides."""
     instance_path = os.environ.get("TEAMHUB_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.jinja_environment = TranslatedTemplates
     configure_settings(app, test_config)
     configure_extensions(app)
     configure_blueprints(app)
