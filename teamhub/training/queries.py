@@ -11,6 +11,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -679,12 +680,13 @@ def _marks_of_each_enrolment(dialect: str):
 
 @functools.cache
 def _cohort_records_statement(dialect: str) -> sa.Select:
-    """One cohort of an organisation and its trainees' records: a cohort's report page reads
-    both at once. A cohort without trainees gives one row whose record columns are null."""
+    """One cohort of an organisation (its id and name) and its trainees' records: a cohort's
+    report page reads both at once. A cohort without trainees gives one row whose record
+    columns are null."""
     cohort_id = sa.bindparam("cohort_id", type_=sa.Integer)
     marks, present, recorded = _marks_of_each_enrolment(dialect)
     statement = (
-        sa.select(Cohort, *_enrolment_columns(), present, recorded)
+        sa.select(Cohort.id, Cohort.name, *_enrolment_columns(), present, recorded)
         .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(Cohort.id == cohort_id, Cohort.organisation_id == sa.bindparam("org_id"))
         .order_by(Enrolment.id)
@@ -728,19 +730,28 @@ def trainee_records(cohort_ids: list[int]) -> TraineeRows:
     )
 
 
-def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[Cohort, TraineeRows]:
+class CohortHeading(NamedTuple):
+    """What a cohort's report shows of the cohort: the page reads it on every row of the
+    trainees' records, where a whole ``Cohort`` (eleven columns and an ORM object per row)
+    cost ~0.3 ms."""
+
+    id: int
+    name: str
+
+
+def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[CohortHeading, TraineeRows]:
     """A cohort of ``org`` (404 otherwise) and its :func:`trainee_records`, in one query."""
     statement = _cohort_records_statement(db.session.get_bind().dialect.name)
     rows = db.session.execute(statement, {"cohort_id": cohort_id, "org_id": org.id}).all()
     if not rows:
         raise NotFound(str(NO_SUCH_COHORT))
-    return rows[0][0], _records_from(row[1:] for row in rows)
+    return CohortHeading(rows[0][0], rows[0][1]), _records_from(row[2:] for row in rows)
 
 
 @dataclass(frozen=True)
 class Report:
     org: Organisation
-    rows: list[tuple[Cohort, outcomes.Outcomes]]
+    rows: list[tuple[Cohort | CohortHeading, outcomes.Outcomes]]
     total: outcomes.Outcomes
     has_paid_work: bool
 
@@ -766,7 +777,9 @@ def _graduates_statement() -> sa.Select:
 
 
 def outcome_report(
-    org: Organisation, cohort: Cohort | None = None, records: TraineeRows | None = None
+    org: Organisation,
+    cohort: Cohort | CohortHeading | None = None,
+    records: TraineeRows | None = None,
 ) -> Report:
     """The outcome figures per cohort of the organisation (or one cohort) and in total.
     ``records``: the cohort's, when already read with it (:func:`cohort_and_records`)."""
