@@ -10,6 +10,7 @@ from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Form
 from wtforms.i18n import messages_path
 
@@ -113,9 +114,32 @@ def lean_limits(field) -> list[tuple[str, object]]:
     )
 
 
+class SelectOptions:
+    """A select's options, written as WTForms' ``Select`` widget writes them, escaped once.
+
+    A page with many selects of the same choices (the split form: a member list in every
+    row) gets each select's options as one joined text with its chosen value marked, instead
+    of escaping every value and name again for every select (~4 µs an option)."""
+
+    def __init__(self, choices):
+        self._options = [
+            (str(value), f'value="{escape(value)}">{escape(text)}</option>')
+            for value, text in choices
+        ]
+
+    def __call__(self, chosen: str) -> Markup:
+        return Markup(  # noqa: S704 - values and texts escaped in __init__
+            "".join(
+                ("<option selected " if value and value == chosen else "<option ") + tail
+                for value, tail in self._options
+            )
+        )
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         label_text=label_text,
+        select_options=SelectOptions,
         url_for=template_url_for,
         zip=zip,
     )

@@ -85,6 +85,8 @@ def test_rows_sent_back_with_errors_are_written_as_wtforms_writes_them(app, lang
         assert not form.validate()
         assert set(form.rows[1].errors) == {"units", "due_date", "pay_basis", "override_reason"}
         form.rows[2].membership_id.errors = ["Choose a member of this team."]
+        form.rows[0].fixed_yen.errors = ["Fixed pay needs an amount."]
+        form.rows[2].part_description.errors = ["Too long.", "Twice."]
         written, expected = _both(app, form)
         assert written == expected
         assert 'aria-invalid="true" id="rows-1-units"' in written

@@ -214,7 +214,6 @@ SPLIT_ROW_TEXT = (
 
 
 class SplitRowTexts(NamedTuple):
-    labels: dict[str, str]  # each input's label, in the request's language
     limits: dict[str, Markup]  # each input's validation attributes (``max="10000" min="0"``)
     pay_choices: list[tuple[str, str]]
 
@@ -237,12 +236,12 @@ def _split_row_limits() -> dict[str, Markup]:
 
 
 def split_row_texts() -> SplitRowTexts:
-    """What every row of the split form shares, from the row form's own fields: labels
-    (translated once a page), validation attributes as the widgets write them (worked out once
-    a process), the pay choices."""
+    """What every row of the split form shares, from the row form's own fields: validation
+    attributes as the widgets write them (worked out once a process), the pay choices. The
+    labels are the template's fixed texts (tests/test_forms.py compares them with the
+    fields' own)."""
     row = _split_row_prototype()
     return SplitRowTexts(
-        labels={field.name: label_text(field.label.text) for field in row},
         limits=_split_row_limits(),
         pay_choices=[(c.value, label_text(c.label)) for c in row.pay_basis.choices],
     )
