@@ -24,6 +24,8 @@ def _machine(m: dict) -> list[str]:
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory']}",
         f"- {m['os']}; Python {m['python']}; PostgreSQL {m['postgresql']}; SQLite {m['sqlite']}",
         "- gunicorn: 2 sync workers on 127.0.0.1; wrk: 2 threads, 16 connections, same machine",
+        f"- CPU time taken by the host for other guests during the run (steal): {m['steal']}; "
+        "absolute times and latencies grow with it, ratios to the reference much less",
         "",
     ]
 

@@ -121,13 +121,16 @@ def main(argv: list[str] | None = None) -> None:
         db.key = seed(db.url, db.scale, force=args.reseed)
     instance = instance_folder()
     national = dbs[-1]
+    cpu_before = machine.cpu_times()
     pages = pick_pages(national.url, with_earnings)
     queries, page_times = measure_in_process(dbs, instance, with_earnings)
     plans = {name: explain(national.url, q.statements) for name, q in queries["national"].items()}
     timed = timings.measure(national.url, instance, with_earnings)
     loads = {} if args.skip_load else drive_pages(national.url, pages, instance, args.seconds)
     text = report.render(
-        machine=machine.describe(national.url),
+        machine=machine.describe(
+            national.url, machine.steal_share(cpu_before, machine.cpu_times())
+        ),
         dbs=dbs,
         pages=pages,
         queries=queries,
