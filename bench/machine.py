@@ -11,8 +11,6 @@ from pathlib import Path
 
 import psycopg
 
-from bench.sink import plain_url
-
 
 def _cpu_model() -> str:
     try:
@@ -36,6 +34,8 @@ def _memory_gib() -> str:
 
 def _postgres_version(url: str) -> str:
     """The server's version and the settings that matter here (left at Debian's defaults)."""
+    from bench.sink import plain_url  # needs the bench extra (tqdm); the tests run without it
+
     with psycopg.connect(plain_url(url)) as connection:
         shown = {
             name: connection.execute(f"SHOW {name}").fetchone()[0]
