@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from flask_babel import force_locale
@@ -138,3 +138,35 @@ def test_wtforms_messages_are_in_the_pages_language_from_a_catalog_read_once(app
             assert not form.validate()
             assert form.kept_units.errors == [expected[language]]
     assert sorted(read) == [["en"], ["ja"]]
+
+
+# The job board's escrow and cancel forms as WTForms and the field macro write them.
+WTFORMS_BLANK_FORMS = """{% from "_macros/forms.html" import field %}
+<escrow>{{ escrow.hidden_tag() }}<div class="row">{{ field(escrow.confirmed_date) }}{{ field(escrow.confirmed_time) }}</div></escrow>
+<cancel>{{ cancel.hidden_tag() }}{{ field(cancel.reason) }}</cancel>"""
+
+BLANK_FORMS = """{% from "jobs/_blank_forms.html" import escrow_fields, cancel_fields with context %}
+<escrow>{{ escrow_fields(confirmed) }}</escrow>
+<cancel>{{ cancel_fields(limits) }}</cancel>"""
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_job_boards_blank_forms_are_written_as_wtforms_writes_them(app, language):
+    from flask import render_template_string
+
+    from teamhub.clock import JST
+    from teamhub.jobs.forms import CancelForm, EscrowForm, cancel_reason_limits
+
+    confirmed = datetime(2026, 12, 1, 9, 5, 41, tzinfo=JST)
+    with app.test_request_context(), force_locale(language):
+        with_token = {"csrf": True}  # as in the app (the tests turn CSRF off)
+        escrow = EscrowForm(formdata=None, meta=with_token)
+        cancel = CancelForm(formdata=None, meta=with_token)
+        escrow.confirmed_date.data, escrow.confirmed_time.data = confirmed.date(), confirmed.time()
+        expected = render_template_string(WTFORMS_BLANK_FORMS, escrow=escrow, cancel=cancel)
+        written = render_template_string(
+            BLANK_FORMS, confirmed=confirmed, limits=cancel_reason_limits()
+        )
+    assert _tidy(written) == _tidy(expected)
+    assert 'value="2026-12-01"' in written and 'value="09:05"' in written
+    assert 'maxlength="300"' in written and written.count('name="csrf_token"') == 2

@@ -379,3 +379,44 @@ def test_a_rows_own_input_errors_are_in_the_directors_language(app, crew):
         assert not re.search(r"[A-Za-z]{3,}", message), message
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
+
+
+def test_the_director_confirms_escrow_and_cancels_from_the_board_and_bad_input_stays(app, crew):
+    """The board's escrow and cancel forms: shown empty on a visit, sent back with the
+    messages beside the field when refused, and they act when filled in."""
+    roles, _writers = crew
+    with app.app_context():
+        team = db.session.get(factories.Team, roles.team.id)
+        job_id = factories.make_job(team, roles.director).id
+        db.session.commit()
+    director = login_as(app, roles.director.email)
+    board_url = f"/teams/{roles.team.slug}/jobs/{job_id}"
+    board = director.get(board_url).get_data(as_text=True)
+    today = utcnow().astimezone(JST).date().isoformat()
+    assert (
+        f'id="confirmed_date" name="confirmed_date" required type="date" value="{today}"' in board
+    )
+    assert 'id="reason" maxlength="300" name="reason" required type="text" value=""' in board
+
+    refused = director.post(f"{board_url}/escrow", data={"confirmed_date": "12月1日"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'aria-invalid="true" id="confirmed_date"' in page and 'value="12月1日"' in page
+    refused = director.post(f"{board_url}/cancel", data={"reason": "   "})
+    assert refused.status_code == 422
+    assert 'aria-invalid="true" id="reason"' in refused.get_data(as_text=True)
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.escrow_confirmed_at is None and job.is_open
+
+    confirmed = director.post(
+        f"{board_url}/escrow", data={"confirmed_date": today, "confirmed_time": "09:30"}
+    )
+    assert confirmed.status_code == 302
+    cancelled = director.post(f"{board_url}/cancel", data={"reason": "クライアントの都合"})
+    assert cancelled.status_code == 302
+    board = director.get(board_url).get_data(as_text=True)
+    assert "クライアントの都合" in board and 'name="reason"' not in board
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.escrow_confirmed_at is not None and not job.is_open

@@ -223,16 +223,24 @@ def _split_row_prototype() -> SplitRowForm:
     return SplitRowForm()
 
 
+def _limits_of(field) -> Markup:
+    """A field's validation attributes as its widget writes them (`` maxlength="300"``)."""
+    return Markup(  # noqa: S704 - the values are escaped
+        "".join(f' {key}="{escape(value)}"' for key, value in lean_limits(field))
+    )
+
+
 @functools.cache
 def _split_row_limits() -> dict[str, Markup]:
     row = _split_row_prototype()
-    return {
-        field.name: Markup(  # noqa: S704 - the values are escaped
-            "".join(f' {key}="{escape(value)}"' for key, value in lean_limits(field))
-        )
-        for field in row
-        if field.type in LEAN_INPUTS
-    }
+    return {field.name: _limits_of(field) for field in row if field.type in LEAN_INPUTS}
+
+
+@functools.cache
+def cancel_reason_limits() -> Markup:
+    """The cancel form's reason input's validation attributes, for the job board's blank form
+    (``templates/jobs/_blank_forms.html``)."""
+    return _limits_of(CancelForm.reason.bind(None, "reason", _meta=CancelForm.Meta()))
 
 
 def split_row_texts() -> SplitRowTexts:

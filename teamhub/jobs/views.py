@@ -16,6 +16,7 @@ from teamhub.jobs.forms import (
     JobForm,
     SplitForm,
     SplitRow,
+    cancel_reason_limits,
     split_row_of,
     split_row_texts,
     split_rows_sent,
@@ -89,15 +90,14 @@ def edit_job(slug, job_id):
 def _board_page(access, job_id, status=200, **forms):
     board = queries.board(access.team, job_id)
     job = board.job
+    # Forms sent back with errors come in ``forms``; a visit writes them empty
+    # (templates/jobs/_blank_forms.html) without building WTForms forms.
     escrow_form = forms.get("escrow_form")
+    escrow_now = None
     if escrow_form is None and _shows_escrow_form(access, job):
-        now_jst = utcnow().astimezone(JST)
-        escrow_form = EscrowForm(formdata=None)
-        escrow_form.confirmed_date.data = now_jst.date()
-        escrow_form.confirmed_time.data = now_jst.time()
+        escrow_now = utcnow().astimezone(JST)
     cancel_form = forms.get("cancel_form")
-    if cancel_form is None and access.is_director and job.is_open:
-        cancel_form = CancelForm(formdata=None)
+    blank_cancel = cancel_form is None and access.is_director and job.is_open
     page = render_template(
         "jobs/board.html",
         access=access,
@@ -105,7 +105,9 @@ def _board_page(access, job_id, status=200, **forms):
         board=board,
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
+        escrow_now=escrow_now,
         cancel_form=cancel_form,
+        cancel_limits=cancel_reason_limits() if blank_cancel else None,
         error=forms.get("error"),
     )
     return page, status
