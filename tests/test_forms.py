@@ -143,30 +143,48 @@ def test_wtforms_messages_are_in_the_pages_language_from_a_catalog_read_once(app
 # The job board's escrow and cancel forms as WTForms and the field macro write them.
 WTFORMS_BLANK_FORMS = """{% from "_macros/forms.html" import field %}
 <escrow>{{ escrow.hidden_tag() }}<div class="row">{{ field(escrow.confirmed_date) }}{{ field(escrow.confirmed_time) }}</div></escrow>
-<cancel>{{ cancel.hidden_tag() }}{{ field(cancel.reason) }}</cancel>"""
+<cancel>{{ cancel.hidden_tag() }}{{ field(cancel.reason) }}</cancel>
+<split>{{ split.hidden_tag() }}{{ field(split.kept_units, inputmode='numeric', class_='short') }}</split>"""
 
-BLANK_FORMS = """{% from "jobs/_blank_forms.html" import escrow_fields, cancel_fields with context %}
+BLANK_FORMS = """{% from "jobs/_blank_forms.html" import escrow_fields, cancel_fields,
+  split_hidden, kept_units_field with context %}
 <escrow>{{ escrow_fields(confirmed) }}</escrow>
-<cancel>{{ cancel_fields(limits) }}</cancel>"""
+<cancel>{{ cancel_fields(limits) }}</cancel>
+<split>{{ split_hidden(version) }}{{ kept_units_field(kept, kept_limits) }}</split>"""
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_the_job_boards_blank_forms_are_written_as_wtforms_writes_them(app, language):
+def test_the_job_pages_blank_forms_are_written_as_wtforms_writes_them(app, language):
     from flask import render_template_string
 
     from teamhub.clock import JST
-    from teamhub.jobs.forms import CancelForm, EscrowForm, cancel_reason_limits
+    from teamhub.jobs.forms import (
+        CancelForm,
+        EscrowForm,
+        cancel_reason_limits,
+        kept_units_limits,
+    )
 
     confirmed = datetime(2026, 12, 1, 9, 5, 41, tzinfo=JST)
     with app.test_request_context(), force_locale(language):
         with_token = {"csrf": True}  # as in the app (the tests turn CSRF off)
         escrow = EscrowForm(formdata=None, meta=with_token)
         cancel = CancelForm(formdata=None, meta=with_token)
+        split = SplitForm(formdata=None, meta=with_token)
         escrow.confirmed_date.data, escrow.confirmed_time.data = confirmed.date(), confirmed.time()
-        expected = render_template_string(WTFORMS_BLANK_FORMS, escrow=escrow, cancel=cancel)
+        split.version.data, split.kept_units.data = "7", 3
+        expected = render_template_string(
+            WTFORMS_BLANK_FORMS, escrow=escrow, cancel=cancel, split=split
+        )
         written = render_template_string(
-            BLANK_FORMS, confirmed=confirmed, limits=cancel_reason_limits()
+            BLANK_FORMS,
+            confirmed=confirmed,
+            limits=cancel_reason_limits(),
+            version=7,
+            kept=3,
+            kept_limits=kept_units_limits(),
         )
     assert _tidy(written) == _tidy(expected)
     assert 'value="2026-12-01"' in written and 'value="09:05"' in written
-    assert 'maxlength="300"' in written and written.count('name="csrf_token"') == 2
+    assert 'maxlength="300"' in written and written.count('name="csrf_token"') == 3
+    assert 'max="10000" min="0" name="kept_units" type="number" value="3"' in written

@@ -237,9 +237,15 @@ def _split_row_limits() -> dict[str, Markup]:
 
 
 @functools.cache
+def kept_units_limits() -> Markup:
+    """The split form's kept-units input's validation attributes, for the page's blank form."""
+    return _limits_of(SplitForm.kept_units.bind(None, "kept_units", _meta=SplitForm.Meta()))
+
+
+@functools.cache
 def cancel_reason_limits() -> Markup:
     """The cancel form's reason input's validation attributes, for the job board's blank form
-    (``templates/jobs/_blank_forms.html``)."""
+    (``templates/jobs/_blank_forms.html``, as :func:`kept_units_limits`)."""
     return _limits_of(CancelForm.reason.bind(None, "reason", _meta=CancelForm.Meta()))
 
 

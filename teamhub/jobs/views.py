@@ -17,6 +17,7 @@ from teamhub.jobs.forms import (
     SplitForm,
     SplitRow,
     cancel_reason_limits,
+    kept_units_limits,
     split_row_of,
     split_row_texts,
     split_rows_sent,
@@ -167,12 +168,9 @@ def cancel_job(slug, job_id):
 # Splitting -----------------------------------------------------------------------------------
 
 
-def _split_form_for_get(job, pool, editable, locked: int, suggest: bool, extra_rows: int):
-    """The form's own fields and the rows the page starts with: the job's assignments still
-    open to change, a suggestion if asked for, and empty rows."""
-    form = SplitForm(formdata=None)
-    form.version.data = str(job.split_version)
-    form.kept_units.data = job.kept_units
+def _split_rows_for_get(job, pool, editable, locked: int, suggest: bool, extra_rows: int):
+    """The rows the page starts with: the job's assignments still open to change, a suggestion
+    if asked for, and empty rows."""
     due_date = job.due_at.astimezone(JST).date().isoformat()
     rows = [split_row_of(a) for a in editable]
     if suggest:
@@ -182,7 +180,7 @@ def _split_form_for_get(job, pool, editable, locked: int, suggest: bool, extra_r
             for membership_id, units in splitting.suggest(max(0, left), pool).items()
         ]
     rows += [SplitRow(due_date=due_date)] * extra_rows
-    return form, rows
+    return rows
 
 
 def _lines_from(form: SplitForm, job) -> tuple[list[splitting.SplitLine], list[int]]:
@@ -238,6 +236,7 @@ def _split_page(access, job, form, pool, status=200, conflict=None, locked=None,
         job=job,
         form=form,
         rows=split_rows_sent(form) if rows is None else rows,
+        kept_units_limits=kept_units_limits() if form is None else None,
         members=[(str(c.membership_id), c.name) for c in pool],
         row_texts=split_row_texts(),
         pool=pool,
@@ -258,8 +257,9 @@ def split_job(slug, job_id):
         locked = splitting.locked_units_of(assignments)
         extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
         suggest = request.args.get("suggest") == "1"
-        form, rows = _split_form_for_get(job, pool, editable, locked, suggest, extra)
-        return _split_page(access, job, form, pool, locked=locked, rows=rows)
+        rows = _split_rows_for_get(job, pool, editable, locked, suggest, extra)
+        # A visit writes the form's own fields empty (templates/jobs/_blank_forms.html).
+        return _split_page(access, job, None, pool, locked=locked, rows=rows)
     job = queries.team_job(access.team, job_id)
     pool = splitting.candidates(job)
     form = SplitForm()
