@@ -67,9 +67,12 @@ POSTGRESQL_SETTINGS = "-c jit=off -c work_mem=32MB -c plan_cache_mode=force_gene
 
 
 def _configure_postgresql_sessions(app: Flask) -> None:
+    from teamhub.database import postgresql_cursor_class
+
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
     connect_args.setdefault("options", POSTGRESQL_SETTINGS)
+    connect_args.setdefault("cursor_factory", postgresql_cursor_class())
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
@@ -92,6 +95,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    security.check_limits_in_limited_views_only(app)
     login_manager.init_app(app)
     security.configure(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -127,3 +127,48 @@ def test_postgresql_connections_keep_generic_plans_and_skip_jit(app):
         }
         db.session.remove()
     assert settings == {"plan_cache_mode": "force_generic_plan", "jit": "off", "work_mem": "32MB"}
+
+
+COLUMNS_OF_MANY_TYPES = (
+    "SELECT 1 AS n, 'ab'::varchar(40) AS code, 12.5::numeric(10, 2) AS amount,"
+    " now() AS at, true AS flag, 'x'::text AS body"
+)
+
+
+def _described(cursor) -> list[tuple]:
+    return [
+        (c.name, c.type_code, c.display_size, c.internal_size, c.precision, c.scale, c.null_ok)
+        for c in cursor.description
+    ]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"), reason="PostgreSQL cursors")
+def test_postgresql_cursors_describe_results_as_psycopg_does(app):
+    import psycopg
+
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            connection = raw.driver_connection
+            ours, theirs = connection.cursor(), psycopg.Cursor(connection)
+            assert type(ours) is not psycopg.Cursor, "the app's connections use teamhub's cursor"
+            for cursor in (ours, theirs):
+                cursor.execute(COLUMNS_OF_MANY_TYPES)
+            assert _described(ours) == _described(theirs)
+            assert len(ours.description) == 6 and ours.description[1].name == "code"
+
+            # A description read later still describes its own result, not the cursor's next.
+            earlier = ours.description
+            ours.execute("SELECT 'other' AS other_name")
+            assert [c.name for c in earlier] == ["n", "code", "amount", "at", "flag", "body"]
+            assert [c.name for c in ours.description] == ["other_name"]
+
+            for cursor in (ours, theirs):
+                cursor.execute("SELECT 1 AS n WHERE false")
+            assert _described(ours) == _described(theirs), "no rows, still columns"
+            for cursor in (ours, theirs):
+                cursor.execute("SET LOCAL work_mem = '32MB'")
+            assert ours.description is None and theirs.description is None
+        finally:
+            raw.close()

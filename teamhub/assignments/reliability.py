@@ -6,6 +6,7 @@ completion (≥ 90%), on time, revisions.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -101,10 +102,13 @@ def _freeze(offers, answered_fast, finished, approved, on_time, revised) -> Reli
     )
 
 
+_FLAG_VALUES = operator.attrgetter(*(column.name for column in FLAGS))
+
+
 def from_flags(rows: Iterable[sa.Row]) -> Reliability:
     """Reliability from rows that carry the ``FLAGS`` columns (one member's assignments)."""
-    rows = list(rows)
-    return _freeze(*(sum(getattr(row, column.name) for row in rows) for column in FLAGS))
+    per_figure = list(zip(*map(_FLAG_VALUES, rows), strict=True))
+    return _freeze(*(map(sum, per_figure) if per_figure else [0] * len(FLAGS)))
 
 
 def totals() -> tuple[sa.ColumnElement[int], ...]:
