@@ -28,8 +28,10 @@ def make_app(url: str, instance_path: str):
     return app
 
 
-def logged_in_client(app, email: str):
+def logged_in_client(app, email: str, user_agent: str | None = None):
     client = app.test_client()
+    if user_agent:
+        client.environ_base["HTTP_USER_AGENT"] = user_agent
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     answer = client.post(
