@@ -90,13 +90,17 @@ def compare(base_ref: str, page: str, turns: int, requests: int) -> None:
         subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT,
                        check=False, capture_output=True)  # fmt: skip
     for label, (old, new) in (("wall", times), ("CPU of the app's process", cpu_times)):
-        ratios = sorted(b / a for a, b in zip(old, new, strict=True))
         print(
             f"{page}, {label}: {base_ref} {statistics.median(old):.2f} ms, working tree "
-            f"{statistics.median(new):.2f} ms; paired ratio new/old "
-            f"{statistics.median(ratios):.3f} "
-            f"(middle half {ratios[len(ratios) // 4]:.3f}–{ratios[3 * len(ratios) // 4]:.3f})"
+            f"{statistics.median(new):.2f} ms; paired ratio new/old {ratio_summary(old, new)}"
         )
+
+
+def ratio_summary(before: list[float], after: list[float]) -> str:
+    """The median of the per-turn ratios (after / before), with the middle half of them."""
+    ratios = sorted(b / a for a, b in zip(before, after, strict=True))
+    low, high = ratios[len(ratios) // 4], ratios[3 * len(ratios) // 4]
+    return f"{statistics.median(ratios):.3f} (middle half {low:.3f}–{high:.3f})"
 
 
 def main(argv: list[str] | None = None) -> None:

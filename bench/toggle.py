@@ -26,6 +26,7 @@ import time
 from bench.inprocess import logged_in_client, make_app
 from bench.load import USER_AGENT
 from bench.pages import pick_pages
+from bench.paired import ratio_summary
 from bench.run import DEFAULT_PG, instance_folder
 
 
@@ -87,12 +88,10 @@ def compare(page: str, change, turns: int, requests: int) -> None:
             finally:
                 if switched:
                     change.revert()
-    ratios = sorted(b / a for a, b in zip(times[False], times[True], strict=True))
     print(
         f"{page}: off {statistics.median(times[False]):.3f} ms, on "
         f"{statistics.median(times[True]):.3f} ms of CPU a request; ratio on/off "
-        f"{statistics.median(ratios):.3f} (middle half {ratios[len(ratios) // 4]:.3f}–"
-        f"{ratios[3 * len(ratios) // 4]:.3f}); same HTML: {off == on}"
+        f"{ratio_summary(times[False], times[True])}; same HTML: {off == on}"
     )
 
 

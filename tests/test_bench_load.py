@@ -31,3 +31,14 @@ def test_slices_add_up_to_one_load_with_percentiles_over_every_request():
     assert both.p99_ms == sorted(fast + slow)[396] / 1000 == 5.672
     # A slice's own p99 is not the load's: the slow slice alone would say 5.693 ms.
     assert percentile_ms(list(_slice(slow, 2.0).latencies), 99) == 5.693
+
+
+def test_paired_ratios_are_taken_turn_by_turn():
+    from bench.paired import ratio_summary
+
+    before = [1.0, 2.0, 4.0, 8.0]
+    after = [1.1, 2.2, 4.4, 8.8]  # every turn 10% slower, whatever the machine's speed
+    assert ratio_summary(before, after) == "1.100 (middle half 1.100–1.100)"
+    assert ratio_summary([1.0, 1.0, 1.0, 1.0], [0.8, 0.9, 1.0, 1.2]) == (
+        "0.950 (middle half 0.900–1.200)"
+    )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 import uuid
 
 import pytest
+
+from tests.processes import run_python
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -32,16 +31,9 @@ SCRIPT = textwrap.dedent(
 
 
 def run_process(tmp_path, attempts: int, prefix: str) -> str:
-    env = {**os.environ, "TEAMHUB_REDIS_URL": REDIS_URL, "TEAMHUB_INSTANCE_PATH": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(attempts), prefix],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return run_python(
+        SCRIPT, str(attempts), prefix, instance_path=tmp_path, env={"TEAMHUB_REDIS_URL": REDIS_URL}
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout.strip()
 
 
 def test_two_processes_share_one_login_limit(tmp_path):

@@ -6,10 +6,9 @@ these run in a process of their own."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
+
+from tests.processes import run_python
 
 SCRIPT = textwrap.dedent(
     """
@@ -25,16 +24,7 @@ SCRIPT = textwrap.dedent(
 
 
 def statuses_of_four_health_checks(tmp_path, settings: str) -> str:
-    env = {**os.environ, "TEAMHUB_INSTANCE_PATH": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, settings],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout.strip()
+    return run_python(SCRIPT, settings, instance_path=tmp_path)
 
 
 def test_an_operators_default_limit_applies_to_every_page(tmp_path):
