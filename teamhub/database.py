@@ -136,6 +136,8 @@ def postgresql_cursor_class():
         __slots__ = ("_columns", "_count", "_source")
 
         def __init__(self, cursor: psycopg.Cursor, result) -> None:
+            # What psycopg's Column reads of the cursor it is given, fixed to this result
+            # (tests/test_database.py compares the outcome with psycopg's own description).
             self._source = SimpleNamespace(
                 pgresult=result, _encoding=cursor._encoding, adapters=cursor.adapters
             )
