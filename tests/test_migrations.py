@@ -85,3 +85,74 @@ def test_0008_summarises_the_closes_already_paid(migrated_app):
         firsts = connection.execute(sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on))
         assert [tuple(r) for r in days] == [(person.id, date(2026, 11, 10), 50_000 - 5_105)]
         assert [tuple(r) for r in firsts] == [(person.id, date(2026, 11, 10))]
+
+
+def _ledger(connection) -> list[tuple]:
+    from teamhub.payouts.models import LedgerEntry
+
+    entries = connection.execute(
+        sa.select(LedgerEntry.id, LedgerEntry.amount_yen, LedgerEntry.reverses_id).order_by(
+            LedgerEntry.id
+        )
+    )
+    return [tuple(e) for e in entries]
+
+
+def test_0009_keeps_the_ledger_and_the_reversed_once_rule(migrated_app):
+    """Rebuilding the reversal index (on SQLite: the whole table) keeps every entry, and an
+    entry still cannot be reversed twice."""
+    from teamhub.payouts.models import LedgerEntry
+    from tests.factories import add_member, closed_month, make_person, make_team
+
+    upgrade(revision="0008")
+    team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
+    close = closed_month(team, None, add_member(team, make_person()), 50_000)
+    share = db.session.scalars(
+        sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id, LedgerEntry.kind == "share")
+    ).one()
+    reversal = {
+        c: getattr(share, c)
+        for c in ("team_id", "close_id", "job_id", "account", "units", "kind", "note", "created_at")
+    } | {"amount_yen": -share.amount_yen, "reverses_id": share.id}
+    db.session.execute(sa.insert(LedgerEntry), [reversal])
+    db.session.commit()
+    with db.engine.connect() as connection:
+        before = _ledger(connection)
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        assert _ledger(connection) == before
+        assert [r for r in before if r[2] == share.id]
+        with pytest.raises(sa.exc.IntegrityError):
+            connection.execute(sa.insert(LedgerEntry), [reversal])
+
+
+def test_sqlite_migrations_refuse_to_leave_rows_pointing_at_nothing(migrated_app):
+    """SQLite migrations run with foreign keys unenforced (a table rebuilt with them on took a
+    quarter of an hour), so they check every key before committing."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL alters tables in place, its keys enforced")
+    upgrade(revision="0008")
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql(
+            "INSERT INTO closed_job (close_id, job_id) VALUES (999, 999)"  # no such close or job
+        )
+        connection.commit()
+    with pytest.raises(SystemExit):  # Flask-Migrate reports the error and exits
+        upgrade()
+    with db.engine.connect() as connection:  # nothing of the migration stayed
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
+            ("0008",)
+        ]
+        assert not sa.inspect(connection).get_indexes("ledger_entry")[-1]["name"].startswith("uq_")
+        connection.exec_driver_sql("DELETE FROM closed_job")
+        connection.commit()
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
+            ("0009",)
+        ]
+    with db.engine.connect() as connection:  # the app's connections enforce their keys again
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from datetime import UTC, date, datetime
@@ -20,7 +21,14 @@ from teamhub.jobs.models import Job
 from teamhub.payouts import periods, queries, services
 from teamhub.payouts.models import LedgerEntry, LedgerIsAppendOnly, PayoutClose
 from teamhub.teams.models import Membership, Team
-from tests.factories import add_member, approved_assignment, make_job, make_person, make_team
+from tests.factories import (
+    add_member,
+    approved_assignment,
+    closed_month,
+    make_job,
+    make_person,
+    make_team,
+)
 
 
 def approved(job, member, units=0, fixed_yen=None, submitted_on=date(2026, 10, 5)) -> Assignment:
@@ -129,12 +137,51 @@ def test_payment_due_dates_follow_the_freelance_act(team):
     approved(job, member, units=5, submitted_on=date(2026, 10, 5))
     [statement] = services.preview_close(team, date(2026, 10, 31)).statements
     assert statement.payment_due_on == date(2026, 12, 3)  # 5 Oct is day 1, 3 Dec is day 60
+    # Received when first delivered (in Japan's calendar), however late the approval came.
+    work = db.session.scalars(sa.select(Assignment).where(Assignment.job_id == job.id)).one()
+    work.first_submitted_at = datetime(2026, 10, 3, 15, 30, tzinfo=UTC)  # 4 Oct, 00:30 JST
+    work.approved_at = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)
+    db.session.flush()
+    [statement] = services.preview_close(team, date(2026, 10, 31)).statements
+    assert statement.payment_due_on == date(2026, 12, 2)
+    work.first_submitted_at = None  # approved without a recorded delivery: received on approval
+    db.session.flush()
+    [statement] = services.preview_close(team, date(2026, 10, 31)).statements
+    assert statement.payment_due_on == date(2026, 12, 23)
     job.reentrustment = True
     [statement] = services.preview_close(team, date(2026, 10, 31)).statements
     assert statement.payment_due_on == date(2026, 11, 18)  # 30 days counting 20 Oct as day 1
     team.payer_type = "individual"
     [statement] = services.preview_close(team, date(2026, 10, 31)).statements
     assert statement.payment_due_on == date(2026, 11, 10)
+
+
+def test_the_database_lets_an_entry_be_reversed_only_once(team):
+    """The rule holds in the database, not only in the services: a second entry reversing the
+    same entry is refused, while any number of entries reverse nothing."""
+    close = closed_month(team, None, add_member(team))
+    entries = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id))
+    share = next(e for e in entries if e.kind == "share")
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                LedgerEntry.close_id == close.id, LedgerEntry.reverses_id.is_(None)
+            )
+        )
+        > 1
+    )
+
+    def reversal() -> dict:
+        return {
+            "team_id": share.team_id, "close_id": share.close_id, "job_id": share.job_id,
+            "account": share.account, "amount_yen": -share.amount_yen, "units": -share.units,
+            "kind": share.kind, "note": "", "reverses_id": share.id,
+            "created_at": datetime(2026, 11, 2, tzinfo=UTC),
+        }  # fmt: skip
+
+    db.session.execute(sa.insert(LedgerEntry), [reversal()])
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.execute(sa.insert(LedgerEntry), [reversal()])
 
 
 def test_only_finished_received_work_is_closed_and_only_once(team):
@@ -253,10 +300,11 @@ def test_settlement_accounts_for_every_yen(received, fee_bp, kept, units, fixed)
     job = Job(received_yen=received, received_on=date(2026, 10, 1), team_fee_bp=fee_bp,
               kept_units=kept, category="writing", reentrustment=False)  # fmt: skip
     on = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)
-    rows = [Assignment(units=u, pay_basis="units", first_submitted_at=on) for u in units]
-    rows += [
-        Assignment(units=0, pay_basis="fixed", fixed_yen=f, first_submitted_at=on) for f in fixed
-    ]
+    work = functools.partial(services.ApprovedWork, job_id=1, membership_id=1, received_at=on)
+    rows = [work(i, units=u, pay_basis="units", fixed_yen=None, job=job, membership=None)
+            for i, u in enumerate(units)]  # fmt: skip
+    rows += [work(-i, units=0, pay_basis="fixed", fixed_yen=f, job=job, membership=None)
+             for i, f in enumerate(fixed)]  # fmt: skip
     try:
         settlement = services.settle(team, job, rows, date(2026, 10, 31))
     except Invalid:

@@ -87,7 +87,16 @@ class LedgerEntry(db.Model):
             "account",
             postgresql_include=["close_id", "amount_yen"],
         ),
-        sa.UniqueConstraint("reverses_id"),  # an entry is reversed at most once
+        # An entry is reversed at most once. Partial: almost every entry reverses nothing, and a
+        # unique index of ~2,000,000 nulls made each posted entry search among them (a close of
+        # 100,000 assignments spent ~1 s of its ~4 s in PostgreSQL on it; migration 0009).
+        sa.Index(
+            "uq_ledger_entry_reverses_id",
+            "reverses_id",
+            unique=True,
+            postgresql_where=sa.text("reverses_id IS NOT NULL"),
+            sqlite_where=sa.text("reverses_id IS NOT NULL"),
+        ),
         # An entry's team is its close's team: one foreign key checks both (migration 0007).
         sa.ForeignKeyConstraint(
             ["close_id", "team_id"], ["payout_close.id", "payout_close.team_id"]

@@ -6,6 +6,7 @@ append-only ledger once per team and period; statements are read back from the l
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.terms import SIXTY_DAY_PAYER_TYPES
 from teamhub.auth.models import Person
 from teamhub.clock import JST, today_jst, utcnow
+from teamhub.database import read_rows, sql_constant
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import WITHHOLDING_CATEGORIES, Job
@@ -110,13 +112,10 @@ class Settlement:
         return self.received_yen - self.team_fee_yen
 
 
-def payment_due_on(team: Team, job: Job, assignment: Assignment, period_end: date) -> date:
-    """Freelance Act art. 4: 60 days from receipt of the work (day 1), or 30 after the platform pays."""
-    return _due_rule(team, job, period_end)(assignment)
-
-
-def _due_rule(team: Team, job: Job, period_end: date) -> Callable[[Assignment], date]:
-    """``payment_due_on`` for every assignment of one job: the job-wide part decided once."""
+def _due_rule(team: Team, job: Job, period_end: date) -> Callable[[ApprovedWork], date]:
+    """The payment due date of each approved assignment of one job (Freelance Act art. 4: 60 days
+    from receipt of the work, day 1 included, or 30 after the platform pays), the job-wide part
+    decided once."""
     if team.payer_type not in SIXTY_DAY_PAYER_TYPES:
         return _fixed_day(period_end + timedelta(days=PAY_DAYS_AFTER_CLOSE))
     if job.reentrustment and job.received_on is not None:
@@ -124,16 +123,15 @@ def _due_rule(team: Team, job: Job, period_end: date) -> Callable[[Assignment], 
     return _sixty_days_from_receipt
 
 
-def _fixed_day(day: date) -> Callable[[Assignment], date]:
-    return lambda _assignment: day
+def _fixed_day(day: date) -> Callable[[ApprovedWork], date]:
+    return lambda _work: day
 
 
-def _sixty_days_from_receipt(assignment: Assignment) -> date:
-    received = (assignment.first_submitted_at or assignment.approved_at).astimezone(JST).date()
-    return received + timedelta(days=59)
+def _sixty_days_from_receipt(work: ApprovedWork) -> date:
+    return work.received_at.astimezone(JST).date() + timedelta(days=59)
 
 
-def settle(team: Team, job: Job, approved: list[Assignment], period_end: date) -> Settlement:
+def settle(team: Team, job: Job, approved: list[ApprovedWork], period_end: date) -> Settlement:
     """Split what a job brought in: team fee, fixed amounts first, the rest by approved units."""
     received = job.received_yen or 0
     fee = money.team_fee(received, team.fee_rate_bp if job.team_fee_bp is None else job.team_fee_bp)
@@ -245,10 +243,9 @@ def _eligible_jobs(team: Team, period_end: date) -> list[Job]:
     )
 
 
-@dataclass(slots=True)
-class ApprovedWork:
-    """What a close needs of an approved assignment. Read as plain rows, not ORM objects: one
-    team's month may hold 100,000 of them."""
+class ApprovedWork(NamedTuple):
+    """What a close needs of an approved assignment: a tuple, read as plain rows and not as ORM
+    objects, since one team's month may hold 100,000 of them."""
 
     id: int
     job_id: int
@@ -256,35 +253,45 @@ class ApprovedWork:
     units: int
     pay_basis: str
     fixed_yen: int | None
-    first_submitted_at: datetime | None
-    approved_at: datetime | None
+    received_at: datetime  # when the team received the work: its first delivery, or approval
     job: Job
     membership: Membership
 
 
-def _approved_work(jobs: list[Job]) -> list[ApprovedWork]:
+@functools.cache
+def _approved_work_statement() -> sa.Select:
+    return (
+        sa.select(
+            Assignment.id, Assignment.job_id, Assignment.membership_id, Assignment.units,
+            Assignment.pay_basis, Assignment.fixed_yen,
+            sa.func.coalesce(Assignment.first_submitted_at, Assignment.approved_at),
+        )
+        .where(
+            Assignment.job_id.in_(sa.bindparam("job_ids", expanding=True)),
+            Assignment.state == sql_constant("approved"),
+        )
+        .order_by(Assignment.id)
+    )  # fmt: skip
+
+
+def _approved_work(team: Team, jobs: list[Job]) -> list[ApprovedWork]:
     if not jobs:
         return []
     by_id = {j.id: j for j in jobs}
-    rows = db.session.execute(
-        sa.select(
-            Assignment.id, Assignment.job_id, Assignment.membership_id, Assignment.units,
-            Assignment.pay_basis, Assignment.fixed_yen, Assignment.first_submitted_at,
-            Assignment.approved_at,
-        )
-        .where(Assignment.job_id.in_(list(by_id)), Assignment.state == "approved")
-        .order_by(Assignment.id)
-    ).all()  # fmt: skip
+    rows = read_rows(_approved_work_statement(), {"job_ids": list(by_id)})
+    # The whole team's memberships (a few hundred at most, removed members included): cheaper
+    # than collecting the ids of 100,000 rows to ask for them.
     members = {
         m.id: m
         for m in db.session.scalars(
             sa.select(Membership)
-            .where(Membership.id.in_({r.membership_id for r in rows}))
+            .where(Membership.team_id == team.id)
             .options(selectinload(Membership.person))
         )
     }
     return [
-        ApprovedWork(*r, job=by_id[r.job_id], membership=members[r.membership_id]) for r in rows
+        ApprovedWork(*row, by_id[row[1]], members[row[2]])  # row: id, job_id, membership_id…
+        for row in rows
     ]
 
 
@@ -301,7 +308,7 @@ def preview_close(team: Team, period_end: date) -> ClosePreview:
             )
         )
     jobs = _eligible_jobs(team, period_end)
-    approved = _approved_work(jobs)
+    approved = _approved_work(team, jobs)
     by_job: dict[int, list[ApprovedWork]] = defaultdict(list)
     for a in approved:
         by_job[a.job_id].append(a)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from teamhub.auth.models import Person
 from teamhub.auth.services import loaded_with_login
 from teamhub.clock import JST, today_jst
-from teamhub.database import sql_constant
+from teamhub.database import read_rows, sql_constant
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.skills import PersonSkill
@@ -742,7 +742,7 @@ class CohortHeading(NamedTuple):
 def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[CohortHeading, TraineeRows]:
     """A cohort of ``org`` (404 otherwise) and its :func:`trainee_records`, in one query."""
     statement = _cohort_records_statement(db.session.get_bind().dialect.name)
-    rows = db.session.execute(statement, {"cohort_id": cohort_id, "org_id": org.id}).all()
+    rows = read_rows(statement, {"cohort_id": cohort_id, "org_id": org.id})
     if not rows:
         raise NotFound(str(NO_SUCH_COHORT))
     return CohortHeading(rows[0][0], rows[0][1]), _records_from(row[2:] for row in rows)
