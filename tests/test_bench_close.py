@@ -1,0 +1,35 @@
+"""The benchmark's close timing leaves the database as it found it, dead rows included."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bench.close_timing import CLOSE_TABLES, _vacuum_what_the_close_wrote
+from teamhub.extensions import db
+from teamhub.payouts.models import LedgerEntry
+from tests.factories import add_member, closed_month, make_person, make_team
+
+
+def test_a_timed_close_is_rolled_back_and_vacuumed(app):
+    """Every table the close writes is vacuumed (a table missing from the list, or renamed,
+    would leave dead rows or fail the run), and the close itself is gone."""
+    with app.test_request_context():
+        team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
+        member = add_member(team, make_person())
+        db.session.commit()
+        db.session.execute(sa.text("SELECT 1"))  # a transaction for the close, as in the bench
+        close = closed_month(team, None, member, 50_000)
+        written = {
+            table
+            for table in db.metadata.tables
+            if db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(table)))
+        }
+        assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id)).where(
+            LedgerEntry.close_id == close.id)) > 0  # fmt: skip
+        db.session.rollback()
+        _vacuum_what_the_close_wrote(db.engine)
+        assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == 0
+    assert set(CLOSE_TABLES) <= set(db.metadata.tables)
+    assert {"ledger_entry", "closed_job", "payout_close", "notification"} <= written
+    assert written - {"person", "team", "membership", "job", "assignment", "assignment_event",
+                      "terms_notice"} <= set(CLOSE_TABLES)  # fmt: skip
