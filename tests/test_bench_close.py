@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bench.close_timing import CLOSE_TABLES, _vacuum_what_the_close_wrote
+from bench.vacuum import CLOSE_TABLES, vacuum_what_the_close_wrote
 from teamhub.extensions import db
 from teamhub.payouts.models import LedgerEntry
 from tests.factories import add_member, closed_month, make_person, make_team
@@ -27,7 +27,7 @@ def test_a_timed_close_is_rolled_back_and_vacuumed(app):
         assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id)).where(
             LedgerEntry.close_id == close.id)) > 0  # fmt: skip
         db.session.rollback()
-        _vacuum_what_the_close_wrote(db.engine)
+        vacuum_what_the_close_wrote(db.engine)
         assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == 0
     assert set(CLOSE_TABLES) <= set(db.metadata.tables)
     assert {"ledger_entry", "closed_job", "payout_close", "notification"} <= written
