@@ -93,7 +93,7 @@ def record_receipt(
 class Share(NamedTuple):
     """One member's pay for one approved assignment. A tuple: a national close makes 100,000."""
 
-    assignment: Assignment
+    assignment: ApprovedWork
     gross_yen: int
     withholding_applies: bool
     payment_due_on: date
