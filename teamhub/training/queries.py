@@ -725,9 +725,7 @@ def trainee_records(cohort_ids: list[int]) -> TraineeRows:
     """
     if not cohort_ids:
         return []
-    return _records_from(
-        db.session.execute(_trainee_records_statement(), {"cohort_ids": cohort_ids})
-    )
+    return _records_from(read_rows(_trainee_records_statement(), {"cohort_ids": cohort_ids}))
 
 
 class CohortHeading(NamedTuple):
