@@ -644,14 +644,26 @@ def _attendance_marks(cohort_ids) -> sa.Subquery:
 
 
 @functools.cache
-def _trainee_records_statement() -> sa.Select:
-    """Built once (cohort ids bound at each run): every outcome report runs it."""
+def _trainee_records_statement(dialect: str) -> sa.Select:
+    """Built once per database (cohort ids bound at each run): every outcome report runs it.
+    On PostgreSQL each trainee's marks are counted through their index, as on a cohort's page:
+    for an organisation's 10,000 trainees ~75 ms against ~95 ms for grouping ~94,000 marks
+    first. SQLite groups them (it has no LATERAL)."""
     cohort_ids = sa.bindparam("cohort_ids", expanding=True)
+    in_cohorts = Enrolment.cohort_id.in_(cohort_ids)
+    if dialect == "postgresql":
+        marks, present, recorded = _marks_of_each_enrolment(dialect)
+        return (
+            sa.select(*_enrolment_columns(), present, recorded)
+            .join(marks, sa.true())
+            .where(in_cohorts)
+            .order_by(Enrolment.id)
+        )
     marks = _attendance_marks(cohort_ids)
     return (
         sa.select(*_record_columns(marks))
         .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
-        .where(Enrolment.cohort_id.in_(cohort_ids))
+        .where(in_cohorts)
         .order_by(Enrolment.id)
     )
 
@@ -659,9 +671,8 @@ def _trainee_records_statement() -> sa.Select:
 def _marks_of_each_enrolment(dialect: str):
     """The attendance counts of the enrolment on each row, read through
     ``ix_attendance_enrolment_id``: a cohort's ~50 trainees have ~500 marks. Grouping all of
-    them first (:func:`_attendance_marks`, right for an organisation's 10,000 trainees) made
-    PostgreSQL join the groups in a nested loop (~0.7 ms a page; ~0.4 ms this way). SQLite
-    has no LATERAL: two correlated counts there."""
+    them first (:func:`_attendance_marks`) made PostgreSQL join the groups in a nested loop
+    (~0.7 ms a page; ~0.4 ms this way). SQLite has no LATERAL: two correlated counts there."""
     of_enrolment = Attendance.enrolment_id == Enrolment.id
     present = Attendance.status == sql_constant("present")
     if dialect == "postgresql":
@@ -725,7 +736,8 @@ def trainee_records(cohort_ids: list[int]) -> TraineeRows:
     """
     if not cohort_ids:
         return []
-    return _records_from(read_rows(_trainee_records_statement(), {"cohort_ids": cohort_ids}))
+    statement = _trainee_records_statement(db.session.get_bind().dialect.name)
+    return _records_from(read_rows(statement, {"cohort_ids": cohort_ids}))
 
 
 class CohortHeading(NamedTuple):
