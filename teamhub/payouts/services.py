@@ -264,7 +264,9 @@ def _approved_work_statement() -> sa.Select:
         sa.select(
             Assignment.id, Assignment.job_id, Assignment.membership_id, Assignment.units,
             Assignment.pay_basis, Assignment.fixed_yen,
-            sa.func.coalesce(Assignment.first_submitted_at, Assignment.approved_at),
+            sa.func.coalesce(Assignment.first_submitted_at, Assignment.approved_at).label(
+                "received_at"
+            ),
         )
         .where(
             Assignment.job_id.in_(sa.bindparam("job_ids", expanding=True)),
@@ -289,10 +291,7 @@ def _approved_work(team: Team, jobs: list[Job]) -> list[ApprovedWork]:
             .options(selectinload(Membership.person))
         )
     }
-    return [
-        ApprovedWork(*row, by_id[row[1]], members[row[2]])  # row: id, job_id, membership_id…
-        for row in rows
-    ]
+    return [ApprovedWork(*row, by_id[row.job_id], members[row.membership_id]) for row in rows]
 
 
 def preview_close(team: Team, period_end: date) -> ClosePreview:
