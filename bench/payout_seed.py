@@ -51,8 +51,11 @@ def _job(plan: JobPlan, received: tuple[int, date]) -> SimpleNamespace:
 
 
 def _approved(plan: JobPlan, now: datetime) -> list[SimpleNamespace]:
+    """The job's approved work as ``settle`` reads it (``services.ApprovedWork``'s fields)."""
     return [
-        SimpleNamespace(**row) for row in job_assignments(plan, now) if row["state"] == "approved"
+        SimpleNamespace(**row, received_at=row["first_submitted_at"] or row["approved_at"])
+        for row in job_assignments(plan, now)
+        if row["state"] == "approved"
     ]
 
 
