@@ -25,7 +25,7 @@ ROWS = sa.text(
     ORDER BY a.due_at DESC
     LIMIT 50
     """
-)
+).columns(due_at=sa.DateTime())  # a datetime on SQLite too (PostgreSQL's driver gives one)
 
 
 def create_app() -> Flask:

@@ -1,0 +1,87 @@
+"""``make bench`` keeps working as the app changes: its seed and its in-process measures.
+
+``make bench`` seeds 1,000,000 assignments on PostgreSQL and is not part of the suite, so the
+smallest scale is seeded here (schema by migration, rows, closes posted through
+``payouts.services.settle``) and the in-process half of the run goes over it: every visited page
+answers 200 within the query budget, the reports and the close are timed, the reference renders
+its rows, and the results file is written. Only the load phase (gunicorn and wrk) and the query
+plans (PostgreSQL's EXPLAIN) are left to ``make bench`` itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from bench import report, timings
+from bench.pages import pick_pages, reference_paths
+from bench.run import Database, instance_folder, measure_in_process
+from bench.scale import SMALL
+from bench.seed import seed, seeded_key
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Database:
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'small.sqlite'}"
+    return Database("SQLite", url, SMALL, seed(url, SMALL))
+
+
+def test_the_small_scale_seeds_and_its_closes_balance(small):
+    assert seeded_key(small.url) == small.key
+    engine = sa.create_engine(small.url)
+    with engine.connect() as connection:
+        count = {
+            table: connection.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+            for table in ("person", "team", "assignment", "cohort", "enrolment", "ledger_entry")
+        }
+        unbalanced = connection.execute(
+            sa.text(
+                "SELECT close_id FROM ledger_entry GROUP BY close_id HAVING sum(amount_yen) != 0"
+            )
+        ).all()
+        members_paid = connection.scalar(
+            sa.text("SELECT count(*) FROM ledger_entry WHERE account = 'member' AND amount_yen < 0")
+        )
+    engine.dispose()
+    assert count["person"] == SMALL.people
+    assert count["team"] == SMALL.teams
+    assert count["assignment"] == SMALL.assignments
+    assert count["cohort"] == SMALL.cohorts
+    assert count["enrolment"] == SMALL.trainees
+    assert count["ledger_entry"] > 0 and members_paid > 0
+    assert unbalanced == []
+    seed(small.url, SMALL)
+    assert seeded_key(small.url) == small.key  # reused (same seeding time), not seeded again
+
+
+def test_the_in_process_measures_run_over_the_seed_and_write_a_report(small):
+    instance = instance_folder()
+    pages = pick_pages(small.url, with_earnings=True)
+    queries, page_times = measure_in_process([small], instance, with_earnings=True)
+    timed = timings.measure(small.url, instance, with_earnings=True)
+
+    counted = queries[SMALL.name]
+    assert set(counted) == {p.name for p in pages} == set(page_times[SMALL.name])
+    assert all(p.visits for p in pages)
+    assert all(1 <= max(q.counts) <= 10 for q in counted.values())
+    assert [t.name for t in timed] == ["org_outcomes", "close"] and all(t.ms > 0 for t in timed)
+
+    text = report.render(
+        machine={key: "-" for key in ("date", "cpu", "cores", "memory", "os", "python",
+                                      "postgresql", "sqlite", "steal")},
+        dbs=[small], pages=pages, queries=queries, page_times=page_times,
+        plans={p.name: [] for p in pages},
+        timed=timed, loads={}, seconds=1,
+    )  # fmt: skip
+    assert "## SQL queries per page" in text and "A member's earnings" in text
+    assert "org_outcomes" in report.summary(queries, timed, {})
+
+
+def test_the_reference_renders_fifty_joined_rows(small, monkeypatch):
+    from bench.reference_app import create_app
+
+    monkeypatch.setenv("TEAMHUB_DATABASE_URL", small.url)
+    client = create_app().test_client()
+    answer = client.get(reference_paths(small.url)[0])
+    assert answer.status_code == 200
+    assert answer.get_data(as_text=True).count("<tr>") == 1 + 50  # the header and 50 rows
