@@ -63,7 +63,9 @@ def from_jst(day: date, at: time | None = None) -> datetime:
 class hours_later(sa.sql.expression.FunctionElement):
     """``column + n hours`` in SQL, exact on both databases: PostgreSQL adds an interval to the
     timestamptz; SQLite (UTC stored as ``YYYY-MM-DD HH:MM:SS.ffffff`` text) shifts the date and
-    time and keeps the original fraction of a second, so the text still compares exactly."""
+    whole seconds and keeps the original fraction of a second, so the text still compares
+    exactly. SQLite's date functions are given the whole seconds only: they keep milliseconds
+    and would round a time 0.9995 s or more into its second up to the next one."""
 
     type = UTCDateTime()
     inherit_cache = True
@@ -85,7 +87,11 @@ def _hours_later(element, compiler, **kw):
 @compiles(hours_later, "sqlite")
 def _hours_later_sqlite(element, compiler, **kw):
     column = compiler.process(element.clauses, **kw)
-    return f"(strftime('%Y-%m-%d %H:%M:%S', {column}, '+{element.hours} hours') || substr({column}, 20))"
+    whole_seconds = f"substr({column}, 1, 19)"
+    return (
+        f"(strftime('%Y-%m-%d %H:%M:%S', {whole_seconds}, '+{element.hours} hours')"
+        f" || substr({column}, 20))"
+    )
 
 
 class days_between(sa.sql.expression.FunctionElement):
