@@ -409,8 +409,10 @@ def test_the_director_confirms_escrow_and_cancels_from_the_board_and_bad_input_s
         job = db.session.get(Job, job_id)
         assert job.escrow_confirmed_at is None and job.is_open
 
+    # Yesterday in Japan: 09:30 today is still ahead between midnight and 09:30 JST.
+    yesterday = (utcnow().astimezone(JST).date() - timedelta(days=1)).isoformat()
     confirmed = director.post(
-        f"{board_url}/escrow", data={"confirmed_date": today, "confirmed_time": "09:30"}
+        f"{board_url}/escrow", data={"confirmed_date": yesterday, "confirmed_time": "09:30"}
     )
     assert confirmed.status_code == 302
     cancelled = director.post(f"{board_url}/cancel", data={"reason": "クライアントの都合"})
