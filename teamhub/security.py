@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, flash, redirect, request, url_for
+import functools
+from types import SimpleNamespace
+
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_talisman import Talisman
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import Headers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from teamhub.extensions import limiter, login_manager
@@ -23,10 +29,111 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+class SecurityHeaders(Talisman):
+    """Talisman, with each view's headers worked out once.
+
+    Talisman writes its headers anew for every response: the view's options looked up and
+    filled in, the content security policy parsed and joined again (~3% of a page's CPU).
+    Without a nonce (teamhub uses none) they depend only on the view and on whether the
+    request came over HTTPS (HSTS), so Talisman writes each pair once and later responses get
+    a copy of what it wrote.
+    """
+
+    def __init__(self, app: Flask, **options) -> None:
+        self._written: dict[tuple[str | None, bool], list[tuple[str, str]]] = {}
+        super().__init__(app, **options)
+
+    def _set_response_headers(self, response):
+        if self._uses_nonce():
+            return super()._set_response_headers(response)
+        over_https = request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+        key = (request.endpoint, over_https)
+        written = self._written.get(key)
+        if written is None:
+            probe = SimpleNamespace(headers=Headers())
+            super()._set_response_headers(probe)
+            written = self._written[key] = list(probe.headers.items())
+        for name, value in written:
+            response.headers[name] = value
+        return response
+
+    def _uses_nonce(self) -> bool:
+        view = current_app.view_functions.get(request.endpoint)
+        options = getattr(view, "talisman_view_options", None) or {}
+        return bool(
+            options.get("content_security_policy_nonce_in") or self.content_security_policy_nonce_in
+        )
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, with the cookie's serializer made once per key.
+
+    Flask makes a new serializer for every request, and itsdangerous tries each new one out by
+    serialising an empty dict (~1% of a page); the serializer holds nothing of a request.
+    """
+
+    def get_signing_serializer(self, app: Flask):
+        if not app.secret_key:
+            return None
+        fallbacks = tuple(app.config["SECRET_KEY_FALLBACKS"] or ())
+        return self._serializer(app.secret_key, fallbacks)
+
+    @functools.lru_cache(maxsize=8)  # noqa: B019 - one interface per app, a few keys each
+    def _serializer(self, secret_key, fallbacks: tuple):
+        app = SimpleNamespace(secret_key=secret_key, config={"SECRET_KEY_FALLBACKS": fallbacks})
+        return super().get_signing_serializer(app)
+
+
+# Signed CSRF tokens by (secret key, the session's raw token), per worker.
+_SIGNED_CSRF_TOKENS: dict[tuple[str, str], str] = {}
+_SIGNED_CSRF_TOKENS_KEPT = 8192
+
+
+def signed_csrf_token() -> str:
+    """Flask-WTF's ``generate_csrf`` for templates, signing a session's token once per worker.
+
+    Every page's header has two forms (log out, language), so every page signed the session's
+    token anew (a timestamped signature, ~2% of a page). Without a time limit on tokens
+    (``WTF_CSRF_TIME_LIMIT = None``) the timestamp is never checked, and a token signed for this
+    session earlier is as valid as a new one. With a time limit, every page signs again.
+    """
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or field in g:
+        return generate_csrf()
+    raw = session.get(field)
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    key = (secret, raw)
+    token = _SIGNED_CSRF_TOKENS.get(key) if isinstance(raw, str) else None
+    if token is not None:
+        setattr(g, field, token)
+        return token
+    token = generate_csrf()
+    if isinstance(raw, str) and session.get(field) == raw:
+        if len(_SIGNED_CSRF_TOKENS) >= _SIGNED_CSRF_TOKENS_KEPT:
+            _SIGNED_CSRF_TOKENS.clear()
+        _SIGNED_CSRF_TOKENS[key] = token
+    return token
+
+
+def _sign_csrf_tokens_once(app: Flask) -> None:
+    """Templates' ``csrf_token()`` is :func:`signed_csrf_token`: in place of Flask-WTF's, both
+    as a global and in Flask-WTF's context processor (not in a second one beside it)."""
+    app.jinja_env.globals["csrf_token"] = signed_csrf_token
+    processors = app.template_context_processors[None]
+    for index, processor in enumerate(processors):
+        if "CSRFProtect" in getattr(processor, "__qualname__", ""):
+            provided = processor()
+            provided["csrf_token"] = signed_csrf_token
+            processors[index] = functools.partial(dict, provided)
+
+
 def configure(app: Flask) -> None:
     production = app.config["PRODUCTION"]
+    app.session_interface = CookieSessions()
+    _sign_csrf_tokens_once(app)
     # Talisman keeps its settings on the instance, so each app gets its own.
-    Talisman(
+    SecurityHeaders(
         app,
         force_https=production,
         frame_options="DENY",
