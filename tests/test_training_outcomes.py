@@ -326,9 +326,12 @@ def test_a_cohorts_own_report_reads_it_with_its_trainees_and_shows_the_same_figu
     with app.test_request_context():
         org = queries.org_access(seeded["org_slug"], _person(seeded["coordinator"])).org
         [(cohort, expected)] = queries.outcome_report(org).rows
-        read, records = queries.cohort_and_records(org, cohort.id)
+        read, records, paid = queries.cohort_reading(org, cohort.id)
         assert read == (cohort.id, cohort.name) and len(records) == 7
-        assert queries.outcome_report(org, read, records).rows == [(read, expected)]
+        graduates = [r.person_id for _cohort_id, r in records if r.status == "completed"]
+        since = outcomes.earnings_window_start(queries.today_jst())  # the seeded day
+        assert paid and paid == outcomes.paid_work_by_person(graduates, since=since)
+        assert queries.outcome_report(org, read, records, paid).rows == [(read, expected)]
         empty = tf.make_cohort(org, cohort.curriculum, name="第4期", capacity=10)
         other_org = tf.make_organisation(slug="other-npo")
         elsewhere = tf.make_cohort(other_org, tf.make_curriculum(other_org), name="他団体")

@@ -55,21 +55,7 @@ def paid_work_by_person(
     from teamhub.payouts.queries import net_paid_by_person, paid_window_and_firsts
 
     if since is not None:
-        recent, firsts = paid_window_and_firsts(person_ids, since, parameters)
-        nets: dict[int, dict[str, int]] = {person_id: {} for person_id in firsts}
-        months: dict[date, str] = {}  # thousands of rows share a few dozen paid days
-        for person_id, paid_on, net in recent:
-            month = months.get(paid_on)
-            if month is None:
-                month = months[paid_on] = f"{paid_on:%Y-%m}"
-            by_month = nets.get(person_id)
-            if by_month is None:
-                by_month = nets[person_id] = {}
-            by_month[month] = by_month.get(month, 0) + net
-        return {
-            person_id: PaidWork(firsts.get(person_id), by_month)
-            for person_id, by_month in nets.items()
-        }
+        return paid_work_from(*paid_window_and_firsts(person_ids, since, parameters))
 
     paid: dict[int, PaidWork] = {}
     for person_id, paid_on, net in sorted(net_paid_by_person(person_ids), key=lambda r: r[1]):
@@ -79,6 +65,26 @@ def paid_work_by_person(
         if net > 0 and work.first_paid_on is None:
             paid[person_id] = PaidWork(paid_on, work.net_by_month)
     return paid
+
+
+def paid_work_from(
+    recent: Iterable[tuple[int, date, int]], firsts: dict[int, date]
+) -> dict[int, PaidWork]:
+    """Each person's paid work from their (person, paid day, net yen) rows of a window and their
+    first paid days: everyone with a first paid day, plus anyone paid in the window."""
+    nets: dict[int, dict[str, int]] = {person_id: {} for person_id in firsts}
+    months: dict[date, str] = {}  # thousands of rows share a few dozen paid days
+    for person_id, paid_on, net in recent:
+        month = months.get(paid_on)
+        if month is None:
+            month = months[paid_on] = f"{paid_on:%Y-%m}"
+        by_month = nets.get(person_id)
+        if by_month is None:
+            by_month = nets[person_id] = {}
+        by_month[month] = by_month.get(month, 0) + net
+    return {
+        person_id: PaidWork(firsts.get(person_id), by_month) for person_id, by_month in nets.items()
+    }
 
 
 # The seam is looked up through this module at call time, so tests can replace it.

@@ -24,6 +24,7 @@ from teamhub.clock import JST, today_jst
 from teamhub.database import read_rows, sql_constant
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import db
+from teamhub.payouts.models import FirstPaidDay, PaidDay
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Membership, Team
 from teamhub.training import outcomes
@@ -689,22 +690,6 @@ def _marks_of_each_enrolment(dialect: str):
     return None, count.where(present).scalar_subquery(), count.scalar_subquery()
 
 
-@functools.cache
-def _cohort_records_statement(dialect: str) -> sa.Select:
-    """One cohort of an organisation (its id and name) and its trainees' records: a cohort's
-    report page reads both at once. A cohort without trainees gives one row whose record
-    columns are null."""
-    cohort_id = sa.bindparam("cohort_id", type_=sa.Integer)
-    marks, present, recorded = _marks_of_each_enrolment(dialect)
-    statement = (
-        sa.select(Cohort.id, Cohort.name, *_enrolment_columns(), present, recorded)
-        .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Cohort.id == cohort_id, Cohort.organisation_id == sa.bindparam("org_id"))
-        .order_by(Enrolment.id)
-    )
-    return statement if marks is None else statement.outerjoin(marks, sa.true())
-
-
 TraineeRows = list[tuple[int, outcomes.TraineeRecord]]
 
 
@@ -749,13 +734,99 @@ class CohortHeading(NamedTuple):
     name: str
 
 
-def cohort_and_records(org: Organisation, cohort_id: int) -> tuple[CohortHeading, TraineeRows]:
-    """A cohort of ``org`` (404 otherwise) and its :func:`trainee_records`, in one query."""
-    statement = _cohort_records_statement(db.session.get_bind().dialect.name)
-    rows = read_rows(statement, {"cohort_id": cohort_id, "org_id": org.id})
-    if not rows:
+class CohortReading(NamedTuple):
+    """What a cohort's report page reads: the cohort, its trainees' records and the paid work
+    of its graduates in the report's earnings window."""
+
+    cohort: CohortHeading
+    records: TraineeRows
+    paid: dict[int, outcomes.PaidWork]
+
+
+# The columns of :func:`_cohort_reading_statement`'s rows, each kind of row filling some.
+_READING_COLUMNS = {
+    "kind": sa.String(),
+    "cohort": sa.Integer(),
+    "name": sa.String(),
+    "cohort_id": sa.Integer(),
+    "person_id": sa.Integer(),
+    "status": sa.String(),
+    "completed_at": sa.DateTime(timezone=True),
+    "present": sa.Integer(),
+    "recorded": sa.Integer(),
+    "paid_on": sa.Date(),
+    "net_yen": sa.Integer(),
+    "enrolment_id": sa.Integer(),
+}
+
+
+def _reading_row(kind: str, **values) -> list:
+    """A select list in ``_READING_COLUMNS``' order: these values, typed nulls elsewhere."""
+    values["kind"] = sql_constant(kind)
+    return [
+        (values.get(name, sa.cast(sa.null(), type_))).label(name)
+        for name, type_ in _READING_COLUMNS.items()
+    ]
+
+
+@functools.cache
+def _cohort_reading_statement(dialect: str) -> sa.CompoundSelect:
+    """Built once per database: a cohort of an organisation with its trainees' records
+    ("trainee" rows, one with null record columns when it has none) and its graduates' paid
+    days in the earnings window ("day") and first paid days ("first"). One round trip instead
+    of two: each query costs a page ~0.2 ms of the app's CPU besides PostgreSQL's."""
+    cohort_id = sa.bindparam("cohort_id", type_=sa.Integer)
+    marks, present, recorded = _marks_of_each_enrolment(dialect)
+    cohort_id_of, person_id, status, completed_at = _enrolment_columns()
+    trainees = (
+        sa.select(
+            *_reading_row(
+                "trainee",
+                cohort=Cohort.id,
+                name=Cohort.name,
+                cohort_id=cohort_id_of,
+                person_id=person_id,
+                status=status,
+                completed_at=completed_at,
+                present=present,
+                recorded=recorded,
+                enrolment_id=Enrolment.id,
+            )
+        )
+        .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(Cohort.id == cohort_id, Cohort.organisation_id == sa.bindparam("org_id"))
+    )
+    if marks is not None:
+        trainees = trainees.outerjoin(marks, sa.true())
+    graduates = sa.select(Enrolment.person_id).where(
+        Enrolment.cohort_id == cohort_id, Enrolment.status == sql_constant("completed")
+    )
+    window = sa.select(
+        *_reading_row(
+            "day", person_id=PaidDay.person_id, paid_on=PaidDay.paid_on, net_yen=PaidDay.net_yen
+        )
+    ).where(PaidDay.person_id.in_(graduates), PaidDay.paid_on >= sa.bindparam("since"))
+    firsts = sa.select(
+        *_reading_row("first", person_id=FirstPaidDay.person_id, paid_on=FirstPaidDay.paid_on)
+    ).where(FirstPaidDay.person_id.in_(graduates))
+    union = sa.union_all(trainees, window, firsts)
+    return union.order_by(union.selected_columns.enrolment_id)
+
+
+def cohort_reading(org: Organisation, cohort_id: int) -> CohortReading:
+    """A cohort of ``org`` (404 otherwise), its trainees' records and its graduates' paid work
+    in the earnings window of today's report, in one query."""
+    since = outcomes.earnings_window_start(today_jst())
+    statement = _cohort_reading_statement(db.session.get_bind().dialect.name)
+    rows = read_rows(statement, {"cohort_id": cohort_id, "org_id": org.id, "since": since})
+    trainees = [row for row in rows if row.kind == "trainee"]
+    if not trainees:
         raise NotFound(str(NO_SUCH_COHORT))
-    return CohortHeading(rows[0][0], rows[0][1]), _records_from(row[2:] for row in rows)
+    records = _records_from(row[3:9] for row in trainees)
+    recent = [(row.person_id, row.paid_on, row.net_yen) for row in rows if row.kind == "day"]
+    firsts = {row.person_id: row.paid_on for row in rows if row.kind == "first"}
+    heading = CohortHeading(trainees[0].cohort, trainees[0].name)
+    return CohortReading(heading, records, outcomes.paid_work_from(recent, firsts))
 
 
 @dataclass(frozen=True)
@@ -790,20 +861,22 @@ def outcome_report(
     org: Organisation,
     cohort: Cohort | CohortHeading | None = None,
     records: TraineeRows | None = None,
+    paid: dict[int, outcomes.PaidWork] | None = None,
 ) -> Report:
     """The outcome figures per cohort of the organisation (or one cohort) and in total.
-    ``records``: the cohort's, when already read with it (:func:`cohort_and_records`)."""
+    ``records`` and ``paid``: the cohort's, when already read with it (:func:`cohort_reading`)."""
     chosen = [cohort] if cohort is not None else _report_cohorts(org)
     cohort_ids = [c.id for c in chosen]
     if records is None:
         records = trainee_records(cohort_ids)
     as_of = today_jst()
-    # Earnings figures describe graduates only, so only their statements are read.
-    paid = outcomes.paid_work_by_person(
-        _graduates_statement() if records else [],
-        since=outcomes.earnings_window_start(as_of),
-        parameters={"cohort_ids": cohort_ids},
-    )
+    if paid is None:
+        # Earnings figures describe graduates only, so only their statements are read.
+        paid = outcomes.paid_work_by_person(
+            _graduates_statement() if records else [],
+            since=outcomes.earnings_window_start(as_of),
+            parameters={"cohort_ids": cohort_ids},
+        )
     target = org.target_monthly_yen
     by_cohort: dict[int, list[outcomes.TraineeRecord]] = defaultdict(list)
     for cohort_id, record in records:

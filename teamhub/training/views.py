@@ -693,12 +693,12 @@ def org_outcomes(org_slug):
 @login_required
 def cohort_outcomes(org_slug, cohort_id):
     access = queries.org_access(org_slug, current_user)
-    cohort, records = queries.cohort_and_records(access.org, cohort_id)
+    cohort, records, paid = queries.cohort_reading(access.org, cohort_id)
     return render_template(
         "training/outcomes.html",
         access=access,
         org=access.org,
-        report=queries.outcome_report(access.org, cohort, records),
+        report=queries.outcome_report(access.org, cohort, records, paid),
         cohort=cohort,
         minimum=outcomes.MIN_CELL_PEOPLE,
     )
