@@ -9,11 +9,16 @@ recipe does with a checkout event: a dead connection is replaced before the requ
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import threading
 import time
+import weakref
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSession
 
 
 def ping_idle_connections(app: Flask) -> None:
@@ -52,26 +57,153 @@ class WriteInReadOnlyRequest(RuntimeError):
     """A GET or HEAD request tried to write: a bug, refused before anything is written."""
 
 
+class Session(FlaskSession):
+    """Flask-SQLAlchemy's session, reading on the worker's kept connection while a GET or HEAD
+    request holds it (:class:`KeptReadConnection`)."""
+
+    read_connection: sa.Connection | None = None
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.read_connection is not None:
+            return self.read_connection
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+class KeptReadConnection:
+    """One autocommit connection a process keeps for its GET and HEAD requests, one request at
+    a time, instead of taking a pooled connection for each and giving it back.
+
+    Taking a connection from the pool, switching it to autocommit and resetting it afterwards
+    cost every page ~6% of its CPU. A request that finds the kept connection in use by another
+    thread (the threaded development server) takes one from the pool as before. As with the
+    pool (:func:`ping_idle_connections`), a connection left idle for ``idle_seconds`` or more is
+    pinged before use, and one found dead, or invalidated by an error, is replaced. A forked
+    child never uses its parent's connection. Django's persistent connections work the same way.
+    """
+
+    def __init__(self, engine: sa.Engine, idle_seconds: float) -> None:
+        self._engine = engine
+        self._idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        # The connection, in a list the finalizer shares: closed with this object or the engine.
+        self._held: list[sa.Connection | None] = [None]
+        self._used_at = 0.0
+        self._disposed = False
+        weakref.finalize(self, _close_held, self._held)
+        this = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (kept := this()) and kept._forget_after_fork())
+        sa.event.listen(engine, "engine_disposed", lambda _engine: (k := this()) and k._dispose())
+
+    def acquire(self) -> sa.Connection | None:
+        """The kept connection, ready to read, or None while another request holds it."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return self._ready()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def release(self) -> None:
+        self._used_at = time.monotonic()
+        if self._disposed:
+            self._disposed = False
+            _close_held(self._held)
+        self._lock.release()
+
+    def _ready(self) -> sa.Connection:
+        connection = self._held[0]
+        if connection is not None and not self._usable(connection):
+            _close_held(self._held)
+            connection = None
+        if connection is None:
+            connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._held[0] = connection
+        return connection
+
+    def _usable(self, connection: sa.Connection) -> bool:
+        if connection.closed or connection.invalidated:
+            return False
+        if time.monotonic() - self._used_at < self._idle_seconds:
+            return True
+        try:
+            self._engine.dialect.do_ping(connection.connection.dbapi_connection)
+        except Exception:
+            return False
+        return True
+
+    def _dispose(self) -> None:
+        """The engine's connections are being closed: close the kept one now if no request
+        holds it, else when the request that holds it gives it back."""
+        if self._lock.acquire(blocking=False):
+            _close_held(self._held)
+            self._lock.release()
+        else:
+            self._disposed = True
+
+    def _forget_after_fork(self) -> None:
+        # The parent's socket is not this process's to use, nor to close: the child keeps the
+        # parent's connection object unused, so that collecting it never ends the session.
+        if self._held[0] is not None:
+            _LEFT_BY_PARENT.append(self._held[0])
+        self._held[0] = None
+        self._lock = threading.Lock()
+
+
+_LEFT_BY_PARENT: list[sa.Connection] = []
+
+
+def _close_held(held: list) -> None:
+    """Close the connection in ``held`` (if any) for good: not back into a pool."""
+    connection, held[0] = held[0], None
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.invalidate()
+            connection.close()
+
+
 def reads_without_transaction(app: Flask) -> None:
     """GET and HEAD requests read without opening a transaction (no BEGIN and COMMIT round
-    trips: two of a page's four or five). Under PostgreSQL's READ COMMITTED every statement
-    reads its own snapshot inside a transaction too, so reads see the same data. Writing in
-    such a request raises before the statement runs, so the rule "one transaction per request"
-    still holds for every request that writes."""
+    trips: two of a page's four or five), on the process's kept connection
+    (:class:`KeptReadConnection`). Under PostgreSQL's READ COMMITTED every statement reads its
+    own snapshot inside a transaction too, so reads see the same data. Writing in such a
+    request raises before the statement runs, so the rule "one transaction per request" still
+    holds for every request that writes."""
     from flask import g, has_request_context, request
 
     from teamhub.extensions import db
 
+    with app.app_context():
+        engine = db.engine
+    # A pool of one connection per thread (SQLite in memory) would hand the kept connection,
+    # in autocommit, to the next request that writes: those use the pool for every request.
+    kept = (
+        KeptReadConnection(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+        if isinstance(engine.pool, sa.pool.QueuePool)
+        else None
+    )
+
     def _autocommit_reads():
-        if request.method in READ_ONLY_METHODS:
-            g.read_only_request = True
+        if request.method not in READ_ONLY_METHODS:
+            return
+        g.read_only_request = True
+        connection = kept.acquire() if kept is not None else None
+        if connection is None:
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return
+        g.kept_read_connection = kept
+        db.session().read_connection = connection
 
     # First of the request's hooks, before anything can open the session's transaction.
     app.before_request_funcs.setdefault(None, []).insert(0, _autocommit_reads)
+    app.extensions["teamhub_kept_read_connection"] = kept
 
-    with app.app_context():
-        engine = db.engine
+    @app.teardown_appcontext
+    def _give_back_the_kept_connection(_error):
+        holder = g.pop("kept_read_connection", None)
+        if holder is not None:
+            db.session.remove()  # before another request may take the connection
+            holder.release()
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _refuse_writes(_conn, _cursor, statement, _parameters, context, _executemany):

@@ -1,8 +1,10 @@
-"""Pooled connections: one that died while it sat idle is replaced before a request uses it.
-GET and HEAD requests read without a transaction and cannot write."""
+"""Connections: GET and HEAD requests read on the process's kept connection, without a
+transaction, and cannot write; other requests (and reads while the kept one is busy) use the
+pool. A connection that died while it sat idle, kept or pooled, is replaced before use."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 
@@ -29,12 +31,85 @@ def _only_pooled_connection(app):
     return record
 
 
+def _kept(app):
+    return app.extensions["teamhub_kept_read_connection"]
+
+
+@contextlib.contextmanager
+def _kept_connection_busy(app):
+    """Another request holds the kept connection: reads go to the pool meanwhile."""
+    kept = _kept(app)
+    assert kept.acquire() is not None
+    try:
+        yield
+    finally:
+        kept.release()
+
+
+def _kept_dbapi_connection(app, client):
+    assert client.get("/healthz").status_code == 200
+    return _kept(app)._held[0].connection.dbapi_connection
+
+
 def test_a_connection_closed_while_idle_is_replaced_before_use(app, client):
     record = _only_pooled_connection(app)
     record.dbapi_connection.close()  # it died in the pool
     record.info["checked_in_at"] = time.monotonic() - 3600  # after an hour unused
 
+    with _kept_connection_busy(app):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/healthz").status_code == 200
+
+
+def test_gets_share_the_kept_connection_and_writes_take_one_from_the_pool(app, probe_app):
+    client = probe_app.test_client()
+    assert client.get("/probe/isolation").get_data(as_text=True) == "AUTOCOMMIT"
+    kept = _kept(probe_app)._held[0].connection.dbapi_connection
+    for _ in range(3):
+        assert client.get("/probe/connection").get_data(as_text=True) == str(id(kept))
+    assert client.post("/probe/connection").get_data(as_text=True) != str(id(kept))
+    with _kept_connection_busy(probe_app):
+        assert client.get("/probe/isolation").get_data(as_text=True) == "AUTOCOMMIT"
+        assert client.get("/probe/connection").get_data(as_text=True) != str(id(kept))
+    assert client.get("/probe/connection").get_data(as_text=True) == str(id(kept))
+
+
+def test_the_kept_connection_closed_while_idle_is_replaced_before_use(app, client):
+    dead = _kept_dbapi_connection(app, client)
+    dead.close()
+    _kept(app)._used_at -= 3600  # an hour unused
+
     assert client.get("/healthz").status_code == 200
+    assert _kept(app)._held[0].connection.dbapi_connection is not dead
+
+
+def test_the_kept_connection_is_closed_with_the_engine(app, client):
+    kept = _kept_dbapi_connection(app, client)
+    with app.app_context():
+        db.engine.dispose()
+    assert _closed(kept) and _kept(app)._held[0] is None
+    assert client.get("/healthz").status_code == 200
+    assert _kept(app)._held[0] is not None
+
+
+def _closed(dbapi_connection) -> bool:
+    if hasattr(dbapi_connection, "closed"):  # psycopg
+        return bool(dbapi_connection.closed)
+    try:  # sqlite3
+        dbapi_connection.execute("SELECT 1")
+    except Exception:  # sqlite3.ProgrammingError: a closed database
+        return True
+    return False
+
+
+def test_a_forked_child_never_uses_its_parents_kept_connection(app, client):
+    parent = _kept_dbapi_connection(app, client)
+    child = os.fork()
+    if child == 0:  # the child: it must open its own
+        os._exit(0 if _kept(app)._held[0] is None else 1)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _kept(app)._held[0].connection.dbapi_connection is parent
     assert client.get("/healthz").status_code == 200
 
 
@@ -44,14 +119,29 @@ def test_a_connection_closed_while_idle_is_replaced_before_use(app, client):
 )
 def test_a_connection_the_server_ended_while_idle_is_replaced_before_use(app, client):
     record = _only_pooled_connection(app)
-    pid = record.dbapi_connection.info.backend_pid
+    _end_server_session(app, record.dbapi_connection.info.backend_pid)
+    record.info["checked_in_at"] = time.monotonic() - 3600
+
+    with _kept_connection_busy(app):
+        assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    not DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL to end a server session"
+)
+def test_the_kept_connection_the_server_ended_while_idle_is_replaced_before_use(app, client):
+    _end_server_session(app, _kept_dbapi_connection(app, client).info.backend_pid)
+    _kept(app)._used_at -= 3600
+
+    assert client.get("/healthz").status_code == 200
+
+
+def _end_server_session(app, pid: int) -> None:
     admin = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with admin.connect() as other:
         assert other.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     admin.dispose()
-    record.info["checked_in_at"] = time.monotonic() - 3600
-
-    assert client.get("/healthz").status_code == 200
 
 
 @pytest.fixture
@@ -62,6 +152,10 @@ def probe_app(app):
     @probe.route("/probe/isolation", methods=["GET", "POST"])
     def isolation():
         return db.session.connection().get_execution_options().get("isolation_level", "")
+
+    @probe.route("/probe/connection", methods=["GET", "POST"])
+    def connection():
+        return str(id(db.session.connection().connection.dbapi_connection))
 
     @probe.route("/probe/rename", methods=["GET", "HEAD", "POST"])
     def rename():
