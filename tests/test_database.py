@@ -266,3 +266,21 @@ def test_postgresql_cursors_describe_results_as_psycopg_does(app):
             assert ours.description is None and theirs.description is None
         finally:
             raw.close()
+
+
+def test_records_read_like_the_rows_they_come_from(app):
+    from teamhub.database import as_records, read_records
+
+    statement = sa.select(
+        sa.literal(7).label("id"), sa.literal("翻訳").label("title"), sa.literal(None).label("due")
+    )
+    with app.test_request_context():
+        rows = db.session.execute(statement).all()
+        [record] = read_records(statement)
+        assert record == tuple(rows[0]) and (record.id, record.title, record.due) == (
+            7,
+            "翻訳",
+            None,
+        )
+        assert as_records([]) == []
+        assert type(as_records(rows)[0]) is type(record)  # one class per set of fields

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from teamhub.assignments import reliability
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission, TermsNotice
-from teamhub.database import read_rows, sql_constant
+from teamhub.database import read_records, sql_constant
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import ESCROW_SOURCES, Job
@@ -103,7 +103,7 @@ def my_assignment_rows(membership: Membership) -> list[sa.Row]:
     each row has the assignment's figures and reliability flags, its job's title and unit,
     ``escrow_ready`` and ``awaiting_terms`` (a terms notice not accepted yet)."""
     parameters = {"membership_id": membership.id, **reliability.parameters()}
-    return read_rows(_my_assignments_statement(), parameters)
+    return read_records(_my_assignments_statement(), parameters)
 
 
 def history(

@@ -119,10 +119,12 @@ def totals() -> tuple[sa.ColumnElement[int], ...]:
     )
 
 
-def from_totals(row: sa.Row) -> Reliability:
+_TOTAL_VALUES = operator.attrgetter(*(f"total_{name}" for name in FIGURES))
+
+
+def from_totals(row) -> Reliability:
     """Reliability from a row that carries the ``totals()`` columns (zero when it has none)."""
-    mapping = row._mapping
-    return _freeze(*(int(mapping[f"total_{name}"] or 0) for name in FIGURES))
+    return _freeze(*(int(value or 0) for value in _TOTAL_VALUES(row)))
 
 
 def reliability_for(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from teamhub.assignments.models import OVERDUE_STATES, Assignment
 from teamhub.auth.models import Person
 from teamhub.clock import utcnow
+from teamhub.database import as_records
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -61,7 +62,7 @@ def _job_and_rows(statement: sa.Select, team: Team, job_id: int) -> tuple[Job, l
     rows = db.session.execute(statement, {"job_id": job_id, "team_id": team.id}).all()
     if not rows:
         raise _no_such_job()
-    return rows[0][0], [row for row in rows if row.id is not None]
+    return rows[0][0], as_records([row for row in rows if row.id is not None])
 
 
 @functools.cache

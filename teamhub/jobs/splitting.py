@@ -16,7 +16,7 @@ from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, UTCDateTime, days_between, today_jst
-from teamhub.database import read_rows, sql_constant
+from teamhub.database import read_records, sql_constant
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -126,7 +126,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     """Every active member with capacity left in the job's window, skills and reliability."""
     today = today or today_jst()
     last_day, window_days = _window(job, today)
-    rows = read_rows(
+    rows = read_records(
         _team_statement(),
         {
             "team_id": job.team_id,
