@@ -25,12 +25,22 @@ def template_url_for(endpoint: str, **values) -> str:
     # Each value's type is part of the key: 1 and True are equal keys but different links.
     key = tuple(sorted((name, type(value), value) for name, value in values.items()))
     try:
-        return _built(id(app.url_map), request.script_root, request.host, endpoint, key)
+        return _built(_place(app), endpoint, key)
     except TypeError:  # a value that cannot be a key (a list for a repeated query argument)
         return url_for(endpoint, **values)
 
 
+def _place(app) -> tuple:
+    """What a relative link depends on besides its endpoint and values: the app's routes, the
+    mount point and the host, read once per request (a page builds dozens of links)."""
+    current = request._get_current_object()
+    place = current.__dict__.get("_teamhub_link_place")
+    if place is None:
+        place = current._teamhub_link_place = (id(app.url_map), current.script_root, current.host)
+    return place
+
+
 @functools.lru_cache(maxsize=CACHED_LINKS)
-def _built(_map: int, _script_root: str, _host: str, endpoint: str, values: tuple) -> str:
+def _built(_place: tuple, endpoint: str, values: tuple) -> str:
     # The map, root and host are in the key: the app's routes and what the request adds.
     return url_for(endpoint, **{name: value for name, _type, value in values})

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from teamhub.clock import JST
 from teamhub.i18n import jst_date, jst_datetime, yen
 
 CATALOG = (
@@ -75,6 +76,11 @@ def test_times_are_shown_in_japan(app):
     with app.test_request_context():
         late_utc = datetime(2026, 3, 31, 15, 30, tzinfo=UTC)
         assert jst_datetime(late_utc) == "2026/04/01 00:30"
+        # Texts are kept per moment: the same moment in another zone, or naive UTC (SQLite),
+        # gives the same text; the next minute its own.
+        assert jst_datetime(late_utc.astimezone(JST)) == "2026/04/01 00:30"
+        assert jst_datetime(late_utc.replace(tzinfo=None)) == "2026/04/01 00:30"
+        assert jst_datetime(late_utc + timedelta(minutes=1)) == "2026/04/01 00:31"
         assert jst_date(late_utc).startswith("2026/04/01")
         assert jst_date(date(2026, 12, 1)).startswith("2026/12/01")
 
