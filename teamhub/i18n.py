@@ -121,10 +121,10 @@ def label_text(label) -> str:
 
 def _request_catalog() -> tuple:
     """(catalog, labels translated so far, language code) of this request's language."""
-    babel_state = g.get("_flask_babel") if g else None
-    locale = getattr(babel_state, "babel_locale", None)
-    if locale is None:
-        return get_translations(), {}, str(get_locale())
+    locale = get_locale()  # Flask-Babel's, chosen once per request and kept in its state
+    babel_state = g.get("_flask_babel") if locale is not None else None
+    if babel_state is None:  # outside a request
+        return get_translations(), {}, str(locale)
     kept = getattr(babel_state, "teamhub_catalog", None)
     if kept is not None and kept[0] is locale:
         return kept[1]

@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,9 +29,9 @@ from teamhub.teams.queries import roster_order
 EDITABLE_STATES = ("offered", "accepted", "in_progress")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A member as the director sees them when splitting a job."""
+class Candidate(NamedTuple):
+    """A member as the director sees them when splitting a job (a tuple: the page builds one
+    per member of the team on every visit)."""
 
     membership_id: int
     name: str
