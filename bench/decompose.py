@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 from bench import load
-from bench.pages import pick_pages, reference_paths
-from bench.run import DEFAULT_PG, instance_folder
-from bench.seed import BENCH_PASSWORD
+from bench.pages import pick_pages
+from bench.run import DEFAULT_PG, served
 
 TICKS = os.sysconf("SC_CLK_TCK")
 KINDS = ("gunicorn", "postgres", "wrk", "other")
@@ -94,23 +92,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     url = os.environ.get("TEAMHUB_BENCH_DATABASE_URL") or DEFAULT_PG
     pages = {p.name: p for p in pick_pages(url, with_earnings=True)}
-    env = {
-        "TEAMHUB_DATABASE_URL": url,
-        "TEAMHUB_INSTANCE_PATH": instance_folder(),
-        "TEAMHUB_SECRET_KEY": secrets.token_hex(16),
-    }
-    with (
-        load.gunicorn("teamhub:create_app()", env) as app_base,
-        load.gunicorn("bench.reference_app:create_app()", env) as ref_base,
-    ):
-        reference = [load.Target(p) for p in reference_paths(url)]
-        cookies: dict[str, str] = {}
+    with served(url) as both:
+        app_base, ref_base, reference = both.app_base, both.ref_base, both.reference
         for name in args.pages or list(pages):
-            visits = pages[name].visits
-            for visit in visits:
-                if visit.email not in cookies:
-                    cookies[visit.email] = load.log_in(app_base, visit.email, BENCH_PASSWORD)
-            targets = [load.Target(v.path, cookies[v.email]) for v in visits]
+            targets = both.targets(pages[name].visits)
             load.drive(app_base, targets, 2)
             load.drive(ref_base, reference, 2)
             for label, base, driven in (

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 
 from bench import load
-from bench.pages import pick_pages, reference_paths
-from bench.run import DEFAULT_PG, instance_folder
-from bench.seed import BENCH_PASSWORD
+from bench.pages import pick_pages
+from bench.run import DEFAULT_PG, served
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,30 +26,16 @@ def main(argv: list[str] | None = None) -> None:
     url = os.environ.get("TEAMHUB_BENCH_DATABASE_URL") or DEFAULT_PG
     pages = {p.name: p for p in pick_pages(url, with_earnings=True)}
     wanted = args.pages or [*pages, "healthz", "healthz_signed_in"]
-    env = {
-        "TEAMHUB_DATABASE_URL": url,
-        "TEAMHUB_INSTANCE_PATH": instance_folder(),
-        "TEAMHUB_SECRET_KEY": secrets.token_hex(16),
-    }
-    with (
-        load.gunicorn("teamhub:create_app()", env) as app_base,
-        load.gunicorn("bench.reference_app:create_app()", env) as ref_base,
-    ):
-        reference = [load.Target(p) for p in reference_paths(url)]
-        cookies: dict[str, str] = {}
+    with served(url) as both:
+        app_base, ref_base, reference = both.app_base, both.ref_base, both.reference
         targets: dict[str, list[load.Target]] = {}
         for name in wanted:
             if name in ("healthz", "healthz_signed_in"):
-                visit = pages["my_assignments"].visits[0]
-                if name == "healthz_signed_in" and visit.email not in cookies:
-                    cookies[visit.email] = load.log_in(app_base, visit.email, BENCH_PASSWORD)
-                cookie = cookies[visit.email] if name == "healthz_signed_in" else ""
+                [signed_in] = both.targets(pages["my_assignments"].visits[:1])
+                cookie = signed_in.cookie if name == "healthz_signed_in" else ""
                 targets[name] = [load.Target("/healthz", cookie)]
                 continue
-            for visit in pages[name].visits:
-                if visit.email not in cookies:
-                    cookies[visit.email] = load.log_in(app_base, visit.email, BENCH_PASSWORD)
-            targets[name] = [load.Target(v.path, cookies[v.email]) for v in pages[name].visits]
+            targets[name] = both.targets(pages[name].visits)
         load.drive(ref_base, reference, 2)
         load.drive(app_base, [t for ts in targets.values() for t in ts], 2)
         for name, page_targets in targets.items():

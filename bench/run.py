@@ -12,6 +12,8 @@ import argparse
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,38 +75,55 @@ def measure_in_process(dbs: list[Database], instance: str, with_earnings: bool):
     return counts, times
 
 
-def drive_pages(
-    pg_url: str, pages: list[Page], instance: str, seconds: int
-) -> dict[str, load.SideBySide]:
+@dataclass
+class Served:
+    """teamhub and the reference under gunicorn on one database, and people signed in."""
+
+    app_base: str
+    ref_base: str
+    reference: list[load.Target]
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def targets(self, visits) -> list[load.Target]:
+        """The visits as wrk targets, each visitor signed in once (their cookie kept)."""
+        for visit in visits:
+            if visit.email not in self.cookies:
+                self.cookies[visit.email] = load.log_in(self.app_base, visit.email, BENCH_PASSWORD)
+        return [load.Target(v.path, self.cookies[v.email]) for v in visits]
+
+
+@contextmanager
+def served(pg_url: str, instance: str | None = None) -> Iterator[Served]:
+    """Serve teamhub and the reference app under gunicorn (2 sync workers each) on ``pg_url``."""
     env = {
         "TEAMHUB_DATABASE_URL": pg_url,
-        "TEAMHUB_INSTANCE_PATH": instance,
+        "TEAMHUB_INSTANCE_PATH": instance or instance_folder(),
         "TEAMHUB_SECRET_KEY": secrets.token_hex(16),
     }
-    results = {}
     with (
         load.gunicorn("teamhub:create_app()", env) as app_base,
         load.gunicorn("bench.reference_app:create_app()", env) as ref_base,
     ):
-        reference = [load.Target(p) for p in reference_paths(pg_url)]
-        cookies: dict[str, str] = {}
-        for page in pages:
-            for visit in page.visits:
-                if visit.email not in cookies:
-                    cookies[visit.email] = load.log_in(app_base, visit.email, BENCH_PASSWORD)
-        targets = {
-            page.name: [load.Target(v.path, cookies[v.email]) for v in page.visits]
-            for page in pages
-        }
+        yield Served(app_base, ref_base, [load.Target(p) for p in reference_paths(pg_url)])
+
+
+def drive_pages(
+    pg_url: str, pages: list[Page], instance: str, seconds: int
+) -> dict[str, load.SideBySide]:
+    results = {}
+    with served(pg_url, instance) as both:
+        targets = {page.name: both.targets(page.visits) for page in pages}
         for name, page_targets in targets.items():
-            bad = [t.path for t in page_targets if load.fetch(app_base, t) != 200]
+            bad = [t.path for t in page_targets if load.fetch(both.app_base, t) != 200]
             if bad:
                 raise RuntimeError(f"{name}: not 200 for {bad}")
-        load.drive(ref_base, reference, WARM_UP_SECONDS)
-        load.drive(app_base, [t for ts in targets.values() for t in ts], WARM_UP_SECONDS)
+        load.drive(both.ref_base, both.reference, WARM_UP_SECONDS)
+        load.drive(both.app_base, [t for ts in targets.values() for t in ts], WARM_UP_SECONDS)
         for name, page_targets in targets.items():
             print(f"driving {name} and the reference in turn, {seconds} s each")
-            results[name] = load.side_by_side(app_base, page_targets, ref_base, reference, seconds)
+            results[name] = load.side_by_side(
+                both.app_base, page_targets, both.ref_base, both.reference, seconds
+            )
     return results
 
 
