@@ -159,6 +159,44 @@ def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew
         assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
 
 
+def _candidate_row(page: str, membership_id: int) -> str:
+    return re.search(rf'<tr id="candidate-{membership_id}">.*?</tr>', page, re.S).group(0)
+
+
+def test_the_split_pages_kept_sections_always_show_the_figures_as_they_are_now(app, crew):
+    """The team table and the form's rows are written once per content (fragments.py): a
+    change to a member, or another language, is a new section, never a stale one."""
+    from teamhub import fragments
+
+    roles, writers = crew
+    job_id = new_job(app, roles)
+    director = login_as(app, roles.director.email)
+    url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
+    first = director.get(url).get_data(as_text=True)
+    assert director.get(url).get_data(as_text=True) == first  # the kept sections
+    writer_id = writers[0][0]
+    assert "—" in _candidate_row(first, writer_id)  # no history yet: nothing to measure
+    with app.app_context():
+        writer = db.session.get(Membership, writer_id)
+        writer.weekly_units, writer.person.display_name = 0, "改名した書き手"
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
+        factories.approved_assignment(job, writer.id, utcnow() - timedelta(days=1), units=4)
+        db.session.commit()
+    now = director.get(url).get_data(as_text=True)
+    row = _candidate_row(now, writer_id)
+    assert "改名した書き手" in row and "(1/1)" in row  # completed 1 of 1, on the table
+    assert ">0</td>" in row  # no capacity left
+    select = re.search(r'id="rows-0-membership_id".*?</select>', now, re.S).group(0)
+    assert "改名した書き手" in select
+    director.post("/language", data={"locale": "en", "next": url})
+    english = director.get(url).get_data(as_text=True)
+    assert "Capacity left" in english and 'data-label="Capacity left"' in english
+    assert "Row 1" in english and "Capacity left" not in now
+    # A kept section is what writing it anew gives.
+    fragments._large.cache_clear()
+    assert director.get(url).get_data(as_text=True) == english
+
+
 def test_two_directors_saving_the_same_split_second_is_refused(app, crew):
     roles, writers = crew
     with app.app_context():

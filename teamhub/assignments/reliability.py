@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -23,9 +23,9 @@ ANSWER_TARGET = 80
 COMPLETION_TARGET = 90
 
 
-@dataclass(frozen=True)
-class Rate:
-    """``hits`` out of ``total``; ``percent`` is None when there is nothing to measure yet."""
+class Rate(NamedTuple):
+    """``hits`` out of ``total``; ``percent`` is None when there is nothing to measure yet.
+    (Tuples: a page compares and hashes every member's figures, see fragments.py.)"""
 
     hits: int
     total: int
@@ -45,8 +45,7 @@ class Rate:
         return f"{self.hits}/{self.total}"
 
 
-@dataclass(frozen=True)
-class Reliability:
+class Reliability(NamedTuple):
     answered_in_24h: Rate
     completion: Rate
     on_time: Rate

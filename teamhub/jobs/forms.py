@@ -166,7 +166,7 @@ class SplitRow(NamedTuple):
     part_description: str = ""
     override_reason: str = ""
     remove: bool = False
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] | None = None  # a field's messages; None: none
 
 
 def split_row_of(assignment) -> SplitRow:
@@ -195,7 +195,7 @@ def split_rows_sent(form: SplitForm) -> list[SplitRow]:
         SplitRow(
             **{name: _shown(row[name]) for name in SPLIT_ROW_TEXT},
             remove=bool(row.remove.data),
-            errors={name: list(errors) for name, errors in row.errors.items()},
+            errors={name: list(errors) for name, errors in row.errors.items()} or None,
         )
         for row in form.rows
     ]

@@ -19,7 +19,6 @@ from teamhub.jobs.forms import (
     cancel_reason_limits,
     kept_units_limits,
     split_row_of,
-    split_row_texts,
     split_rows_sent,
 )
 from teamhub.teams.queries import team_access
@@ -238,7 +237,6 @@ def _split_page(access, job, form, pool, status=200, conflict=None, locked=None,
         rows=split_rows_sent(form) if rows is None else rows,
         kept_units_limits=kept_units_limits() if form is None else None,
         members=[(str(c.membership_id), c.name) for c in pool],
-        row_texts=split_row_texts(),
         pool=pool,
         locked_units=splitting.units_locked(job) if locked is None else locked,
         today=today_jst(),
