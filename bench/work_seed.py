@@ -90,7 +90,11 @@ def job_terms(plan: JobPlan) -> tuple[str, int]:
 
 def receipt(plan: JobPlan, rows: list[dict], now: datetime) -> tuple[int, date] | None:
     """What the platform paid and when, for finished work whose money is in; else None."""
-    if any(r["state"] in ACTIVE for r in rows) or plan.due_at > now - timedelta(days=20):
+    if any(r["state"] in ACTIVE for r in rows):
+        return None
+    # The big team's money for the timed month is in by the month's end, whatever day of the
+    # next month the seed runs (a regular job's, 10 days after it was due, 20 days ago or more).
+    if not plan.big and plan.due_at > now - timedelta(days=20):
         return None
     source, contract = job_terms(plan)
     total = contract + contract // 10

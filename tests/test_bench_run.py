@@ -17,7 +17,7 @@ from bench import report, timings
 from bench.pages import pick_pages, reference_paths
 from bench.run import Database, instance_folder, measure_in_process
 from bench.scale import SMALL
-from bench.seed import seed, seeded_key
+from bench.seed import TeamPlan, seed, seeded_key
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,26 @@ def test_the_reference_renders_fifty_joined_rows(small, monkeypatch):
     answer = client.get(reference_paths(small.url)[0])
     assert answer.status_code == 200
     assert answer.get_data(as_text=True).count("<tr>") == 1 + 50  # the header and 50 rows
+
+
+@pytest.mark.parametrize("day", [1, 3, 15, 28])
+def test_the_timed_close_gathers_the_whole_big_month_whatever_day_the_seed_runs(day):
+    """Every approved assignment of the big team's month is in a job paid by the month's end,
+    so the close times as many as the scale says (a seed on the 3rd once gave it 43%)."""
+    from datetime import UTC, datetime
+
+    from bench import work_seed
+    from bench.scale import NATIONAL
+    from bench.seed import World, close_month
+
+    now = datetime(2026, 12, day, 15, tzinfo=UTC)  # 00:00 JST the next day: early or late
+    world = World(NATIONAL, now)
+    world.teams = [TeamPlan(1, 1, 1, member_ids=list(range(1, 501)))]
+    month_end = close_month(now)[1]
+    closed = 0
+    for plan in work_seed._big_plans(world):
+        rows = work_seed.job_assignments(plan, now)
+        received = work_seed.receipt(plan, rows, now)
+        assert received is not None and received[1] <= month_end
+        closed += sum(row["state"] == "approved" for row in rows)
+    assert closed == NATIONAL.big_team_assignments == 100_000
