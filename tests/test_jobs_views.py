@@ -363,11 +363,12 @@ def test_the_job_board_shows_each_assignment_the_counts_and_each_members_load(ap
         db.session.commit()
         slug, job_id, second_name = team.slug, job.id, second.person.display_name
         member_name = db.session.get(Membership, roles.member_membership).person.display_name
-    page = login_as(app, roles.director.email).get(f"/teams/{slug}/jobs/{job_id}")
+    director = login_as(app, roles.director.email)
+    page = director.get(f"/teams/{slug}/jobs/{job_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
 
-    def row(assignment_id):
+    def row(assignment_id, html=html):
         return re.search(rf'<tr id="assignment-{assignment_id}">(.*?)</tr>', html, re.S).group(1)
 
     assert member_name in row(late) and "納期超過" in row(late) and "作業中" in row(late)
@@ -384,6 +385,18 @@ def test_the_job_board_shows_each_assignment_the_counts_and_each_members_load(ap
         (roles.member_membership, member_name),
         (second.id, second_name),
     ]
+    # The assignments' section is kept once written (fragments.py), but shows what is now.
+    assert director.get(f"/teams/{slug}/jobs/{job_id}").get_data(as_text=True) == html
+    with app.app_context():
+        db.session.get(Assignment, late).state = "approved"
+        db.session.commit()
+    now_html = director.get(f"/teams/{slug}/jobs/{job_id}").get_data(as_text=True)
+    assert "承認済み" in row(late, now_html) and "納期超過" not in row(late, now_html)
+    assert '<dd id="approved-units">20件中8件</dd>' in now_html
+    member_load = re.search(rf'<li id="load-{roles.member_membership}">(.*?)</li>', now_html, re.S)
+    assert "8件中8件が承認済み" in member_load.group(1)
+    counts = re.search(r'<p class="state-counts">(.*?)</p>', now_html).group(1)
+    assert "作業中" not in counts and "承認済み 2" in counts
     with app.app_context():
         other = factories.team_with_roles()
         db.session.commit()

@@ -21,6 +21,20 @@ bp.add_app_template_global(split_row_texts)
 
 
 @bp.app_template_global()
+def board_assignments(slug: str, board) -> Markup:
+    """The job board's assignments and workloads, written once per the same rows and language
+    (read anew on every visit, as :func:`split_team_table`)."""
+    return cached_section(
+        "jobs/_board_assignments.html",
+        slug=slug,
+        assignments=tuple(board.assignments),
+        overdue_ids=board.overdue_ids,
+        by_state=tuple(sorted(board.by_state.items())),
+        loads=tuple(board.by_member),
+    )
+
+
+@bp.app_template_global()
 def split_team_table(pool) -> Markup:
     """The split page's table of the team, written once per the same members' figures and
     language (the figures are read anew on every visit; only their writing is kept)."""

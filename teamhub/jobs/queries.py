@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -111,8 +112,9 @@ def jobs_of(team: Team) -> list[JobRow]:
 GONE_STATES = ("declined", "cancelled", "reassigned")
 
 
-@dataclass
-class MemberLoad:
+class MemberLoad(NamedTuple):
+    """A member's units on the job, and how many of them are approved."""
+
     membership_id: int
     display_name: str
     units: int = 0
@@ -127,7 +129,7 @@ class Board:
     by_member: list[MemberLoad]
     approved_units: int
     assigned_units: int
-    overdue_ids: set[int]
+    overdue_ids: frozenset[int]
 
     @property
     def unassigned_units(self) -> int:
@@ -169,13 +171,13 @@ def board(team: Team, job_id: int) -> Board:
         by_state[a.state] += 1
         if a.state in OVERDUE_STATES and now > a.due_at:
             overdue.add(a.id)
-        if a.state in GONE_STATES:
-            loads.setdefault(a.membership_id, MemberLoad(a.membership_id, a.display_name))
-            continue
-        load = loads.setdefault(a.membership_id, MemberLoad(a.membership_id, a.display_name))
-        load.units += a.units
-        if a.state == "approved":
-            load.approved_units += a.units
+        load = loads.get(a.membership_id) or MemberLoad(a.membership_id, a.display_name)
+        if a.state not in GONE_STATES:
+            approved = a.units if a.state == "approved" else 0
+            load = load._replace(
+                units=load.units + a.units, approved_units=load.approved_units + approved
+            )
+        loads[a.membership_id] = load
     return Board(
         job=job,
         assignments=assignments,
@@ -183,5 +185,5 @@ def board(team: Team, job_id: int) -> Board:
         by_member=sorted(loads.values(), key=lambda load: -load.units),
         approved_units=sum(load.approved_units for load in loads.values()),
         assigned_units=sum(load.units for load in loads.values()),
-        overdue_ids=overdue,
+        overdue_ids=frozenset(overdue),
     )
