@@ -240,13 +240,16 @@ def _record_class(fields: tuple[str, ...]) -> type:
     return collections.namedtuple("Record", fields, rename=True)
 
 
-def as_records(rows: Sequence[sa.Row]) -> list:
+def as_records(rows: Sequence[sa.Row], first: int = 0) -> list:
     """Rows as named tuples, for lists whose fields are read again and again (a page's
     template reads each row's fields several times): a Row's field by name costs ~0.3 µs, a
-    named tuple's ~0.03 µs, making it ~0.35 µs a row. My assignments: 4% of its CPU."""
+    named tuple's ~0.03 µs, making it ~0.35 µs a row. My assignments: 4% of its CPU.
+    ``first``: the records leave out the columns before it (an entity read beside the list)."""
     if not rows:
         return []
-    make = _record_class(tuple(rows[0]._fields))._make
+    make = _record_class(tuple(rows[0]._fields[first:]))._make
+    if first:
+        return [make(row[first:]) for row in rows]
     return [make(row) for row in rows]
 
 

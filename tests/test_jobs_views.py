@@ -173,7 +173,9 @@ def test_the_split_pages_kept_sections_always_show_the_figures_as_they_are_now(a
     director = login_as(app, roles.director.email)
     url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
     first = director.get(url).get_data(as_text=True)
-    assert director.get(url).get_data(as_text=True) == first  # the kept sections
+    hits = fragments._large.cache_info().hits
+    assert director.get(url).get_data(as_text=True) == first
+    assert fragments._large.cache_info().hits == hits + 2  # the team table and the rows
     writer_id = writers[0][0]
     assert "—" in _candidate_row(first, writer_id)  # no history yet: nothing to measure
     with app.app_context():
@@ -386,7 +388,11 @@ def test_the_job_board_shows_each_assignment_the_counts_and_each_members_load(ap
         (second.id, second_name),
     ]
     # The assignments' section is kept once written (fragments.py), but shows what is now.
+    from teamhub import fragments
+
+    hits = fragments._large.cache_info().hits
     assert director.get(f"/teams/{slug}/jobs/{job_id}").get_data(as_text=True) == html
+    assert fragments._large.cache_info().hits == hits + 1  # its key holds values, not objects
     with app.app_context():
         db.session.get(Assignment, late).state = "approved"
         db.session.commit()

@@ -63,7 +63,7 @@ def _job_and_rows(statement: sa.Select, team: Team, job_id: int) -> tuple[Job, l
     rows = db.session.execute(statement, {"job_id": job_id, "team_id": team.id}).all()
     if not rows:
         raise _no_such_job()
-    return rows[0][0], as_records([row for row in rows if row.id is not None])
+    return rows[0][0], as_records([row for row in rows if row.id is not None], first=1)
 
 
 @functools.cache
