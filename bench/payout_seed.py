@@ -93,8 +93,9 @@ def _post_close(ledger: Ledger, close: dict, settlements: list) -> None:
     first_job: dict[int, int] = {}
     for s in settlements:
         ledger.rows.closed_jobs.append(
-            {"id": len(ledger.rows.closed_jobs) + 1, "close_id": close["id"], "job_id": s.job.id}
-        )
+            {"id": len(ledger.rows.closed_jobs) + 1, "close_id": close["id"], "job_id": s.job.id,
+             "team_id": close["team_id"]}
+        )  # fmt: skip
         ledger.entry(close, s.job.id, "received", s.received_yen)
         ledger.entry(close, s.job.id, "team_fee", -s.team_fee_yen)
         for share in s.shares:

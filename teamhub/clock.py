@@ -49,7 +49,10 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        if value.tzinfo is None:
+        tz = value.tzinfo
+        if tz is UTC:  # PostgreSQL's, as the app's sessions ask for it (teamhub/__init__.py)
+            return value
+        if tz is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 

@@ -7,12 +7,13 @@ The reliability figures compare an answer with its offer plus 24 hours in SQL
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from teamhub.clock import UTCDateTime, hours_later
+from teamhub.clock import JST, UTCDateTime, hours_later
 from teamhub.extensions import db
 
 MOMENTS = st.datetimes(
@@ -32,3 +33,30 @@ MOMENTS = st.datetimes(
 def test_hours_later_adds_exactly_that_many_hours(ctx, moment, hours):
     later = db.session.scalar(sa.select(hours_later(sa.literal(moment, UTCDateTime()), hours)))
     assert later == moment + timedelta(hours=hours)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2000, 1, 1),
+        max_value=datetime(2099, 12, 31),
+        timezones=st.sampled_from([UTC, ZoneInfo("Asia/Tokyo"), ZoneInfo("Etc/UTC")]),
+    )
+)
+def test_a_moment_reads_back_as_the_same_moment_in_utc(ctx, moment):
+    """Whatever zone a time is written in, it reads back as that moment in Python's ``UTC``,
+    on SQLite (naive text) and PostgreSQL (timestamptz, sessions in UTC)."""
+    read = db.session.scalar(sa.select(sa.literal(moment, UTCDateTime())))
+    assert read == moment and read.tzinfo is UTC
+    assert read.astimezone(ZoneInfo("Asia/Tokyo")).hour == moment.astimezone(JST).hour
+
+
+def test_a_server_in_another_zone_still_gives_utc(ctx):
+    """A connection whose session zone is not UTC (set by hand here) still reads UTC."""
+    moment = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL TimeZone = 'Asia/Tokyo'"))
+    read = db.session.scalar(sa.select(sa.literal(moment, UTCDateTime())))
+    assert read == moment and read.tzinfo is UTC

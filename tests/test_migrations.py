@@ -65,7 +65,8 @@ def test_0008_summarises_the_closes_already_paid(migrated_app):
     from teamhub.payouts.models import FirstPaidDay, PaidDay, PayoutClose
     from tests.factories import add_member, closed_month, make_person, make_team
 
-    upgrade(revision="0007")
+    # Posted by today's code, then taken back to before the summary existed.
+    upgrade()
     person = make_person()
     team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
     member = add_member(team, person)
@@ -77,6 +78,7 @@ def test_0008_summarises_the_closes_already_paid(migrated_app):
         .values(status="paid", paid_on=date(2026, 11, 10))
     )
     db.session.commit()
+    downgrade(revision="0007")
 
     upgrade()
 
@@ -104,9 +106,11 @@ def test_0009_keeps_the_ledger_and_the_reversed_once_rule(migrated_app):
     from teamhub.payouts.models import LedgerEntry
     from tests.factories import add_member, closed_month, make_person, make_team
 
-    upgrade(revision="0008")
+    upgrade()  # posted by today's code, then taken back to the old rule
     team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
     close = closed_month(team, None, add_member(team, make_person()), 50_000)
+    db.session.commit()
+    downgrade(revision="0008")
     share = db.session.scalars(
         sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id, LedgerEntry.kind == "share")
     ).one()
@@ -128,6 +132,48 @@ def test_0009_keeps_the_ledger_and_the_reversed_once_rule(migrated_app):
             connection.execute(sa.insert(LedgerEntry), [reversal])
 
 
+def test_0010_keeps_the_ledger_and_refuses_an_entry_for_a_job_its_close_did_not_close(
+    migrated_app,
+):
+    """Each closed job gets its close's team; every entry stays; an entry must name a job its
+    own close distributed, in the close's team (before, any job and the close were checked
+    apart)."""
+    from datetime import UTC, datetime
+
+    from teamhub.payouts.models import ClosedJob, LedgerEntry
+    from tests.factories import add_member, closed_month, make_job, make_person, make_team
+
+    upgrade()
+    team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
+    close = closed_month(team, None, add_member(team, make_person()), 50_000)
+    other_team = make_team(make_person())
+    open_job = make_job(team)
+    db.session.commit()
+    close_id, team_id, other_team_id, open_job_id = close.id, team.id, other_team.id, open_job.id
+    db.session.close()  # reading the ids began a transaction; the migration must not wait on it
+    downgrade(revision="0009")
+    with db.engine.connect() as connection:
+        before = _ledger(connection)
+        closed_job_id = connection.execute(sa.text("SELECT job_id FROM closed_job")).scalar_one()
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        assert _ledger(connection) == before and len(before) >= 3
+        assert connection.execute(sa.select(ClosedJob.team_id)).scalars().all() == [team_id]
+        entry = {
+            "close_id": close_id, "team_id": team_id, "job_id": closed_job_id,
+            "account": "retained", "amount_yen": 0, "units": 0, "kind": "", "note": "",
+            "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+        }  # fmt: skip
+        connection.execute(sa.insert(LedgerEntry), [entry])  # its close's job: taken
+        connection.rollback()
+        for wrong in ({"job_id": open_job_id}, {"team_id": other_team_id}):
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.execute(sa.insert(LedgerEntry), [entry | wrong])
+            connection.rollback()
+
+
 def test_sqlite_migrations_refuse_to_leave_rows_pointing_at_nothing(migrated_app):
     """SQLite migrations run with foreign keys unenforced (a table rebuilt with them on took a
     quarter of an hour), so they check every key before committing."""
@@ -140,7 +186,9 @@ def test_sqlite_migrations_refuse_to_leave_rows_pointing_at_nothing(migrated_app
             "INSERT INTO closed_job (close_id, job_id) VALUES (999, 999)"  # no such close or job
         )
         connection.commit()
-    with pytest.raises(SystemExit):  # Flask-Migrate reports the error and exits
+    # Flask-Migrate reports the key check's error and exits; 0010, which gives each closed job
+    # its close's team, already finds none for this row.
+    with pytest.raises((SystemExit, sa.exc.IntegrityError)):
         upgrade()
     with db.engine.connect() as connection:  # nothing of the migration stayed
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
@@ -152,7 +200,7 @@ def test_sqlite_migrations_refuse_to_leave_rows_pointing_at_nothing(migrated_app
     upgrade()
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
-            ("0009",)
+            ("0010",)
         ]
     with db.engine.connect() as connection:  # the app's connections enforce their keys again
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

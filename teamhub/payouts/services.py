@@ -378,7 +378,10 @@ def _post(close: PayoutClose, preview: ClosePreview, by_id: int | None) -> None:
             job_id, member_id = statement.shares[0].assignment.job_id, statement.membership.id
             for account, amount in ((MEMBER, withheld), (TAX_OFFICE, -withheld)):
                 rows.append(_line(head, job_id, account, amount, member_id, WITHHOLDING))
-    closed = [{"close_id": close.id, "job_id": s.job.id} for s in preview.settlements]
+    closed = [
+        {"close_id": close.id, "job_id": s.job.id, "team_id": close.team_id}
+        for s in preview.settlements
+    ]
     db.session.execute(sa.insert(ClosedJob), closed)
     _insert_entries(rows)
 
