@@ -19,7 +19,7 @@ from teamhub.errors import Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.payouts import periods, queries, services
-from teamhub.payouts.models import LedgerEntry, LedgerIsAppendOnly, PayoutClose
+from teamhub.payouts.models import ClosedJob, LedgerEntry, LedgerIsAppendOnly, PayoutClose
 from teamhub.teams.models import Membership, Team
 from tests.factories import (
     add_member,
@@ -119,15 +119,26 @@ def test_no_withholding_for_individual_payers_or_unlisted_work(ctx):
 
 
 def test_fixed_amounts_beyond_what_was_received_refuse_the_close(team):
+    member = add_member(team)
+    fine = make_job(team)  # received first: its entries are on their way when the next is refused
+    services.record_receipt(fine, 100_000, date(2026, 10, 10))
+    approved(fine, member, units=4)
     job = make_job(team)
     services.record_receipt(job, 10_000, date(2026, 10, 20))
-    approved(job, add_member(team), fixed_yen=9_500)
+    approved(job, member, fixed_yen=9_500)
     with pytest.raises(Invalid) as refused:
         services.preview_close(team, date(2026, 10, 31))
     assert "9,500" in refused.value.message and "9,000" in refused.value.message
     with pytest.raises(Invalid):
         services.confirm_close(team, date(2026, 10, 31), None)
-    assert db.session.scalar(sa.select(sa.func.count(PayoutClose.id))) == 0
+    # Nothing of the close stays, and the transaction goes on.
+    for model in (PayoutClose, ClosedJob, LedgerEntry):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+    services.record_receipt(job, 20_000, date(2026, 10, 20))
+    close = services.confirm_close(team, date(2026, 10, 31), None)
+    entries = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id))
+    assert sum(e.amount_yen for e in entries) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClosedJob)) == 2
 
 
 def test_payment_due_dates_follow_the_freelance_act(team):

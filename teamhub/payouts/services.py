@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -294,8 +294,9 @@ def _approved_work(team: Team, jobs: list[Job]) -> list[ApprovedWork]:
     return [ApprovedWork(*row, by_id[row.job_id], members[row.membership_id]) for row in rows]
 
 
-def preview_close(team: Team, period_end: date) -> ClosePreview:
-    """Compute the close for the period ending ``period_end`` without posting anything."""
+def _close_work(team: Team, period_end: date) -> tuple[date, list[tuple[Job, list[ApprovedWork]]]]:
+    """The period's first day and each job the close distributes with its approved work, after
+    checking that ``period_end`` ends a period that is over."""
     start, end = periods.period_containing(team.close_schedule, period_end)
     if end != period_end:
         raise Invalid(_("Choose the last day of a payout period."))
@@ -307,18 +308,27 @@ def preview_close(team: Team, period_end: date) -> ClosePreview:
             )
         )
     jobs = _eligible_jobs(team, period_end)
-    approved = _approved_work(team, jobs)
     by_job: dict[int, list[ApprovedWork]] = defaultdict(list)
-    for a in approved:
+    for a in _approved_work(team, jobs):
         by_job[a.job_id].append(a)
-    settlements = [settle(team, j, by_job[j.id], period_end) for j in jobs if by_job[j.id]]
+    return start, [(j, by_job[j.id]) for j in jobs if by_job[j.id]]
+
+
+def _statements(settlements: list[Settlement]) -> list[StatementPreview]:
+    """One statement per member, in the order of their memberships."""
     statements: dict[int, StatementPreview] = {}
     for settlement in settlements:
         for share in settlement.shares:
             m = share.assignment.membership
             statements.setdefault(m.id, StatementPreview(m)).shares.append(share)
-    ordered = sorted(statements.values(), key=lambda s: s.membership.id)
-    return ClosePreview(team, start, end, settlements, ordered)
+    return sorted(statements.values(), key=lambda s: s.membership.id)
+
+
+def preview_close(team: Team, period_end: date) -> ClosePreview:
+    """Compute the close for the period ending ``period_end`` without posting anything."""
+    start, work = _close_work(team, period_end)
+    settlements = [settle(team, job, approved, period_end) for job, approved in work]
+    return ClosePreview(team, start, period_end, settlements, _statements(settlements))
 
 
 def find_close(team: Team, period_end: date) -> PayoutClose | None:
@@ -355,38 +365,45 @@ def _line(head: tuple, job_id: int, account: str, amount: int, member_id=None, k
     return (*head, job_id, account, amount, None, member_id, 0, None, kind, "", None)
 
 
-def _post(close: PayoutClose, preview: ClosePreview, by_id: int | None) -> None:
-    """Post the close's entries in two bulk inserts: a national team's month is 100,000 lines,
-    too many to build and flush one ORM object at a time (38 s; in bulk, a few seconds). Rows are
-    plain tuples in ``_COLUMNS`` order."""
-    if not preview.settlements:
+def _post(
+    close: PayoutClose, team: Team, work: list[tuple[Job, list[ApprovedWork]]], by_id: int | None
+) -> None:
+    """Post the close's entries in bulk: a national team's month is 100,000 lines, too many to
+    build and flush one ORM object at a time (38 s; in bulk, a few seconds). Rows are plain
+    tuples in ``_COLUMNS`` order, settled job by job as they are sent, so PostgreSQL checks and
+    writes the first jobs' entries while the next are settled. A job that cannot be settled
+    (``Invalid``) stops the close: the caller takes back what was sent."""
+    if not work:
         return
+    closed = [{"close_id": close.id, "job_id": job.id, "team_id": close.team_id} for job, _ in work]
+    db.session.execute(sa.insert(ClosedJob), closed)
+    _insert_entries(_entries(close, team, work, by_id))
+
+
+def _entries(
+    close: PayoutClose, team: Team, work: list[tuple[Job, list[ApprovedWork]]], by_id: int | None
+) -> Iterator[tuple]:
     head = (close.team_id, close.id, by_id, utcnow())
-    rows: list[tuple] = []
-    for s in preview.settlements:
-        job_id = s.job.id
-        rows.append(_line(head, job_id, RECEIVED, s.received_yen))
-        rows.append(_line(head, job_id, TEAM_FEE, -s.team_fee_yen))
-        rows.extend(
-            (*head, job_id, MEMBER, -gross, a.id, a.membership_id, a.units, due_on, SHARE, "", None)
-            for a, gross, _withholds, due_on in s.shares
-        )
+    settlements = []
+    for job, approved in work:
+        s = settle(team, job, approved, close.period_end)
+        settlements.append(s)
+        job_id = job.id
+        yield _line(head, job_id, RECEIVED, s.received_yen)
+        yield _line(head, job_id, TEAM_FEE, -s.team_fee_yen)
+        for a, gross, _withholds, due_on in s.shares:
+            yield (*head, job_id, MEMBER, -gross, a.id, a.membership_id, a.units, due_on, SHARE,
+                   "", None)  # fmt: skip
         if s.retained_yen:
-            rows.append(_line(head, job_id, RETAINED, -s.retained_yen))
-    for statement in preview.statements:
+            yield _line(head, job_id, RETAINED, -s.retained_yen)
+    for statement in _statements(settlements):
         if withheld := statement.withheld_yen:
             job_id, member_id = statement.shares[0].assignment.job_id, statement.membership.id
             for account, amount in ((MEMBER, withheld), (TAX_OFFICE, -withheld)):
-                rows.append(_line(head, job_id, account, amount, member_id, WITHHOLDING))
-    closed = [
-        {"close_id": close.id, "job_id": s.job.id, "team_id": close.team_id}
-        for s in preview.settlements
-    ]
-    db.session.execute(sa.insert(ClosedJob), closed)
-    _insert_entries(rows)
+                yield _line(head, job_id, account, amount, member_id, WITHHOLDING)
 
 
-def _insert_entries(rows: list[tuple]) -> None:
+def _insert_entries(rows: Iterable[tuple]) -> None:
     """Insert ledger rows: PostgreSQL's COPY where it runs, a batched INSERT elsewhere."""
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
@@ -415,23 +432,28 @@ def _post_withholding(close, job_id: int, membership_id: int, withheld_yen: int,
 
 
 def confirm_close(team: Team, period_end: date, by: Person | None) -> PayoutClose:
-    """Post the period's close once: a repeat, a retry or a second scheduler gets the same close."""
+    """Post the period's close once: a repeat, a retry or a second scheduler gets the same close.
+    All of it or nothing: a job that cannot be settled takes back the close and what was sent."""
     existing = find_close(team, period_end)
     if existing is not None:
         return existing
-    preview = preview_close(team, period_end)
+    start, work = _close_work(team, period_end)
     close = PayoutClose(
-        team_id=team.id, period_start=preview.period_start, period_end=period_end,
+        team_id=team.id, period_start=start, period_end=period_end,
         confirmed_by_id=by.id if by else None,
     )  # fmt: skip
-    try:
-        with db.session.begin_nested():
-            db.session.add(close)
+    with db.session.begin_nested():
+        try:
+            with db.session.begin_nested():
+                db.session.add(close)
+                db.session.flush()
+        except IntegrityError:
+            close = None  # another confirmation made it first
+        if close is not None:
+            _post(close, team, work, by.id if by else None)
             db.session.flush()
-    except IntegrityError:
+    if close is None:
         return find_close(team, period_end)
-    _post(close, preview, by.id if by else None)
-    db.session.flush()
     events.close_confirmed(close)
     return close
 
