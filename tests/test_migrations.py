@@ -10,10 +10,13 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 from teamhub import create_app
 from teamhub.extensions import db
+from teamhub.payouts.ledger_keys import include_object_for
 
 
 @contextmanager
@@ -49,7 +52,10 @@ def migrated_app(tmp_path, monkeypatch):
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(migrated_app):
     upgrade()
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        include_object = include_object_for(connection.dialect.name)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
     downgrade(revision="base")
@@ -198,9 +204,82 @@ def test_sqlite_migrations_refuse_to_leave_rows_pointing_at_nothing(migrated_app
         connection.exec_driver_sql("DELETE FROM closed_job")
         connection.commit()
     upgrade()
+    head = ScriptDirectory.from_config(
+        current_app.extensions["migrate"].migrate.get_config()
+    ).get_current_head()
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
-            ("0010",)
+            (head,)
         ]
     with db.engine.connect() as connection:  # the app's connections enforce their keys again
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _ledger_foreign_keys(connection) -> set[str]:
+    return {fk["name"] for fk in sa.inspect(connection).get_foreign_keys("ledger_entry")}
+
+
+def _ledger_triggers(connection) -> list[tuple[str, str]]:
+    """The ledger keys' triggers and functions as PostgreSQL holds them (none on SQLite)."""
+    if connection.dialect.name != "postgresql":
+        return []
+    triggers = connection.execute(
+        sa.text(
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+            " WHERE tgname LIKE 'ledger_entry_key%' UNION ALL"
+            " SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'ledger_entry_%' ORDER BY 1"
+        )
+    )
+    return [tuple(row) for row in triggers]
+
+
+def test_0011_keeps_the_ledger_and_its_keys_and_builds_what_the_models_build(migrated_app, app):
+    """On PostgreSQL the ledger's five foreign keys become the triggers of ledger_keys.py, the
+    same ones ``create_all`` makes; on SQLite they stay foreign keys. Either way every entry stays
+    and an entry naming nothing is refused."""
+    from datetime import UTC, datetime
+
+    from teamhub.payouts.ledger_keys import KEYS
+    from teamhub.payouts.models import LedgerEntry
+    from tests.factories import add_member, closed_month, make_person, make_team
+
+    upgrade()
+    team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
+    close = closed_month(team, None, add_member(team, make_person()), 50_000)
+    db.session.commit()
+    close_id = close.id
+    db.session.close()
+    names = {key.name for key in KEYS}
+    downgrade(revision="0010")
+    with db.engine.connect() as connection:
+        before = _ledger(connection)
+        assert _ledger_foreign_keys(connection) == names
+        assert _ledger_triggers(connection) == []
+
+    upgrade()
+
+    postgresql = db.engine.dialect.name == "postgresql"
+    with db.engine.connect() as connection:
+        assert _ledger(connection) == before and len(before) >= 3
+        assert _ledger_foreign_keys(connection) == (set() if postgresql else names)
+        migrated = _ledger_triggers(connection)
+        share = connection.execute(
+            sa.select(LedgerEntry).where(
+                LedgerEntry.close_id == close_id, LedgerEntry.kind == "share"
+            )
+        ).one()
+        wrong = {
+            c: getattr(share, c)
+            for c in ("team_id", "close_id", "job_id", "account", "units", "kind", "note")
+        } | {
+            "amount_yen": 0,
+            "assignment_id": 987_654,
+            "created_at": datetime(2026, 11, 2, tzinfo=UTC),
+        }
+        with pytest.raises(sa.exc.IntegrityError):
+            connection.execute(sa.insert(LedgerEntry), [wrong])
+        connection.rollback()
+    # The test suite's own database was made by create_all: the same triggers.
+    with app.app_context(), db.engine.connect() as connection:
+        assert migrated == _ledger_triggers(connection)
+        assert len(migrated) == (len(KEYS) + 2 + 3 if postgresql else 0)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
+from teamhub.payouts import ledger_keys
 
 CLOSE_STATUSES = ("confirmed", "paid")
 
@@ -106,31 +107,38 @@ class LedgerEntry(db.Model):
             postgresql_where=sa.text("reverses_id IS NOT NULL"),
             sqlite_where=sa.text("reverses_id IS NOT NULL"),
         ),
-        # An entry's job is one its close distributed, and its team the close's team: one
-        # foreign key checks the three (migration 0010; PostgreSQL checks each key of each of a
-        # close's 105,000 entries apart, ~0.6 s a key).
-        sa.ForeignKeyConstraint(
+        # The ledger's foreign keys: constraints on SQLite, statement triggers on PostgreSQL
+        # (ledger_keys.py, migration 0011). An entry's job is one its close distributed, and its
+        # team the close's team: one key checks the three (migration 0010).
+        ledger_keys.foreign_key(
             ["close_id", "job_id", "team_id"],
             ["closed_job.close_id", "closed_job.job_id", "closed_job.team_id"],
         ),
+        ledger_keys.foreign_key(["assignment_id"], ["assignment.id"]),
+        ledger_keys.foreign_key(["membership_id"], ["membership.id"]),
+        ledger_keys.foreign_key(["reverses_id"], ["ledger_entry.id"]),
+        ledger_keys.foreign_key(["created_by_id"], ["person.id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int]
     close_id: Mapped[int]
     job_id: Mapped[int]
-    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
-    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership.id"))
+    assignment_id: Mapped[int | None]
+    membership_id: Mapped[int | None]
     account: Mapped[str] = mapped_column(sa.String(20))
     amount_yen: Mapped[int]
     units: Mapped[int] = mapped_column(default=0)
     payment_due_on: Mapped[date | None]
-    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entry.id"))
+    reverses_id: Mapped[int | None]
     # For member entries: a SHARE of a job's money, or the WITHHOLDING taken from the statement.
     kind: Mapped[str] = mapped_column(sa.String(20), default="")
     note: Mapped[str] = mapped_column(sa.String(300), default="")  # why a correction was made
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+ledger_keys.attach(LedgerEntry.__table__, db.metadata)
 
 
 SHARE = "share"
