@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -345,3 +346,36 @@ def test_a_cohorts_own_report_reads_it_with_its_trainees_and_shows_the_same_figu
     assert empty_page.status_code == 200 and "第4期" in empty_page.get_data(as_text=True)
     assert client.get(f"{base}/{elsewhere_id}/outcomes").status_code == 404
     assert client.get(f"{base}/999999/outcomes").status_code == 404
+
+
+def test_a_report_row_writes_each_figure_and_marks_small_cells(app):
+    """The figures table's rows (training/report_rows.py): every figure in its column, written
+    in the page's language, "—" for none, and marked when it describes fewer than 5 people."""
+    from flask_babel import force_locale
+
+    from teamhub.training.report_rows import outcome_row
+
+    figures = outcomes.Outcomes(
+        enrolled=Figure(12, 12),
+        active=Figure(5, 5),
+        completed=Figure(8, 8),
+        withdrawn=Figure(1, 1),
+        attendance_rate=Figure(87, 11),
+        with_first_paid=Figure(6, 6),
+        median_days_to_first_paid=Figure(21, 6),
+        median_monthly_earnings=Figure(145_000, 4),
+        reached_target=Figure(None, 0),
+        target_yen=200_000,
+    )
+    with app.test_request_context():
+        row = str(outcome_row("第3期 <夜>", figures, 5))
+        with force_locale("en"):
+            english = str(outcome_row("All cohorts", figures, 5))
+    cells = re.findall(r'<td class="([^"]+)">([^<]*)</td>', row)
+    assert row.startswith('<tr><th scope="row">第3期 &lt;夜&gt;</th>')
+    assert cells == [
+        ("num", "12"), ("num", "5"), ("num", "8"), ("num small-cell", "1"), ("num", "87%"),
+        ("num", "6"), ("num", "21日"), ("num small-cell", "¥145,000"),
+        ("num small-cell", "—"),
+    ]  # fmt: skip
+    assert "<td class=\"num\">21 days</td>" in english

@@ -4,8 +4,10 @@ from markupsafe import Markup
 
 from teamhub.fragments import cached_fragment
 from teamhub.training import admin_views, queries, trainee_views, views
+from teamhub.training.report_rows import outcome_row
 
 bp = Blueprint("training", __name__)
+bp.add_app_template_global(outcome_row)
 
 rule = bp.add_url_rule
 GET_POST = ["GET", "POST"]
