@@ -378,4 +378,4 @@ def test_a_report_row_writes_each_figure_and_marks_small_cells(app):
         ("num", "6"), ("num", "21日"), ("num small-cell", "¥145,000"),
         ("num small-cell", "—"),
     ]  # fmt: skip
-    assert "<td class=\"num\">21 days</td>" in english
+    assert '<td class="num">21 days</td>' in english
