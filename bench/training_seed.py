@@ -236,6 +236,17 @@ def completion_rows(enrolled: list[Enrolled], world) -> Iterator[dict]:
             }
 
 
+# Each enrolment's attendance counts (Enrolment.sessions_present/recorded), from its marks.
+COUNT_ATTENDANCE = """
+UPDATE enrolment SET
+  sessions_present = marks.present, sessions_recorded = marks.recorded
+FROM (SELECT enrolment_id, count(*) FILTER (WHERE status = 'present') AS present,
+             count(*) AS recorded
+      FROM attendance GROUP BY enrolment_id) AS marks
+WHERE marks.enrolment_id = enrolment.id
+"""
+
+
 def seed_training(writer, world) -> None:
     for table, rows in _org_rows(world).items():
         writer.write(table, rows, len(rows))
@@ -245,4 +256,6 @@ def seed_training(writer, world) -> None:
     writer.write("cohort_session", session_rows(plans), len(plans) * SESSIONS)
     writer.write("enrolment", enrolment_rows(enrolled), len(enrolled))
     writer.write("attendance", attendance_rows(enrolled, world), len(enrolled) * SESSIONS)
+    print("enrolment counts    : attendance counted in SQL, as record_attendance does")
+    writer.sink.execute(COUNT_ATTENDANCE)
     writer.write("module_completion", completion_rows(enrolled, world), len(enrolled) * 4)

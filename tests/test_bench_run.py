@@ -42,7 +42,18 @@ def test_the_small_scale_seeds_and_its_closes_balance(small):
         members_paid = connection.scalar(
             sa.text("SELECT count(*) FROM ledger_entry WHERE account = 'member' AND amount_yen < 0")
         )
+        # Each enrolment's attendance counts are its marks, as record_attendance keeps them.
+        miscounted = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM enrolment WHERE sessions_recorded != (SELECT count(*)"
+                " FROM attendance WHERE enrolment_id = enrolment.id) OR sessions_present !="
+                " (SELECT count(*) FROM attendance WHERE enrolment_id = enrolment.id"
+                " AND status = 'present')"
+            )
+        )
+        marked = connection.scalar(sa.text("SELECT sum(sessions_recorded) FROM enrolment"))
     engine.dispose()
+    assert miscounted == 0 and marked > 0
     assert count["person"] == SMALL.people
     assert count["team"] == SMALL.teams
     assert count["assignment"] == SMALL.assignments

@@ -283,3 +283,34 @@ def test_0011_keeps_the_ledger_and_its_keys_and_builds_what_the_models_build(mig
     with app.app_context(), db.engine.connect() as connection:
         assert migrated == _ledger_triggers(connection)
         assert len(migrated) == (len(KEYS) + 2 + 3 if postgresql else 0)
+
+
+def test_0012_counts_the_attendance_already_recorded(migrated_app):
+    """Each enrolment gets the counts of the marks it already has; later marks keep them."""
+    from teamhub.training import progress, services
+    from teamhub.training.models import Enrolment
+    from tests import training_factories as tf
+    from tests.factories import make_person
+
+    upgrade()
+    org = tf.make_organisation()
+    coordinator = tf.appoint(org)
+    cohort = tf.make_cohort(org, tf.make_curriculum(org))
+    present, absent, unmarked = (
+        services.enrol(cohort, make_person(), by=coordinator) for _ in range(3)
+    )
+    past, _future = tf.add_sessions(cohort)
+    progress.record_attendance(past, {present.id: "present", absent.id: "absent"}, coordinator)
+    db.session.commit()
+    ids = [present.id, absent.id, unmarked.id]
+    db.session.close()
+    downgrade(revision="0011")
+
+    upgrade()
+
+    counts = db.session.execute(
+        sa.select(Enrolment.id, Enrolment.sessions_present, Enrolment.sessions_recorded)
+        .where(Enrolment.id.in_(ids))
+        .order_by(Enrolment.id)
+    ).all()
+    assert [tuple(row[1:]) for row in counts] == [(1, 1), (0, 1), (0, 0)]

@@ -449,9 +449,35 @@ def test_attendance_is_recorded_and_corrected(cohort, coordinator):
         progress.record_attendance(past, {first.id: "present", second.id: "absent"}, coordinator)
         == 2
     )
+    assert (first.sessions_present, first.sessions_recorded) == (1, 1)
+    assert (second.sessions_present, second.sessions_recorded) == (0, 1)
     progress.record_attendance(past, {second.id: "excused"}, coordinator)
     assert queries.session_marks(past) == {first.id: "present", second.id: "excused"}
     assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 2
+    later = tf.add_sessions(cohort)[0]
+    progress.record_attendance(later, {first.id: "absent", second.id: "present"}, coordinator)
+    progress.record_attendance(later, {first.id: "present"}, coordinator)  # corrected
+    assert (first.sessions_present, first.sessions_recorded) == (2, 2)
+    assert (second.sessions_present, second.sessions_recorded) == (1, 2)
+    assert_counts_equal_marks()
+
+
+def assert_counts_equal_marks() -> None:
+    """Every enrolment's attendance counts (what outcome reports read) equal its marks."""
+    marks = {
+        enrolment_id: (present, recorded)
+        for enrolment_id, present, recorded in db.session.execute(
+            sa.select(
+                Attendance.enrolment_id,
+                sa.func.count().filter(Attendance.status == "present"),
+                sa.func.count(),
+            ).group_by(Attendance.enrolment_id)
+        )
+    }
+    counts = db.session.execute(
+        sa.select(Enrolment.id, Enrolment.sessions_present, Enrolment.sessions_recorded)
+    ).all()
+    assert counts and all(marks.get(e, (0, 0)) == (p, n) for e, p, n in counts), (marks, counts)
 
 
 def test_attendance_refuses_unknown_statuses_strangers_and_future_sessions(cohort, coordinator):

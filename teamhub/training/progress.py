@@ -77,7 +77,22 @@ def record_attendance(
             db.session.add(row)
         row.status, row.recorded_by_id, row.recorded_at = status, by.id, now
     db.session.flush()
+    recount_attendance(list(marks))
     return len(marks)
+
+
+def recount_attendance(enrolment_ids: list[int]) -> None:
+    """Count these enrolments' attendance marks again into ``sessions_present`` and
+    ``sessions_recorded`` (a summary the outcome reports read), in one statement."""
+    marks = sa.select(sa.func.count(Attendance.id)).where(Attendance.enrolment_id == Enrolment.id)
+    db.session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.id.in_(enrolment_ids))
+        .values(
+            sessions_present=marks.where(Attendance.status == "present").scalar_subquery(),
+            sessions_recorded=marks.scalar_subquery(),
+        )
+    )  # loaded enrolments have the two counts expired: read again when next used
 
 
 # Lessons -------------------------------------------------------------------------------------
