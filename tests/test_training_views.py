@@ -358,11 +358,16 @@ def test_attendance_is_taken_on_a_phone_friendly_roster(app, setup):
     url = org_url(setup, f"/sessions/{setup.ids.session_id}/attendance")
     page = client.get(url).get_data(as_text=True)
     assert 'type="radio"' in page and "style=" not in page
+    cohort_url = org_url(setup, f"/cohorts/{setup.ids.cohort_id}")
+    assert "1 / 1" in client.get(cohort_url).get_data(as_text=True)  # present at the session
     response = client.post(url, data={f"mark-{setup.ids.enrolment_id}": "excused"})
     assert response.status_code == 302
     assert f'name="mark-{setup.ids.enrolment_id}" value="excused" checked' in client.get(
         url
     ).get_data(as_text=True)
+    # The cohort's roster counts the corrected mark: one session recorded, none present.
+    roster = client.get(cohort_url).get_data(as_text=True)
+    assert "0 / 1" in roster and "1 / 1" not in roster
 
 
 def test_bad_attendance_input_is_refused_and_nothing_changes(app, setup):

@@ -395,7 +395,7 @@ class RosterRow:
 
 
 def cohort_roster(cohort: Cohort, include_withdrawn: bool = True) -> list[RosterRow]:
-    """The cohort's trainees with modules done and attendance, in two queries plus people."""
+    """The cohort's trainees with their people, modules done and attendance: three queries."""
     query = (
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id)
@@ -414,18 +414,10 @@ def cohort_roster(cohort: Cohort, include_withdrawn: bool = True) -> list[Roster
             .group_by(ModuleCompletion.enrolment_id)
         ).all()
     )
-    attendance = _attendance_counts(ids)
-    return [RosterRow(e, done.get(e.id, 0), *attendance.get(e.id, (0, 0))) for e in enrolments]
-
-
-def _attendance_counts(enrolment_ids: list[int]) -> dict[int, tuple[int, int]]:
-    present = sa.func.sum(sa.case((Attendance.status == "present", 1), else_=0))
-    rows = db.session.execute(
-        sa.select(Attendance.enrolment_id, present, sa.func.count(Attendance.id))
-        .where(Attendance.enrolment_id.in_(enrolment_ids))
-        .group_by(Attendance.enrolment_id)
-    ).all()
-    return {enrolment_id: (int(p or 0), n) for enrolment_id, p, n in rows}
+    # Attendance: each enrolment's counts of its marks, as the outcome reports read them.
+    return [
+        RosterRow(e, done.get(e.id, 0), e.sessions_present, e.sessions_recorded) for e in enrolments
+    ]
 
 
 def lessons_read(enrolment: Enrolment) -> set[int]:
