@@ -97,6 +97,25 @@ def _hours_later_sqlite(element, compiler, **kw):
     )
 
 
+class jst_date(sa.sql.expression.FunctionElement):
+    """The day in Japan of a stored moment, in SQL, as ``moment.astimezone(JST).date()``:
+    PostgreSQL reads the timestamptz in Asia/Tokyo; SQLite (UTC as text) adds nine hours to
+    its whole seconds (Japan keeps no summer time)."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(jst_date)
+def _jst_date(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'Asia/Tokyo') AS DATE)"
+
+
+@compiles(jst_date, "sqlite")
+def _jst_date_sqlite(element, compiler, **kw):
+    return f"date(substr({compiler.process(element.clauses, **kw)}, 1, 19), '+9 hours')"
+
+
 class days_between(sa.sql.expression.FunctionElement):
     """Whole days from one stored date to another (``end - start``), on both databases:
     PostgreSQL subtracts dates; SQLite (``YYYY-MM-DD`` text) subtracts Julian day numbers,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import operator
 import os
 import threading
 import time
@@ -233,6 +234,68 @@ def sql_constant(value: int | str) -> sa.ColumnElement:
     if isinstance(value, int):
         return sa.literal_column(str(value), sa.Integer())
     return sa.literal_column("'" + value.replace("'", "''") + "'", sa.String())
+
+
+class RowKinds:
+    """Several kinds of rows read in one statement, a union of one select per kind: one round
+    trip instead of several (each query costs a page ~0.2 ms of the app's CPU besides the
+    database's).
+
+    Each kind is given as its values (name: SQL expression). The kinds share the union's
+    columns: a value takes a column of its type that its kind has not taken yet, so the rows
+    are as narrow as the widest kind (each column of each row costs its reading). Every row
+    also carries its kind and a ``position``, which orders the union's rows."""
+
+    def __init__(self, **kinds: dict[str, sa.ColumnElement]):
+        self._values = kinds
+        self._types: list[sa.types.TypeEngine] = []
+        self._columns_of: dict[str, dict[str, int]] = {}
+        for kind, values in kinds.items():
+            self._columns_of[kind] = columns = {}
+            for name, value in values.items():
+                columns[name] = self._free_column(value.type, set(columns.values()))
+        self._records = {
+            kind: _record_maker(tuple(columns), [2 + index for index in columns.values()])
+            for kind, columns in self._columns_of.items()
+        }
+
+    def _free_column(self, type_: sa.types.TypeEngine, taken: set[int]) -> int:
+        for index, existing in enumerate(self._types):
+            if index not in taken and type(existing) is type(type_):
+                return index
+        if isinstance(type_, sa.types.NullType):
+            raise TypeError("give each value of a kind of row a type")
+        self._types.append(type_)
+        return len(self._types) - 1
+
+    def select_list(self, kind: str, position: sa.ColumnElement) -> list[sa.ColumnElement]:
+        """The select list of ``kind``'s select: its values, typed nulls in the other columns."""
+        value_at = {
+            index: self._values[kind][name] for name, index in self._columns_of[kind].items()
+        }
+        return [
+            sql_constant(kind).label("kind"),
+            position.label("position"),
+            *(
+                value_at.get(index, sa.cast(sa.null(), type_)).label(f"c{index}")
+                for index, type_ in enumerate(self._types)
+            ),
+        ]
+
+    def sorted_out(self, rows: Sequence[sa.Row]) -> dict[str, list]:
+        """The union's rows by kind, each a named tuple of its kind's values, in their order."""
+        found: dict[str, list] = {kind: [] for kind in self._records}
+        for row in rows:
+            found[row[0]].append(self._records[row[0]](row))
+        return found
+
+
+def _record_maker(fields: tuple[str, ...], indices: list[int]):
+    """A function making a named tuple of ``fields`` from a row's values at ``indices``."""
+    make, values = _record_class(fields)._make, operator.itemgetter(*indices)
+    if len(indices) == 1:
+        return lambda row: make((values(row),))
+    return lambda row: make(values(row))
 
 
 @functools.lru_cache(maxsize=256)

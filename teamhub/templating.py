@@ -14,6 +14,7 @@ follow the language of the template that loads them.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterator
 
 from flask.templating import Environment
@@ -61,6 +62,17 @@ class LanguageLoader(BaseLoader):
         return self.loader.list_templates()
 
 
+class TemplateGlobals(ChainMap):
+    """A template's globals (its own over the environment's), whose keys are a set.
+
+    Jinja 3.1 subtracts an imported template's global names from the importing page's on
+    every ``{% from ... import ... %}``: through ``ChainMap.keys()`` that is one Python-level
+    lookup per name (the app has ~40 globals, ~40 µs an import); from a set, ~1 µs."""
+
+    def keys(self):
+        return set().union(*self.maps)
+
+
 class TranslatedTemplates(Environment):
     """Flask's template environment, keeping one compiled template per language."""
 
@@ -69,6 +81,9 @@ class TranslatedTemplates(Environment):
         self.loader = LanguageLoader(self.loader)
         self.filters[FIXED_TEXT_FILTER] = fixed_text
         self.add_extension(FixedTexts)
+
+    def make_globals(self, d=None):
+        return TemplateGlobals({} if d is None else d, self.globals)
 
     def get_template(self, name, parent=None, globals=None):
         if parent is None and isinstance(name, str):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from teamhub.clock import JST, UTCDateTime, hours_later
+from teamhub.clock import JST, UTCDateTime, hours_later, jst_date
 from teamhub.extensions import db
 
 MOMENTS = st.datetimes(
@@ -33,6 +33,18 @@ MOMENTS = st.datetimes(
 def test_hours_later_adds_exactly_that_many_hours(ctx, moment, hours):
     later = db.session.scalar(sa.select(hours_later(sa.literal(moment, UTCDateTime()), hours)))
     assert later == moment + timedelta(hours=hours)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(moment=MOMENTS)
+@example(moment=datetime(2026, 12, 10, 14, 59, 59, 999_999, tzinfo=UTC))  # 23:59:59 in Japan
+@example(moment=datetime(2026, 12, 10, 15, 0, tzinfo=UTC))  # midnight in Japan
+@example(moment=datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC))
+def test_jst_date_is_the_day_in_japan(ctx, moment):
+    day = db.session.scalar(sa.select(jst_date(sa.literal(moment, UTCDateTime()))))
+    assert day == moment.astimezone(JST).date()
 
 
 @settings(

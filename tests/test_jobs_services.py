@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -172,6 +172,21 @@ def test_days_away_count_only_the_part_of_each_absence_inside_the_window(directo
     [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
     assert candidate.days_away == window  # overlapping absences never count more than the window
     assert candidate.capacity == 0
+
+
+def test_the_windows_last_day_is_the_deadlines_day_in_japan(director):
+    """A deadline at 00:30 in Japan is 15:30 the day before in UTC: an absence on the deadline's
+    day in Japan is inside the window (the database reads that day, clock.jst_date)."""
+    today = utcnow().astimezone(JST).date()
+    last_day = today + timedelta(days=5)
+    due_at = datetime.combine(last_day, time(0, 30), tzinfo=JST)
+    job = make_job(director.team, director.person, due_at=due_at)
+    member = give_capacity(add_member(director.team), 7)
+    db.session.add(Absence(membership=member, starts_on=last_day, ends_on=last_day))
+    db.session.flush()
+    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    assert candidate.days_away == 1
+    assert candidate.capacity == 7 * (6 - 1) // 7
 
 
 def test_suggestion_spreads_units_evenly_within_room_and_skills(director, five_writers):

@@ -208,6 +208,57 @@ def test_the_split_pages_kept_sections_always_show_the_figures_as_they_are_now(a
     assert _page(director, url) == english
 
 
+def test_the_split_page_reads_its_job_and_team_in_one_query_beside_the_login(app, crew):
+    """The job, its assignments (soonest due first, only those still open to change in the
+    form) and the team's figures come in one statement; another team's job is 404."""
+    roles, writers = crew
+    with app.app_context():
+        job = factories.make_job(
+            db.session.get(factories.Team, roles.team.id),
+            scam_reasons=[{"code": "outside_contact", "text": "LINE"}],
+            escrow_confirmed_at=None,
+        )
+        now = utcnow()
+        for membership_id, due_in_days, state in (
+            (writers[0][0], 5, "offered"),
+            (writers[1][0], 2, "accepted"),
+            (writers[2][0], 1, "approved"),
+        ):
+            db.session.add(
+                Assignment(team_id=job.team_id, job_id=job.id, membership_id=membership_id,
+                           units=4, state=state, due_at=now + timedelta(days=due_in_days))
+            )  # fmt: skip
+        db.session.commit()
+        job_id = job.id
+    director = login_as(app, roles.director.email)
+    url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
+    assert queries_for(app, director, url) == 2  # the login with the team; the reading
+    page = director.get(url).get_data(as_text=True)
+    assert "詐欺チェックで警告" in page and "仮払いがまだ確認されていません" in page
+    assert re.search(r'<button type="submit" class="button primary" disabled', page)
+    assert "4件は納品済みまたは承認済み" in page  # the approved one
+    offers = re.findall(
+        r'<input type="hidden" name="rows-(\d+)-membership_id" value="(\d+)">', page
+    )
+    # The offers still open to change, soonest due first; then the empty rows.
+    assert offers == [("0", str(writers[1][0])), ("1", str(writers[0][0]))]
+    assert '<select id="rows-2-membership_id"' in page
+    with app.app_context():
+        flagged = db.session.get(Job, job_id)
+        flagged.scam_acknowledged_at, flagged.escrow_confirmed_at = now, now
+        db.session.commit()
+    cleared = director.get(url).get_data(as_text=True)
+    assert "詐欺チェックで警告" not in cleared and "仮払いがまだ確認されていません" not in cleared
+    assert not re.search(r'<button type="submit" class="button primary" disabled', cleared)
+    with app.app_context():
+        other = factories.team_with_roles()
+        db.session.commit()
+        other_slug, other_director = other.team.slug, other.director.email
+    stranger = login_as(app, other_director)
+    assert stranger.get(f"/teams/{other_slug}/jobs/{job_id}/split").status_code == 404
+    assert stranger.get(f"/teams/{other_slug}/jobs/{job_id + 1000}/split").status_code == 404
+
+
 def test_two_directors_saving_the_same_split_second_is_refused(app, crew):
     roles, writers = crew
     with app.app_context():

@@ -26,13 +26,17 @@ TEMPLATES = {
     "{% include 'part.html' %}{% endblock %}",
     "part.html": "[{{ _('Log in') }}]",
 }
+IMPORTS = {
+    "macros.html": "{% macro shout(text) %}{{ text|upper }}{{ greeting() }}{% endmacro %}",
+    "importer.html": "{% from 'macros.html' import shout %}{{ shout('hi') }}",
+}
 
 
 @pytest.fixture(scope="module")
 def templates_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("templating")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}/t.sqlite"})
-    app.jinja_env.loader = LanguageLoader(DictLoader(TEMPLATES))
+    app.jinja_env.loader = LanguageLoader(DictLoader({**TEMPLATES, **IMPORTS}))
     return app
 
 
@@ -78,3 +82,19 @@ def test_extended_and_included_templates_follow_the_language_of_the_page(templat
         "ja@texts.html",
         "en@texts.html",
     } <= compiled
+
+
+def test_an_imported_macro_reads_the_globals_and_its_module_is_kept(templates_app):
+    """templating.TemplateGlobals gives a template's global names as a set (for Jinja's
+    import): an imported macro still reads the environment's globals and a template's own,
+    and the imported module is made once, not on every render."""
+    env = templates_app.jinja_env
+    with templates_app.test_request_context():
+        env.globals["greeting"] = lambda: "!"
+        assert render_template("importer.html") == "HI!"
+        page, macros = env.get_template("importer.html"), env.get_template("macros.html")
+        assert page.globals.keys() == set(env.globals)
+        module = macros._get_default_module(page.new_context())
+        assert macros._get_default_module(page.new_context()) is module
+        own = env.from_string("{{ greeting() }}{{ mine }}", globals={"mine": "?"})
+        assert own.render() == "!?" and own.globals.keys() == {*env.globals, "mine"}

@@ -45,6 +45,17 @@ WITHHOLDING_CATEGORIES = frozenset({"writing", "design", "illustration", "transl
 JOB_STATUSES = ("open", "cancelled")
 
 
+def escrow_ready(source: str, escrow_confirmed_at: datetime | None) -> bool:
+    """Whether members may start work: the platform holds the client's money, or needs not."""
+    return source not in ESCROW_SOURCES or escrow_confirmed_at is not None
+
+
+def scam_cleared(scam_reasons: list, scam_acknowledged_at: datetime | None) -> bool:
+    """Whether the job may be split: the scam guard flagged nothing, or a director
+    acknowledged its reasons."""
+    return not scam_reasons or scam_acknowledged_at is not None
+
+
 class Job(db.Model):
     __tablename__ = "job"
     __table_args__ = (
@@ -114,7 +125,7 @@ class Job(db.Model):
 
     @property
     def escrow_ready(self) -> bool:
-        return not self.needs_escrow or self.escrow_confirmed_at is not None
+        return escrow_ready(self.source, self.escrow_confirmed_at)
 
     @property
     def scam_flagged(self) -> bool:
@@ -122,7 +133,7 @@ class Job(db.Model):
 
     @property
     def scam_cleared(self) -> bool:
-        return not self.scam_reasons or self.scam_acknowledged_at is not None
+        return scam_cleared(self.scam_reasons, self.scam_acknowledged_at)
 
     @property
     def is_open(self) -> bool:

@@ -66,17 +66,6 @@ def _job_and_rows(statement: sa.Select, team: Team, job_id: int) -> tuple[Job, l
     return rows[0][0], as_records([row for row in rows if row.id is not None], first=1)
 
 
-@functools.cache
-def _split_statement() -> sa.Select:
-    return _job_with_assignments(*SPLIT_COLUMNS)
-
-
-def job_for_split(team: Team, job_id: int) -> tuple[Job, list[sa.Row]]:
-    """A job of ``team`` and its assignments in the board's order (rows of ``SPLIT_COLUMNS``),
-    in one query; another team's job is 404."""
-    return _job_and_rows(_split_statement(), team, job_id)
-
-
 @dataclass(frozen=True)
 class JobRow:
     job: Job

@@ -16,11 +16,12 @@ from teamhub.assignments import lifecycle, reliability, terms
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
-from teamhub.clock import JST, UTCDateTime, days_between, today_jst
-from teamhub.database import read_records, sql_constant
-from teamhub.errors import Conflict, Invalid
+from teamhub.clock import JST, days_between, jst_date, today_jst
+from teamhub.database import RowKinds, read_rows, sql_constant
+from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
-from teamhub.jobs.models import Job
+from teamhub.jobs.models import Job, escrow_ready, scam_cleared
+from teamhub.jobs.queries import SPLIT_COLUMNS
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership
 from teamhub.teams.queries import roster_order
@@ -51,9 +52,34 @@ class Candidate(NamedTuple):
         return not self.missing_skills and self.room > 0
 
 
-def _window(job: Job, today: date) -> tuple[date, int]:
-    last_day = job.due_at.astimezone(JST).date()
-    return last_day, max(1, (last_day - today).days + 1)
+class SplitJob(NamedTuple):
+    """What the split page shows and reads of its job (read with the team in one query)."""
+
+    id: int
+    team_id: int
+    title: str
+    unit_name: str
+    unit_count: int
+    due_at: datetime
+    split_version: int
+    kept_units: int
+    required_skills: list[str]
+    scam_cleared: bool
+    escrow_ready: bool
+
+
+class SplitReading(NamedTuple):
+    """The split page's reading of a job: the job, its assignments (records of
+    ``SPLIT_COLUMNS``, soonest due first) and the team's members as candidates."""
+
+    job: SplitJob
+    assignments: list
+    pool: list[Candidate]
+
+
+def _window_days(job: Job | SplitJob, today: date) -> int:
+    """Days from today to the job's last day in Japan, both included (at least one)."""
+    return max(1, (job.due_at.astimezone(JST).date() - today).days + 1)
 
 
 def _active_members() -> sa.Select:
@@ -62,18 +88,40 @@ def _active_members() -> sa.Select:
     )
 
 
+def _job_values() -> dict[str, sa.ColumnElement]:
+    return {
+        "job_id": Job.id,
+        "title": Job.title,
+        "unit_name": Job.unit_name,
+        "unit_count": Job.unit_count,
+        "job_due_at": Job.due_at,
+        "split_version": Job.split_version,
+        "kept_units": Job.kept_units,
+        "required_skills": Job.required_skills,
+        "scam_reasons": Job.scam_reasons,
+        "scam_acknowledged_at": Job.scam_acknowledged_at,
+        "source": Job.source,
+        "escrow_confirmed_at": Job.escrow_confirmed_at,
+    }
+
+
+def _job_due_at() -> sa.ScalarSelect:
+    """The job's deadline, read once by the database for all the members' rows."""
+    return sa.select(Job.due_at).where(Job.id == sa.bindparam("job_id")).scalar_subquery()
+
+
 @functools.cache
-def _team_statement() -> sa.Select:
-    """Built once: each active member with their name, declared capacity and skills, the units
-    they already owe on other jobs due by this job's deadline, and their reliability figures,
-    all added up in SQL (one row per member, whatever their history)."""
+def _work() -> sa.Subquery:
+    """Per active member: the units they already owe on other jobs due by this job's deadline,
+    and their reliability figures, added up in SQL (one row per member, whatever their
+    history)."""
     a = Assignment
     owed = sa.and_(
         a.state.in_([sql_constant(state) for state in ACTIVE_STATES]),
         a.job_id != sa.bindparam("job_id"),
-        a.due_at <= sa.bindparam("job_due_at", type_=UTCDateTime()),
+        a.due_at <= _job_due_at(),
     )
-    work = (
+    return (
         sa.select(
             a.membership_id,
             sa.func.coalesce(
@@ -83,23 +131,22 @@ def _team_statement() -> sa.Select:
         )
         .where(a.membership_id.in_(_active_members()))
         .group_by(a.membership_id)
-        .subquery()
+        .subquery("work")
     )
-    skills = (
-        sa.select(sa.func.aggregate_strings(PersonSkill.skill, sql_constant(",")))
-        .where(PersonSkill.person_id == Membership.person_id)
-        .scalar_subquery()
-    )
-    # Days away between today and the job's last day, both included (through the member's
-    # absences, on ix_absence_membership_id).
-    today, last_day = (
-        sa.bindparam("today", type_=sa.Date()),
-        sa.bindparam("last_day", type_=sa.Date()),
-    )
+
+
+def _days_away() -> sa.ScalarSelect:
+    """Days the member is away between today and the job's last day in Japan, both included
+    (through the member's absences, on ix_absence_membership_id)."""
+    today, last_day = sa.bindparam("today", type_=sa.Date()), jst_date(_job_due_at())
     start = sa.case((Absence.starts_on > today, Absence.starts_on), else_=today)
     end = sa.case((Absence.ends_on < last_day, Absence.ends_on), else_=last_day)
-    away = (
-        sa.select(sa.func.coalesce(sa.func.sum(days_between(start, end) + 1), sql_constant(0)))
+    return (
+        sa.select(
+            sa.func.coalesce(
+                sa.func.sum(days_between(start, end) + sql_constant(1)), sql_constant(0)
+            )
+        )
         .where(
             Absence.membership_id == Membership.id,
             Absence.ends_on >= today,
@@ -107,39 +154,129 @@ def _team_statement() -> sa.Select:
         )
         .scalar_subquery()
     )
+
+
+def _member_values() -> dict[str, sa.ColumnElement]:
+    """Each active member's name, declared capacity, skills and days away, with
+    :func:`_work`'s figures."""
+    skills = (
+        sa.select(sa.func.aggregate_strings(PersonSkill.skill, sql_constant(",")))
+        .where(PersonSkill.person_id == Membership.person_id)
+        .scalar_subquery()
+    )
+    return {
+        "member_id": Membership.id,
+        "display_name": Person.display_name,
+        "weekly_units": Membership.weekly_units,
+        "skills": skills,
+        "days_away": _days_away(),
+        **{c.name: c for c in _work().c if c.name != "membership_id"},
+    }
+
+
+def _assignment_values() -> dict[str, sa.ColumnElement]:
+    return {c.key: c for c in SPLIT_COLUMNS}
+
+
+@functools.cache
+def _kinds() -> RowKinds:
+    """The split page's reading: "job" (one row), "assignment" (the job's, ``SPLIT_COLUMNS``)
+    and "member" (the team's active members)."""
+    return RowKinds(job=_job_values(), assignment=_assignment_values(), member=_member_values())
+
+
+def _job_rows() -> sa.Select:
+    return sa.select(*_kinds().select_list("job", sql_constant(0))).where(
+        Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id")
+    )
+
+
+def _assignment_rows() -> sa.Select:
+    """The job's assignments, soonest due first, when the job is the team's (on the job's
+    key and ix_assignment_job_state)."""
+    a = Assignment
+    order = sa.func.row_number().over(order_by=(a.due_at, a.id))
     return (
-        sa.select(
-            Membership.id,
-            Person.display_name,
-            Membership.weekly_units,
-            skills.label("skills"),
-            away.label("days_away"),
-            *(c for c in work.c if c.name != "membership_id"),
-        )
+        sa.select(*_kinds().select_list("assignment", order))
+        .join(Job, Job.id == a.job_id)
+        .where(a.job_id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
+    )
+
+
+def _member_rows() -> sa.Select:
+    work = _work()
+    order = sa.func.row_number().over(
+        order_by=(roster_order(), Membership.joined_at, Membership.id)
+    )
+    return (
+        sa.select(*_kinds().select_list("member", order))
         .join(Person, Person.id == Membership.person_id)
         .outerjoin(work, work.c.membership_id == Membership.id)
         .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
-        .order_by(roster_order(), Membership.joined_at, Membership.id)
+    )
+
+
+@functools.cache
+def _reading_statement(with_job: bool) -> sa.CompoundSelect:
+    """Built once: the team's members, with the job and its assignments when ``with_job`` (the
+    page's visit: one round trip instead of two)."""
+    if not with_job:
+        return _member_rows().order_by(sa.literal_column("position"))
+    return sa.union_all(_job_rows(), _assignment_rows(), _member_rows()).order_by(
+        sa.literal_column("position")
+    )
+
+
+def _read(job_id: int, team_id: int, today: date, with_job: bool) -> dict[str, list]:
+    rows = read_rows(
+        _reading_statement(with_job),
+        {"team_id": team_id, "job_id": job_id, "today": today, **reliability.parameters()},
+    )
+    return _kinds().sorted_out(rows)
+
+
+def split_reading(team_id: int, job_id: int, today: date | None = None) -> SplitReading:
+    """A job of the team (404 otherwise), its assignments and the team's candidates for it,
+    in one query."""
+    today = today or today_jst()
+    rows = _read(job_id, team_id, today, with_job=True)
+    if not rows["job"]:
+        raise NotFound(_("This job does not exist in this team."))
+    job = _split_job(team_id, rows["job"][0])
+    return SplitReading(
+        job,
+        rows["assignment"],
+        _candidates_from(job, rows["member"], today),
     )
 
 
 def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     """Every active member with capacity left in the job's window, skills and reliability."""
     today = today or today_jst()
-    last_day, window_days = _window(job, today)
-    rows = read_records(
-        _team_statement(),
-        {
-            "team_id": job.team_id,
-            "job_id": job.id,
-            "job_due_at": job.due_at,
-            "today": today,
-            "last_day": last_day,
-            **reliability.parameters(),
-        },
+    rows = _read(job.id, job.team_id, today, with_job=False)
+    return _candidates_from(job, rows["member"], today)
+
+
+def _split_job(team_id: int, row) -> SplitJob:
+    return SplitJob(
+        id=row.job_id,
+        team_id=team_id,
+        title=row.title,
+        unit_name=row.unit_name,
+        unit_count=row.unit_count,
+        due_at=row.job_due_at,
+        split_version=row.split_version,
+        kept_units=row.kept_units,
+        required_skills=row.required_skills or [],
+        scam_cleared=scam_cleared(row.scam_reasons, row.scam_acknowledged_at),
+        escrow_ready=escrow_ready(row.source, row.escrow_confirmed_at),
     )
+
+
+def _candidates_from(job: Job | SplitJob, members, today: date) -> list[Candidate]:
+    window_days = _window_days(job, today)
     result = []
-    for row in rows:
+    for row in members:
         away = min(window_days, int(row.days_away))
         weekly = row.weekly_units
         capacity = None if weekly is None else weekly * (window_days - away) // 7
@@ -147,7 +284,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
         missing = tuple(s for s in job.required_skills if s not in held)
         result.append(
             Candidate(
-                row.id,
+                row.member_id,
                 row.display_name,
                 capacity,
                 int(row.owed or 0),

@@ -249,8 +249,7 @@ def _split_page(access, job, form, pool, status=200, conflict=None, locked=None,
 def split_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
     if request.method == "GET":
-        job, assignments = queries.job_for_split(access.team, job_id)
-        pool = splitting.candidates(job)
+        job, assignments, pool = splitting.split_reading(access.team.id, job_id)
         editable = [a for a in assignments if a.state in splitting.EDITABLE_STATES]
         locked = splitting.locked_units_of(assignments)
         extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
