@@ -131,8 +131,10 @@ def test_capacity_counts_the_window_absences_and_other_work(director):
     member = give_capacity(add_member(director.team), 7)
     today = utcnow().astimezone(JST).date()
     window = (job.due_at.astimezone(JST).date() - today).days + 1
-    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    pool = splitting.candidates(job)
+    [candidate] = [c for c in pool if c.membership_id == member.id]
     assert candidate.capacity == 7 * window // 7
+    assert splitting.candidates(job) is pool  # the same figures: the pool made of them is kept
     db.session.add(Absence(membership=member, starts_on=today, ends_on=today + timedelta(days=6)))
     other = make_job(director.team, director.person)
     db.session.add(

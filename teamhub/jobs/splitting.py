@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -74,7 +75,7 @@ class SplitReading(NamedTuple):
 
     job: SplitJob
     assignments: list
-    pool: list[Candidate]
+    pool: tuple[Candidate, ...]
 
 
 def _window_days(job: Job | SplitJob, today: date) -> int:
@@ -250,7 +251,7 @@ def split_reading(team_id: int, job_id: int, today: date | None = None) -> Split
     )
 
 
-def candidates(job: Job, today: date | None = None) -> list[Candidate]:
+def candidates(job: Job, today: date | None = None) -> tuple[Candidate, ...]:
     """Every active member with capacity left in the job's window, skills and reliability."""
     today = today or today_jst()
     rows = _read(job.id, job.team_id, today, with_job=False)
@@ -273,15 +274,23 @@ def _split_job(team_id: int, row) -> SplitJob:
     )
 
 
-def _candidates_from(job: Job | SplitJob, members, today: date) -> list[Candidate]:
-    window_days = _window_days(job, today)
+def _candidates_from(job: Job | SplitJob, members: list, today: date) -> tuple[Candidate, ...]:
+    return _pool(_window_days(job, today), tuple(job.required_skills), tuple(members))
+
+
+@functools.lru_cache(maxsize=256)
+def _pool(window_days: int, required_skills: tuple[str, ...], members: tuple) -> tuple:
+    """The candidates the members' rows give, kept by what they are made of (the rows are read
+    on every visit): a visit whose figures are those of an earlier one gets the same tuple,
+    which the team table's kept section (``split_team_table``) then finds without comparing
+    25 members' figures one by one."""
     result = []
     for row in members:
         away = min(window_days, int(row.days_away))
         weekly = row.weekly_units
         capacity = None if weekly is None else weekly * (window_days - away) // 7
         held = tuple(sorted(set(row.skills.split(",")))) if row.skills else ()
-        missing = tuple(s for s in job.required_skills if s not in held)
+        missing = tuple(s for s in required_skills if s not in held)
         result.append(
             Candidate(
                 row.member_id,
@@ -294,7 +303,7 @@ def _candidates_from(job: Job | SplitJob, members, today: date) -> list[Candidat
                 away,
             )
         )
-    return result
+    return tuple(result)
 
 
 def _score(candidate: Candidate) -> tuple:
@@ -304,7 +313,7 @@ def _score(candidate: Candidate) -> tuple:
     return (-(completion + on_time), -candidate.room, candidate.membership_id)
 
 
-def suggest(units: int, pool: list[Candidate]) -> dict[int, int]:
+def suggest(units: int, pool: Sequence[Candidate]) -> dict[int, int]:
     """Spread ``units`` evenly over eligible members, most reliable first, within their room."""
     eligible = sorted((c for c in pool if c.eligible), key=_score)
     given: dict[int, int] = defaultdict(int)
