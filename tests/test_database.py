@@ -289,7 +289,7 @@ def test_records_read_like_the_rows_they_come_from(app):
 def test_kinds_of_rows_share_columns_by_type_and_read_back_in_order(ctx):
     """One union reads two kinds of rows: the kinds share the columns of their types (the rows
     are as wide as the widest kind), and each comes back as its own named values, in the
-    order of its ``position``."""
+    order of its ``position`` (the union has no order of its own)."""
     from teamhub.database import RowKinds, read_rows, sql_constant
 
     first, second = make_person(display_name="一人目"), make_person(display_name="二人目")
@@ -298,17 +298,17 @@ def test_kinds_of_rows_share_columns_by_type_and_read_back_in_order(ctx):
         person={"id": Person.id, "name": Person.display_name, "email": Person.email},
         count={"people": sa.func.count(Person.id)},
     )
-    people = sa.select(*kinds.select_list("person", Person.id)).where(
+    people = sa.select(*kinds.select_list("person", -Person.id)).where(
         Person.id.in_([first.id, second.id])
     )
     count = sa.select(*kinds.select_list("count", sql_constant(0)))
-    statement = sa.union_all(people, count).order_by(sa.literal_column("position"))
+    statement = sa.union_all(count, people)  # in no order: read back by position
     # kind, position, and three columns: two texts and one number the kinds share.
     assert len(statement.selected_columns) == 5
     found = kinds.sorted_out(read_rows(statement))
     assert [(p.id, p.name, p.email) for p in found["person"]] == [
+        (second.id, "二人目", second.email),  # positions -second.id, -first.id
         (first.id, "一人目", first.email),
-        (second.id, "二人目", second.email),
     ]
     assert [c.people for c in found["count"]] == [
         db.session.scalar(sa.select(sa.func.count(Person.id)))

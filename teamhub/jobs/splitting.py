@@ -222,10 +222,8 @@ def _reading_statement(with_job: bool) -> sa.CompoundSelect:
     """Built once: the team's members, with the job and its assignments when ``with_job`` (the
     page's visit: one round trip instead of two)."""
     if not with_job:
-        return _member_rows().order_by(sa.literal_column("position"))
-    return sa.union_all(_job_rows(), _assignment_rows(), _member_rows()).order_by(
-        sa.literal_column("position")
-    )
+        return _member_rows()
+    return sa.union_all(_job_rows(), _assignment_rows(), _member_rows())
 
 
 def _read(job_id: int, team_id: int, today: date, with_job: bool) -> dict[str, list]:
