@@ -20,7 +20,8 @@ from teamhub.jobs.models import Job
 from teamhub.teams.models import Membership, Team
 
 
-def _no_such_job() -> NotFound:
+def no_such_job() -> NotFound:
+    """404 for a job that is not the team's, as if it did not exist."""
     return NotFound(_("This job does not exist in this team."))
 
 
@@ -28,7 +29,7 @@ def team_job(team: Team, job_id: int) -> Job:
     """A job of ``team`` by id; another team's job is 404, as if it did not exist."""
     job = db.session.get(Job, job_id)
     if job is None or job.team_id != team.id:
-        raise _no_such_job()
+        raise no_such_job()
     return job
 
 
@@ -62,7 +63,7 @@ def _job_and_rows(statement: sa.Select, team: Team, job_id: int) -> tuple[Job, l
     :func:`team_job`."""
     rows = db.session.execute(statement, {"job_id": job_id, "team_id": team.id}).all()
     if not rows:
-        raise _no_such_job()
+        raise no_such_job()
     return rows[0][0], as_records([row for row in rows if row.id is not None], first=1)
 
 

@@ -19,10 +19,10 @@ from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, days_between, jst_date, today_jst
 from teamhub.database import RowKinds, read_rows, sql_constant
-from teamhub.errors import Conflict, Invalid, NotFound
+from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job, escrow_ready, scam_cleared
-from teamhub.jobs.queries import SPLIT_COLUMNS
+from teamhub.jobs.queries import SPLIT_COLUMNS, no_such_job
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership
 from teamhub.teams.queries import roster_order
@@ -240,7 +240,7 @@ def split_reading(team_id: int, job_id: int, today: date | None = None) -> Split
     today = today or today_jst()
     rows = _read(job_id, team_id, today, with_job=True)
     if not rows["job"]:
-        raise NotFound(_("This job does not exist in this team."))
+        raise no_such_job()
     job = _split_job(team_id, rows["job"][0])
     return SplitReading(
         job,
