@@ -156,6 +156,15 @@ def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew
     fixed_without_amount = [{"membership_id": writers[0][0], "units": 2, "pay_basis": "fixed"}]
     assert director.post(url, data=split_form(fixed_without_amount)).status_code == 422
     with app.app_context():
+        deadline = db.session.get(Job, job_id).due_at.astimezone(JST).date()
+    late = [{"membership_id": writers[0][0], "units": 2, "pay_basis": "units",
+             "due_date": (deadline + timedelta(days=1)).isoformat()}]  # fmt: skip
+    response = director.post(url, data=split_form(late))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = re.search(r'<p class="error" id="rows-0-due_date-error">(.*?)</p>', page).group(1)
+    assert error == "納期は、案件全体の納期と同じ日か、それより前にしてください。"
+    with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
 
 

@@ -216,11 +216,15 @@ def _lines_from(form: SplitForm, job) -> tuple[list[splitting.SplitLine], list[i
     return lines, rows
 
 
+# A split line's fields by the names of the form's fields that were sent for them.
+_ROW_FIELD_OF_LINE = {"due_at": "due_date"}
+
+
 def _place_row_errors(form: SplitForm, error: Invalid, rows: list[int]) -> None:
     for key, message in error.reasons.items():
         if key.startswith("rows."):
             _rows, line_index, name = key.split(".", 2)
-            field = form.rows[rows[int(line_index)]][name]
+            field = form.rows[rows[int(line_index)]][_ROW_FIELD_OF_LINE.get(name, name)]
             field.errors = [*list(field.errors or []), message]
         elif key == "kept_units":
             form.kept_units.errors = [*list(form.kept_units.errors or []), message]
