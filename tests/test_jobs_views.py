@@ -126,6 +126,7 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     )
     suggested = re.findall(r'name="rows-\d+-units" type="number" value="(\d+)"', page)
     assert sorted(suggested, reverse=True)[:5] == ["8"] * 5 and suggested.count("8") == 5
+    assert "提案できる分担はありません" not in page
     rows = [{"membership_id": mid, "units": 8, "pay_basis": "units"} for mid, _ in writers]
     assert (
         director.post(
@@ -136,6 +137,26 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     writer = login_as(app, writers[0][1])
     mine = writer.get(f"/teams/{roles.team.slug}/my-assignments").get_data(as_text=True)
     assert "観光記事 40本" in mine
+
+
+def test_a_suggestion_that_gives_no_one_anything_says_why(app, crew):
+    roles, _writers = crew
+    with app.app_context():
+        team = db.session.get(factories.Team, roles.team.id)
+        all_kept = factories.make_job(team, kept_units=40)
+        nobody_skilled = factories.make_job(team, required_skills=["seo"])
+        db.session.commit()
+        all_kept_id, nobody_skilled_id = all_kept.id, nobody_skilled.id
+    director = login_as(app, roles.director.email)
+    jobs = f"/teams/{roles.team.slug}/jobs"
+    page = director.get(f"{jobs}/{all_kept_id}/split?suggest=1").get_data(as_text=True)
+    assert "提案できる分担はありません。この案件の作業はすべて" in page
+    page = director.get(f"{jobs}/{nobody_skilled_id}/split?suggest=1").get_data(as_text=True)
+    assert "必要なスキルを持ち、納期までに作業可能量が残っているメンバーがいません" in page
+    assert not re.search(r'<option selected value="\d+"', page)  # no row was filled
+    assert "提案できる分担はありません" not in director.get(
+        f"{jobs}/{nobody_skilled_id}/split"
+    ).get_data(as_text=True)  # said only when a suggestion was asked for
 
 
 def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew):

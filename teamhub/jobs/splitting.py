@@ -326,6 +326,20 @@ def suggest(units: int, pool: Sequence[Candidate]) -> dict[int, int]:
     return {mid: n for mid, n in given.items() if n > 0}
 
 
+def why_nothing_suggested(units_left: int, pool: Sequence[Candidate]) -> str:
+    """What the director is told when a suggestion gives no one any units."""
+    if units_left <= 0:
+        return _(
+            "Nothing to suggest: every unit of this job is already offered, delivered or kept."
+        )
+    if not any(c.eligible for c in pool):
+        return _(
+            "Nothing to suggest: no member has both the required skills and room before the "
+            "deadline. Choose members yourself and give a reason to override."
+        )
+    return ""
+
+
 @dataclass
 class SplitLine:
     """One row of the split form: an existing assignment (``assignment_id``) or a new offer."""

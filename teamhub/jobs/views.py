@@ -169,17 +169,20 @@ def cancel_job(slug, job_id):
 
 def _split_rows_for_get(job, pool, editable, locked: int, suggest: bool, extra_rows: int):
     """The rows the page starts with: the job's assignments still open to change, a suggestion
-    if asked for, and empty rows."""
+    if asked for, and empty rows; and why a suggestion asked for gave no one anything."""
     due_date = job.due_at.astimezone(JST).date().isoformat()
-    rows = [split_row_of(a) for a in editable]
+    rows, why_none = [split_row_of(a) for a in editable], ""
     if suggest:
         left = job.unit_count - job.kept_units - locked - sum(a.units for a in editable)
+        suggested = splitting.suggest(max(0, left), pool)
         rows += [
             SplitRow(membership_id=str(membership_id), units=str(units), due_date=due_date)
-            for membership_id, units in splitting.suggest(max(0, left), pool).items()
+            for membership_id, units in suggested.items()
         ]
+        if not suggested:
+            why_none = splitting.why_nothing_suggested(left, pool)
     rows += [SplitRow(due_date=due_date)] * extra_rows
-    return rows
+    return rows, why_none
 
 
 def _lines_from(form: SplitForm, job) -> tuple[list[splitting.SplitLine], list[int]]:
@@ -231,7 +234,9 @@ def _place_row_errors(form: SplitForm, error: Invalid, rows: list[int]) -> None:
     form.form_errors.append(error.message)
 
 
-def _split_page(access, job, form, pool, status=200, conflict=None, locked=None, rows=None):
+def _split_page(
+    access, job, form, pool, status=200, conflict=None, locked=None, rows=None, notice=""
+):
     page = render_template(
         "jobs/split.html",
         access=access,
@@ -245,6 +250,7 @@ def _split_page(access, job, form, pool, status=200, conflict=None, locked=None,
         locked_units=splitting.units_locked(job) if locked is None else locked,
         today=today_jst(),
         conflict=conflict,
+        notice=notice,
     )
     return page, status
 
@@ -258,9 +264,9 @@ def split_job(slug, job_id):
         locked = splitting.locked_units_of(assignments)
         extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
         suggest = request.args.get("suggest") == "1"
-        rows = _split_rows_for_get(job, pool, editable, locked, suggest, extra)
+        rows, why_none = _split_rows_for_get(job, pool, editable, locked, suggest, extra)
         # A visit writes the form's own fields empty (templates/jobs/_blank_forms.html).
-        return _split_page(access, job, None, pool, locked=locked, rows=rows)
+        return _split_page(access, job, None, pool, locked=locked, rows=rows, notice=why_none)
     job = queries.team_job(access.team, job_id)
     pool = splitting.candidates(job)
     form = SplitForm()
