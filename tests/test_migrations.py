@@ -314,3 +314,74 @@ def test_0012_counts_the_attendance_already_recorded(migrated_app):
         .order_by(Enrolment.id)
     ).all()
     assert [tuple(row[1:]) for row in counts] == [(1, 1), (0, 1), (0, 0)]
+
+
+def _reliability_triggers(connection) -> list[tuple[str, str]]:
+    """member_reliability's triggers (and PostgreSQL's functions) as the database holds them."""
+    if connection.dialect.name == "postgresql":
+        query = (
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+            " WHERE tgname LIKE 'member_reliability%' UNION ALL"
+            " SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'member_reliability%'"
+            " ORDER BY 1"
+        )
+    else:
+        query = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            " AND name LIKE 'member_reliability%' ORDER BY 1"
+        )
+    return [tuple(row) for row in connection.execute(sa.text(query))]
+
+
+def test_0013_counts_the_history_and_keeps_counting_as_create_all_does(migrated_app, app):
+    """Each member's reliability counts start from the work already recorded, and later writes
+    keep them, through the same triggers ``create_all`` makes."""
+    from datetime import timedelta
+
+    from teamhub.assignments.models import Assignment, MemberReliability
+    from teamhub.clock import utcnow
+    from tests.factories import add_member, make_job, make_person, make_team
+
+    upgrade()
+    director = make_person()
+    team = make_team(director)
+    member = add_member(team)
+    job = make_job(team, director)
+    now = utcnow()
+    offered = now - timedelta(days=5)
+    history = [
+        ("approved", offered + timedelta(hours=2), offered + timedelta(days=1)),  # fast, on time
+        ("declined", offered + timedelta(hours=30), None),  # slow
+        ("offered", None, None),
+    ]
+    for state, answered_at, first_submitted_at in history:
+        db.session.add(
+            Assignment(
+                team_id=team.id, job_id=job.id, membership_id=member.id, units=1, state=state,
+                offered_at=offered, answered_at=answered_at, due_at=offered + timedelta(days=2),
+                first_submitted_at=first_submitted_at,
+            )
+        )  # fmt: skip
+    db.session.commit()
+    member_id = member.id
+    db.session.close()
+    downgrade(revision="0012")
+    with db.engine.connect() as connection:
+        assert _reliability_triggers(connection) == []
+
+    upgrade()
+
+    def counts():
+        kept = db.session.get(MemberReliability, member_id)
+        db.session.expire_all()
+        return (kept.answered, kept.answered_fast, kept.finished, kept.approved, kept.on_time)
+
+    assert counts() == (2, 1, 1, 1, 1)
+    offer = db.session.scalar(sa.select(Assignment).where(Assignment.state == "offered"))
+    offer.state, offer.answered_at = "accepted", now
+    db.session.commit()
+    assert counts() == (3, 1, 1, 1, 1)
+    with db.engine.connect() as connection:
+        migrated = _reliability_triggers(connection)
+    with app.app_context(), db.engine.connect() as connection:
+        assert migrated == _reliability_triggers(connection) and len(migrated) in (3, 6)

@@ -1,7 +1,12 @@
-"""Member reliability, computed from the recorded history every time (no counters to drift).
+"""Member reliability, from the recorded history.
 
 The figures follow Lancers' certified-worker criteria: answered within 24 h (target ≥ 80%),
-completion (≥ 90%), on time, revisions.
+completion (≥ 90%), on time, revisions. The rule is written once, as SQL conditions on an
+assignment (``_conditions``). Pages that list a member's assignments count their flags
+(``FLAGS``); the split page reads each member's counts kept by the database
+(``MemberReliability``, kept by triggers made from the same conditions:
+``reliability_summary.py``), adding the offers left unanswered past their 24 hours, which no
+write marks (``summary_totals``). ``totals`` adds up the history itself.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment
+from teamhub.assignments.reliability_summary import FIGURES as SUMMARY_FIGURES
 from teamhub.clock import UTCDateTime, hours_later, utcnow
 from teamhub.database import sql_constant
 from teamhub.extensions import db
@@ -57,8 +63,10 @@ class Reliability(NamedTuple):
 ANSWER_WINDOW_START = sa.bindparam("answer_window_start", type_=UTCDateTime())
 
 
-def _conditions() -> dict[str, sa.ColumnElement[bool]]:
-    a = Assignment
+def _conditions(a=None) -> dict[str, sa.ColumnElement[bool]]:
+    """The figures' conditions on the assignment whose columns are ``a`` (``Assignment``'s
+    unless given: the triggers give the rows they see)."""
+    a = Assignment.__table__.c if a is None else a
     answered = a.answered_at.is_not(None)
     approved = a.state == sql_constant("approved")
     hours = int(ANSWER_WINDOW.total_seconds()) // 3600
@@ -75,6 +83,13 @@ def _conditions() -> dict[str, sa.ColumnElement[bool]]:
         ),
         "revised": sa.and_(approved, a.revision_count > sql_constant(0)),
     }
+
+
+def summary_conditions(a) -> dict[str, sa.ColumnElement[bool]]:
+    """The conditions of the kept counts, on the assignment whose columns are ``a``."""
+    conditions = _conditions(a)
+    conditions["offers"] = a.answered_at.is_not(None)
+    return dict(zip(SUMMARY_FIGURES, conditions.values(), strict=True))
 
 
 def _as_number(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -116,6 +131,30 @@ def totals() -> tuple[sa.ColumnElement[int], ...]:
         sa.func.coalesce(sa.func.sum(_as_number(c)), sql_constant(0)).label(f"total_{name}")
         for name, c in _conditions().items()
     )
+
+
+def summary_totals(membership_id: sa.ColumnElement[int]) -> tuple[sa.ColumnElement[int], ...]:
+    """``totals()``' columns for the member ``membership_id`` of a statement that outer-joins
+    ``MemberReliability`` on it: the kept counts, with the offers still unanswered past their
+    24 hours counted through ``ix_assignment_unanswered``. Needs ``parameters()``."""
+    from teamhub.assignments.models import MemberReliability
+
+    u = Assignment
+    late_unanswered = (
+        sa.select(sa.func.count())
+        .where(
+            u.membership_id == membership_id,
+            u.answered_at.is_(None),
+            u.offered_at < ANSWER_WINDOW_START,
+        )
+        .scalar_subquery()
+    )
+    kept = {
+        name: sa.func.coalesce(getattr(MemberReliability, name), sql_constant(0))
+        for name in SUMMARY_FIGURES
+    }
+    kept["offers"] = kept.pop("answered") + late_unanswered
+    return tuple(kept[name].label(f"total_{name}") for name in FIGURES)
 
 
 _TOTAL_VALUES = operator.attrgetter(*(f"total_{name}" for name in FIGURES))

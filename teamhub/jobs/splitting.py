@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from teamhub.assignments import lifecycle, reliability, terms
-from teamhub.assignments.models import ACTIVE_STATES, Assignment
+from teamhub.assignments.models import ACTIVE_STATES, Assignment, MemberReliability
 from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, days_between, jst_date, today_jst
@@ -83,12 +83,6 @@ def _window_days(job: Job | SplitJob, today: date) -> int:
     return max(1, (job.due_at.astimezone(JST).date() - today).days + 1)
 
 
-def _active_members() -> sa.Select:
-    return sa.select(Membership.id).where(
-        Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None)
-    )
-
-
 def _job_values() -> dict[str, sa.ColumnElement]:
     return {
         "job_id": Job.id,
@@ -111,28 +105,19 @@ def _job_due_at() -> sa.ScalarSelect:
     return sa.select(Job.due_at).where(Job.id == sa.bindparam("job_id")).scalar_subquery()
 
 
-@functools.cache
-def _work() -> sa.Subquery:
-    """Per active member: the units they already owe on other jobs due by this job's deadline,
-    and their reliability figures, added up in SQL (one row per member, whatever their
-    history)."""
+def _owed() -> sa.ScalarSelect:
+    """Units the member already owes on other jobs due by this job's deadline (through
+    ix_assignment_owed: the active assignments only, by member and deadline)."""
     a = Assignment
-    owed = sa.and_(
-        a.state.in_([sql_constant(state) for state in ACTIVE_STATES]),
-        a.job_id != sa.bindparam("job_id"),
-        a.due_at <= _job_due_at(),
-    )
     return (
-        sa.select(
-            a.membership_id,
-            sa.func.coalesce(
-                sa.func.sum(sa.case((owed, a.units), else_=sql_constant(0))), sql_constant(0)
-            ).label("owed"),
-            *reliability.totals(),
+        sa.select(sa.func.coalesce(sa.func.sum(a.units), sql_constant(0)))
+        .where(
+            a.membership_id == Membership.id,
+            a.state.in_([sql_constant(state) for state in ACTIVE_STATES]),
+            a.due_at <= _job_due_at(),
+            a.job_id != sa.bindparam("job_id"),
         )
-        .where(a.membership_id.in_(_active_members()))
-        .group_by(a.membership_id)
-        .subquery("work")
+        .scalar_subquery()
     )
 
 
@@ -158,8 +143,9 @@ def _days_away() -> sa.ScalarSelect:
 
 
 def _member_values() -> dict[str, sa.ColumnElement]:
-    """Each active member's name, declared capacity, skills and days away, with
-    :func:`_work`'s figures."""
+    """Each active member's name, declared capacity, skills, days away and units owed, with
+    their reliability counts (kept by the database: ``MemberReliability``, outer-joined by
+    :func:`_member_rows`)."""
     skills = (
         sa.select(sa.func.aggregate_strings(PersonSkill.skill, sql_constant(",")))
         .where(PersonSkill.person_id == Membership.person_id)
@@ -171,7 +157,8 @@ def _member_values() -> dict[str, sa.ColumnElement]:
         "weekly_units": Membership.weekly_units,
         "skills": skills,
         "days_away": _days_away(),
-        **{c.name: c for c in _work().c if c.name != "membership_id"},
+        "owed": _owed(),
+        **{c.name: c for c in reliability.summary_totals(Membership.id)},
     }
 
 
@@ -205,14 +192,13 @@ def _assignment_rows() -> sa.Select:
 
 
 def _member_rows() -> sa.Select:
-    work = _work()
     order = sa.func.row_number().over(
         order_by=(roster_order(), Membership.joined_at, Membership.id)
     )
     return (
         sa.select(*_kinds().select_list("member", order))
         .join(Person, Person.id == Membership.person_id)
-        .outerjoin(work, work.c.membership_id == Membership.id)
+        .outerjoin(MemberReliability, MemberReliability.membership_id == Membership.id)
         .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
     )
 
