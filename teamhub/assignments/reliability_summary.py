@@ -27,7 +27,10 @@ import sqlalchemy as sa
 # The counts kept per member: "answered" where the history's rule counts "offers" (answered,
 # or unanswered past 24 hours: that part is counted when read, ``reliability.summary_totals``).
 FIGURES = ("answered", "answered_fast", "finished", "approved", "on_time", "revised")
-# What a change of these columns can change in the counts (SQLite's UPDATE OF).
+# The columns the rule reads: the only ones the triggers' rows carry (a rule that read another
+# would fail to build them), and the ones whose change fires SQLite's update trigger.
+# PostgreSQL's fires on any update (transition tables take no column list) and writes nothing
+# for members whose counts did not change.
 COUNTED_COLUMNS = (
     "membership_id",
     "state",
