@@ -86,10 +86,13 @@ def _conditions(a=None) -> dict[str, sa.ColumnElement[bool]]:
 
 
 def summary_conditions(a) -> dict[str, sa.ColumnElement[bool]]:
-    """The conditions of the kept counts, on the assignment whose columns are ``a``."""
-    conditions = _conditions(a)
-    conditions["offers"] = a.answered_at.is_not(None)
-    return dict(zip(SUMMARY_FIGURES, conditions.values(), strict=True))
+    """The conditions of the kept counts, on the assignment whose columns are ``a``: the rule's,
+    with "answered" for its "offers" (which also counts offers unanswered past their 24 hours,
+    a moment no write marks: ``summary_totals`` counts those when it reads)."""
+    conditions = {"answered": a.answered_at.is_not(None), **_conditions(a)}
+    del conditions["offers"]
+    assert tuple(conditions) == SUMMARY_FIGURES
+    return conditions
 
 
 def _as_number(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
