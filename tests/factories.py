@@ -217,3 +217,20 @@ def approved_assignment(job, membership_id: int, delivered_at, units: int = 0, f
     db.session.add(assignment)
     db.session.flush()
     return assignment
+
+
+def history_values(drawn: dict, now) -> dict:
+    """An assignment's recorded history from a drawn example (state, age of the offer, answer
+    and delivery delays or None, revisions), its deadline three days after the offer."""
+    from datetime import timedelta
+
+    offered_at = now - drawn["age"]
+    due_at = offered_at + timedelta(days=3)
+    return {
+        "state": drawn["state"],
+        "offered_at": offered_at,
+        "answered_at": None if drawn["answer"] is None else offered_at + drawn["answer"],
+        "due_at": due_at,
+        "first_submitted_at": None if drawn["delivered"] is None else due_at + drawn["delivered"],
+        "revision_count": drawn["revision_count"],
+    }

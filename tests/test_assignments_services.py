@@ -20,7 +20,14 @@ from teamhub.extensions import db
 from teamhub.jobs import services as job_services
 from teamhub.jobs import splitting
 from teamhub.teams.models import Membership
-from tests.factories import add_member, give_capacity, make_job, make_person, make_team
+from tests.factories import (
+    add_member,
+    give_capacity,
+    history_values,
+    make_job,
+    make_person,
+    make_team,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -331,18 +338,7 @@ def test_reliability_follows_the_rule_to_the_microsecond(team, drawn):
     now = utcnow()
     history = []
     for d in drawn:
-        offered_at = now - d["age"]
-        due_at = offered_at + timedelta(days=3)
-        history.append(
-            {
-                "state": d["state"],
-                "offered_at": offered_at,
-                "answered_at": None if d["answer"] is None else offered_at + d["answer"],
-                "due_at": due_at,
-                "first_submitted_at": None if d["delivered"] is None else due_at + d["delivered"],
-                "revision_count": d["revision_count"],
-            }
-        )
+        history.append(history_values(d, now))
         make_history(job.team_id, job.id, writer.id, units=1, **history[-1])
     db.session.flush()
     expected = expected_reliability(history, now)

@@ -18,7 +18,7 @@ from teamhub.clock import utcnow
 from teamhub.extensions import db
 from teamhub.jobs import splitting
 from teamhub.teams.models import Membership
-from tests.factories import add_member, make_job, make_person, make_team
+from tests.factories import add_member, history_values, make_job, make_person, make_team
 
 STATES = ["offered", "accepted", "in_progress", "submitted", "changes_requested", "approved",
           "declined", "cancelled", "reassigned"]  # fmt: skip
@@ -61,38 +61,25 @@ def team(ctx):
     return {"job": job, "members": members}
 
 
-def _values(row: dict, now) -> dict:
-    offered_at = now - row["age"]
-    due_at = offered_at + timedelta(days=3)
-    return {
-        "state": row["state"],
-        "offered_at": offered_at,
-        "answered_at": None if row["answer"] is None else offered_at + row["answer"],
-        "due_at": due_at,
-        "first_submitted_at": None if row["delivered"] is None else due_at + row["delivered"],
-        "revision_count": row["revision_count"],
-    }
-
-
 def _write(write, job, members, now) -> None:
     kind, argument, *rest = write
     rows = db.session.scalars(sa.select(Assignment).order_by(Assignment.id)).all()
     base = {"team_id": job.team_id, "job_id": job.id, "units": 1}
     if kind == "add":
         member = members[argument["member"]]
-        db.session.add(Assignment(membership_id=member.id, **base, **_values(argument, now)))
+        db.session.add(Assignment(membership_id=member.id, **base, **history_values(argument, now)))
     elif kind == "add_many":
         db.session.execute(
             sa.insert(Assignment),
             [
-                {"membership_id": members[r["member"]].id, **base, **_values(r, now)}
+                {"membership_id": members[r["member"]].id, **base, **history_values(r, now)}
                 for r in argument
             ],
         )
     elif kind in ("change", "move", "remove") and rows:
         row = rows[argument % len(rows)]
         if kind == "change":
-            for name, value in _values(rest[0], now).items():
+            for name, value in history_values(rest[0], now).items():
                 setattr(row, name, value)
         elif kind == "move":
             row.membership_id = members[rest[0]].id
