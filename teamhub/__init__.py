@@ -13,7 +13,6 @@ from teamhub.config import (
     normalise_database_url,
     secret_key_from_instance,
 )
-from teamhub.templating import TranslatedTemplates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +21,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults → instance/config.py → environment → test overrides."""
     instance_path = os.environ.get("TEAMHUB_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    app.jinja_environment = TranslatedTemplates
     configure_settings(app, test_config)
     configure_extensions(app)
     configure_blueprints(app)
@@ -52,43 +50,14 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = secret_key_from_instance(Path(app.instance_path))
     if app.config["PRODUCTION"]:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        _configure_postgresql_sessions(app)
-
-
-# Set once per connection, so no request pays a round trip for them. Reports group 10,000
-# people's paid days: the default 4 MB work_mem spilled that to disk (query ~245 → ~150 ms on the
-# national data), and JIT compiling (~18 ms there) costs more than it saves on this app's queries.
-# psycopg prepares the statements a worker runs often; PostgreSQL then planned some of them again
-# on every execution (a custom plan whenever the generic one looked a few percent dearer: "My
-# assignments" spent ~0.3 ms per visit planning a 0.1 ms query). Every statement here looks rows
-# up by ids and keys, so the generic plan is kept (report and close timings unchanged).
-# Times are sent in UTC, which psycopg reads as Python's own ``UTC``: ``UTCDateTime`` then has
-# nothing to convert (with the server's "Etc/UTC", each read paid a conversion between zones).
-POSTGRESQL_SETTINGS = (
-    "-c jit=off -c work_mem=32MB -c plan_cache_mode=force_generic_plan -c TimeZone=UTC"
-)
-
-
-def _configure_postgresql_sessions(app: Flask) -> None:
-    from teamhub.database import postgresql_cursor_class
-
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    connect_args = dict(options.get("connect_args") or {})
-    connect_args.setdefault("options", POSTGRESQL_SETTINGS)
-    connect_args.setdefault("cursor_factory", postgresql_cursor_class())
-    options["connect_args"] = connect_args
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def configure_extensions(app: Flask) -> None:
-    from teamhub import database, security
+    from teamhub import security
     from teamhub.extensions import babel, csrf, db, limiter, login_manager, migrate
     from teamhub.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    database.ping_idle_connections(app)
-    database.reads_without_transaction(app)
     migrate.init_app(
         app,
         db,
@@ -99,7 +68,6 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
-    security.check_limits_in_limited_views_only(app)
     login_manager.init_app(app)
     security.configure(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -143,16 +111,11 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_request_hooks(app: Flask) -> None:
-    from flask import g
-
     from teamhub.extensions import db
 
     @app.after_request
     def _commit_or_rollback(response):
-        """One transaction per request: commit what succeeded, drop what did not. GET and HEAD
-        requests have none (``database.reads_without_transaction``)."""
-        if g.get("read_only_request"):
-            return response
+        """One transaction per request: commit what succeeded, drop what did not."""
         if response.status_code < 400:
             db.session.commit()
         else:

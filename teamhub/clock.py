@@ -49,10 +49,7 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        tz = value.tzinfo
-        if tz is UTC:  # PostgreSQL's, as the app's sessions ask for it (teamhub/__init__.py)
-            return value
-        if tz is None:
+        if value.tzinfo is None:  # SQLite
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 

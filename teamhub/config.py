@@ -40,9 +40,8 @@ class Defaults:
     PRODUCTION = False
     BEHIND_PROXY = False
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance path
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    # Pooled connections idle longer than this are pinged before use (teamhub/database.py).
-    DATABASE_PING_AFTER_IDLE_SECONDS = 10
+    # A pooled connection is checked before use, so one the server closed is replaced.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGES = ("ja", "en")

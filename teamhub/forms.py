@@ -2,70 +2,33 @@
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 
-from babel import support
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from markupsafe import Markup, escape
 from wtforms import Form
-from wtforms.i18n import messages_path
 
 from teamhub.errors import Invalid
-from teamhub.i18n import label_text
-from teamhub.urls import template_url_for
 
 REQUIRED = _l("This field is required.")
 
 
-@functools.cache
-def _wtforms_catalog(locale: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class WTFormsMessages:
-    """WTForms' own messages ("Not a valid integer value.") in the request's language, from
-    WTForms' catalog read once per language and process. Flask-WTF's translations read that
-    catalog from disk again in every request that builds a form (~0.1 ms a page)."""
-
-    def _catalog(self) -> support.Translations | None:
-        locale = get_locale()
-        return None if locale is None else _wtforms_catalog(str(locale))
-
-    def gettext(self, string: str) -> str:
-        catalog = self._catalog()
-        return string if catalog is None else catalog.ugettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        catalog = self._catalog()
-        if catalog is None:
-            return singular if n == 1 else plural
-        return catalog.ungettext(singular, plural, n)
-
-
-WTFORMS_MESSAGES = WTFormsMessages()
-
-
 class AppForm(FlaskForm):
-    """Every form of a page: Flask-WTF's (CSRF token, request data) with WTForms' messages
-    from :data:`WTFORMS_MESSAGES`."""
-
-    class Meta(FlaskForm.Meta):
-        def get_translations(self, form):
-            return WTFORMS_MESSAGES
+    """Every form of a page: Flask-WTF's (CSRF token, request data, WTForms' own messages in the
+    request's language)."""
 
 
 class SubForm(Form):
-    """A form inside a page's form (the rows of a ``FieldList(FormField(...))``). WTForms
-    gives such a form no translations, so its own messages came out in English on Japanese
-    pages; here they are in the request's language too."""
+    """A form inside a page's form (the rows of a ``FieldList(FormField(...))``). WTForms gives
+    such a form no translations, so its own messages would come out in English on Japanese pages;
+    here they come from Flask-WTF's translations, as the page's form's do."""
 
     class Meta:
         def get_translations(self, form):
-            return WTFORMS_MESSAGES
+            return wtforms_translations
 
 
 def strip_filter(value):
@@ -138,8 +101,6 @@ class SelectOptions:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
-        label_text=label_text,
         select_options=SelectOptions,
-        url_for=template_url_for,
         zip=zip,
     )

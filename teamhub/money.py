@@ -7,8 +7,10 @@ dropped (floored) once, at the point the rules say so. No floats are used anywhe
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 BP_PER_WHOLE = 10_000
 CONSUMPTION_TAX_BP = 1_000
@@ -18,6 +20,8 @@ WITHHOLDING_THRESHOLD_YEN = 1_000_000
 INCL_TAX = "incl_tax"
 EXCL_TAX = "excl_tax"
 FEE_BASES = (INCL_TAX, EXCL_TAX)
+# The highest rate a person may enter for a team fee or a platform fee tier: 50 %.
+MAX_RATE_BP = 5_000
 
 
 def _require_yen(name: str, value: int) -> int:
@@ -218,3 +222,25 @@ def distribute(
     if _weight_total("unit_weights", unit_weights) == 0:
         return fixed_shares, [0] * len(unit_weights)
     return fixed_shares, allocate(distributable_yen - fixed_total, unit_weights)
+
+
+# Rates as people type and read them ------------------------------------------------------
+
+
+def percent_to_bp(value: str | Decimal) -> int | None:
+    """Turn '10' or '12.5' (percent) into basis points; None when not a valid rate."""
+    try:
+        rate = Decimal(unicodedata.normalize("NFKC", str(value)).strip().rstrip("%"))
+    except InvalidOperation:
+        return None
+    bp = rate * 100
+    if bp != bp.to_integral_value() or not 0 <= bp <= MAX_RATE_BP:
+        return None
+    return int(bp)
+
+
+def bp_to_percent(bp: int) -> str:
+    """Render basis points as a percent without trailing zeros: 1050 → '10.5'."""
+    return (
+        format(Decimal(bp).scaleb(-2), "f").rstrip("0").rstrip(".") if bp % 100 else str(bp // 100)
+    )

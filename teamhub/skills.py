@@ -10,21 +10,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
-from teamhub.i18n import label_text
+from teamhub.labels import label, register
 
 # The skills teamhub knows; training modules grant them, assignments may require them.
-SKILL_LABELS = {
-    "web-writing": _l("Web writing"),
-    "seo": _l("SEO"),
-    "proposals": _l("Proposals"),
-    "proofreading": _l("Proofreading"),
-    "design": _l("Design"),
-    "illustration": _l("Illustration"),
-    "translation": _l("Translation"),
-    "photo": _l("Photography"),
-    "programming": _l("Programming"),
-    "data-entry": _l("Data entry"),
-}
+SKILL_LABELS = register(
+    "skill",
+    {
+        "web-writing": _l("Web writing"),
+        "seo": _l("SEO"),
+        "proposals": _l("Proposals"),
+        "proofreading": _l("Proofreading"),
+        "design": _l("Design"),
+        "illustration": _l("Illustration"),
+        "translation": _l("Translation"),
+        "photo": _l("Photography"),
+        "programming": _l("Programming"),
+        "data-entry": _l("Data entry"),
+    },
+)
 
 SKILL_SOURCES = ("declared", "training")
 
@@ -48,7 +51,7 @@ class PersonSkill(db.Model):
 
 def skill_label(code: str) -> str:
     """Return the translated name of a skill code."""
-    return label_text(SKILL_LABELS[code]) if code in SKILL_LABELS else code
+    return label("skill", code)
 
 
 def set_declared_skills(person, codes: list[str]) -> None:

@@ -86,8 +86,8 @@ def test_times_are_shown_in_japan(app):
 
 
 def test_templates_follow_a_language_switch_within_one_request(app):
-    """Template strings are translated with a catalog kept per request; forcing another
-    language (as emails do) and coming back must switch it each time."""
+    """Forcing another language within a request (as emails do) and coming back switches the
+    template strings each time."""
     from flask import render_template_string
     from flask_babel import force_locale, refresh
 
@@ -110,12 +110,11 @@ def test_templates_follow_a_language_switch_within_one_request(app):
 
 
 def test_template_strings_escape_their_values_and_keep_literal_percent_signs(app):
-    """``_`` in templates does what Jinja's newstyle gettext does: values put into a
-    translated string are escaped in HTML, never in plain text, and ``%%`` shows as ``%``."""
+    """Values put into a translated string are escaped in HTML, never in plain text, and
+    ``%%`` shows as ``%``."""
     from flask import render_template_string
 
-    from teamhub.assignments.models import STATE_LABELS
-    from teamhub.i18n import label_text
+    from teamhub.labels import label
 
     with app.test_request_context():
         html = render_template_string("{{ _('due %(when)s', when=value) }}", value="<b>&")
@@ -124,23 +123,23 @@ def test_template_strings_escape_their_values_and_keep_literal_percent_signs(app
         text = app.jinja_env.from_string("{% autoescape false %}{{ _('due %(when)s', when=v) }}"
                                          "{% endautoescape %}").render(v="<b>&")  # fmt: skip
         assert text == "納期：<b>&"
-        assert label_text(STATE_LABELS["approved"]) == "承認済み"
+        assert label("state", "approved") == "承認済み"
         from flask_babel import force_locale
 
         with force_locale("en"):
-            assert label_text(STATE_LABELS["approved"]) == "Approved"
-        assert label_text(STATE_LABELS["approved"]) == "承認済み"
+            assert label("state", "approved") == "Approved"
+        assert label("state", "approved") == "承認済み"
 
 
 def test_templates_label_codes_in_the_request_language(app):
-    """``state_label``, ``role_label``, ``skill_label``… in templates: the code's label in the
-    language of the render (also under ``force_locale``), an unknown code as it is."""
+    """``label(kind, code)`` in templates: the code's label in the language of the render
+    (also under ``force_locale``), an unknown code as it is."""
     from flask import render_template_string
     from flask_babel import force_locale
 
     template = (
-        "{{ state_label('approved') }}|{{ role_label('director') }}|{{ skill_label('seo') }}"
-        "|{{ state_label('mystery') }}"
+        "{{ label('state', 'approved') }}|{{ label('role', 'director') }}"
+        "|{{ label('skill', 'seo') }}|{{ label('state', 'mystery') }}"
     )
     with app.test_request_context():
         assert render_template_string(template) == "承認済み|ディレクター|SEO|mystery"

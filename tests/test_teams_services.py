@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from teamhub import money
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
@@ -74,15 +75,15 @@ def test_invoice_number_rules():
 
 
 def test_fee_rate_percent_to_basis_points():
-    assert rules.percent_to_bp("10") == 1000
-    assert rules.percent_to_bp("１２.５") == 1250
-    assert rules.percent_to_bp("12.5%") == 1250
-    assert rules.percent_to_bp("0") == 0
-    assert rules.percent_to_bp("50") == 5000
+    assert money.percent_to_bp("10") == 1000
+    assert money.percent_to_bp("１２.５") == 1250
+    assert money.percent_to_bp("12.5%") == 1250
+    assert money.percent_to_bp("0") == 0
+    assert money.percent_to_bp("50") == 5000
     for bad in ["50.01", "-1", "abc", "", "10.001"]:
-        assert rules.percent_to_bp(bad) is None, bad
-    assert rules.bp_to_percent(1250) == "12.5"
-    assert rules.bp_to_percent(1000) == "10"
+        assert money.percent_to_bp(bad) is None, bad
+    assert money.bp_to_percent(1250) == "12.5"
+    assert money.bp_to_percent(1000) == "10"
 
 
 def test_invitation_is_one_time(ctx):

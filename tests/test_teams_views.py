@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from teamhub.extensions import db
 from teamhub.teams.models import Absence, Invitation, Membership, Team
-from tests.conftest import login_as, statements_run
+from tests.conftest import login_as
 
 TEAM_FORM = {
     "name": "奄美ライターズ",
@@ -276,23 +276,13 @@ def test_a_member_signed_in_before_removal_is_refused_on_the_next_page(app, team
     assert member.get("/teams/no-such-team/my-assignments").status_code == 404
 
 
-def test_a_team_page_finds_who_where_and_what_role_in_the_login_query(app, team_with_roles):
-    t = team_with_roles
-    member = login_as(app, t.member.email)
-    with statements_run(app) as statements:
-        assert member.get(f"/teams/{t.team.slug}/my-assignments").status_code == 200
-    # One query for the login, the team and the membership; one for the member's assignments.
-    assert len(statements) == 2, statements
-    assert "login_session" in statements[0] and "membership" in statements[0]
-
-
 def _team_nav(page: str) -> str:
     return re.search(r'<nav class="team-nav".*?</nav>', page, re.S).group(0)
 
 
 def test_the_team_navigation_follows_the_role_the_name_and_the_language(app, team_with_roles):
-    """The navigation is written once and reused: what it shows still follows the person's
-    role, the team's current name and the language they chose."""
+    """The navigation follows the person's role, the team's current name and the language
+    they chose."""
     roles = team_with_roles
     url = f"/teams/{roles.team.slug}/my-assignments"
     member, director = login_as(app, roles.member.email), login_as(app, roles.director.email)

@@ -349,11 +349,11 @@ def test_a_cohorts_own_report_reads_it_with_its_trainees_and_shows_the_same_figu
 
 
 def test_a_report_row_writes_each_figure_and_marks_small_cells(app):
-    """The figures table's rows (training/report_rows.py): every figure in its column, written
-    in the page's language, "—" for none, and marked when it describes fewer than 5 people."""
+    """The figures table's rows (the ``row`` macro of training/_outcome_rows.html): every figure in
+    its column, written in the page's language, "—" for none, and marked when it describes fewer
+    than 5 people."""
+    from flask import get_template_attribute
     from flask_babel import force_locale
-
-    from teamhub.training.report_rows import outcome_row
 
     figures = outcomes.Outcomes(
         enrolled=Figure(12, 12),
@@ -368,11 +368,12 @@ def test_a_report_row_writes_each_figure_and_marks_small_cells(app):
         target_yen=200_000,
     )
     with app.test_request_context():
-        row = str(outcome_row("第3期 <夜>", figures, 5))
+        outcome_row = get_template_attribute("training/_outcome_rows.html", "row")
+        row = " ".join(str(outcome_row("第3期 <夜>", figures, 5)).split())
         with force_locale("en"):
-            english = str(outcome_row("All cohorts", figures, 5))
+            english = " ".join(str(outcome_row("All cohorts", figures, 5)).split())
     cells = re.findall(r'<td class="([^"]+)">([^<]*)</td>', row)
-    assert row.startswith('<tr><th scope="row">第3期 &lt;夜&gt;</th>')
+    assert row.startswith('<tr> <th scope="row">第3期 &lt;夜&gt;</th>')
     assert cells == [
         ("num", "12"), ("num", "5"), ("num", "8"), ("num small-cell", "1"), ("num", "87%"),
         ("num", "6"), ("num", "21日"), ("num small-cell", "¥145,000"),

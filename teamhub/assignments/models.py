@@ -11,19 +11,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from teamhub.assignments import reliability_summary
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
-from teamhub.i18n import label_text
+from teamhub.labels import label, register
 
-STATE_LABELS = {
-    "offered": _l("Offered"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "in_progress": _l("In progress"),
-    "submitted": _l("Submitted"),
-    "changes_requested": _l("Changes requested"),
-    "approved": _l("Approved"),
-    "cancelled": _l("Cancelled"),
-    "reassigned": _l("Reassigned"),
-}
+STATE_LABELS = register(
+    "state",
+    {
+        "offered": _l("Offered"),
+        "accepted": _l("Accepted"),
+        "declined": _l("Declined"),
+        "in_progress": _l("In progress"),
+        "submitted": _l("Submitted"),
+        "changes_requested": _l("Changes requested"),
+        "approved": _l("Approved"),
+        "cancelled": _l("Cancelled"),
+        "reassigned": _l("Reassigned"),
+    },
+)
 STATES = tuple(STATE_LABELS)
 # States in which the member still owes work (they count against capacity).
 ACTIVE_STATES = ("offered", "accepted", "in_progress", "submitted", "changes_requested")
@@ -33,10 +36,13 @@ OVERDUE_STATES = ("offered", "accepted", "in_progress", "changes_requested")
 
 _ACTIVE_STATES_SQL = "state IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE_STATES))
 
-PAY_BASIS_LABELS = {
-    "units": _l("Share by approved units"),
-    "fixed": _l("Fixed amount"),
-}
+PAY_BASIS_LABELS = register(
+    "pay_basis",
+    {
+        "units": _l("Share by approved units"),
+        "fixed": _l("Fixed amount"),
+    },
+)
 PAY_BASES = tuple(PAY_BASIS_LABELS)
 
 
@@ -103,11 +109,11 @@ class Assignment(db.Model):
 
     @property
     def state_label(self) -> str:
-        return label_text(STATE_LABELS[self.state])
+        return label("state", self.state)
 
     @property
     def pay_basis_label(self) -> str:
-        return label_text(PAY_BASIS_LABELS[self.pay_basis])
+        return label("pay_basis", self.pay_basis)
 
     @property
     def active(self) -> bool:

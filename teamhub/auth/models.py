@@ -40,8 +40,6 @@ class Person(UserMixin, db.Model):
 
     # The login this request runs under; set by the login or the user loader, never stored.
     current_login_token = None
-    # Unread notifications counted by the user loader's query, for the page header; never stored.
-    unread_at_load = None
 
     def get_id(self) -> str:
         if not self.current_login_token:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 
 from teamhub.auth.models import LoginSession, Person, hash_login_token, new_login_token
 from teamhub.auth.passwords import hash_password, password_problem, verify_password
 from teamhub.clock import utcnow
-from teamhub.errors import Invalid
+from teamhub.errors import Invalid, NotAllowed
 from teamhub.extensions import db
 
 # A hash to compare against when the email is unknown, so both paths take as long.
@@ -66,6 +64,12 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH[method]
 
 
+def require_operator(person: Person) -> None:
+    """Refuse anyone but the operator of this teamhub instance."""
+    if not getattr(person, "is_operator", False):
+        raise NotAllowed(_("Only the operator of this teamhub can do this."))
+
+
 def change_password(person: Person, current_password: str, new_password: str) -> None:
     """Replace the password and end every other session of this person."""
     if not verify_password(person.password_hash, current_password):
@@ -96,63 +100,21 @@ def start_login_session(person: Person, user_agent: str = "") -> str:
     return token
 
 
-@functools.cache
-def _person_by_token_statement(place: str | None) -> sa.Select:
-    """Built once per kind of page: every signed-in request runs it. It also counts the
-    person's unread notifications, which every page's header shows, and on a team's or an
-    organisation's pages loads it with the person's membership (``team_access`` and
-    ``org_access`` use them): one query instead of three."""
-    from teamhub.notifications.queries import unread_count_of
-    from teamhub.teams.queries import with_team_membership
-    from teamhub.training.queries import with_org_membership
-
-    statement = (
-        sa.select(Person, unread_count_of(Person.id).scalar_subquery())
+def person_for_login_token(token: str) -> Person | None:
+    """Return the person of a login session still open, or None."""
+    if not token:
+        return None
+    person = db.session.scalar(
+        sa.select(Person)
         .join(LoginSession, LoginSession.person_id == Person.id)
         .where(
-            LoginSession.token_hash == sa.bindparam("token_hash"),
+            LoginSession.token_hash == hash_login_token(token),
             LoginSession.ended_at.is_(None),
         )
     )
-    if place == "team":
-        return with_team_membership(statement, Person.id)
-    if place == "org":
-        return with_org_membership(statement, Person.id)
-    return statement
-
-
-def person_for_login_token(
-    token: str, team_slug: str | None = None, org_slug: str | None = None
-) -> Person | None:
-    """Return the person of a login session still open, or None. With ``team_slug`` (a team's
-    page) or ``org_slug`` (an organisation's), the same query loads the team or organisation
-    and the person's membership in it."""
-    if not token:
-        return None
-    parameters = {"token_hash": hash_login_token(token)}
-    place = None
-    if team_slug is not None:
-        place, parameters["slug"] = "team", team_slug
-    elif org_slug is not None:
-        place, parameters["org_slug"] = "org", org_slug
-    found = db.session.execute(_person_by_token_statement(place), parameters).first()
-    if found is None:
-        return None
-    person, person.unread_at_load = found[0], found[1]
-    person.current_login_token = token
-    if place is not None:
-        g.place_loaded_with_login = (place, team_slug or org_slug, person.id, found[2], found[3])
+    if person is not None:
+        person.current_login_token = token
     return person
-
-
-def loaded_with_login(place: str, slug: str, person: Person) -> tuple | None:
-    """The (team or organisation, membership) the login query loaded for this request's
-    ``place`` ("team" or "org") and slug, once: a second call in the same request (after
-    the request changed things) gets None and reads the database again."""
-    loaded = g.pop("place_loaded_with_login", None) if g else None
-    if loaded is None or loaded[:3] != (place, slug, person.id):
-        return None
-    return loaded[3], loaded[4]
 
 
 def end_login_session(token: str | None) -> None:

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from teamhub.auth import services
 from teamhub.auth.forms import LoginForm, PasswordForm, SignupForm
 from teamhub.errors import Invalid
-from teamhub.extensions import limiter
+from teamhub.extensions import limiter, login_manager
 from teamhub.forms import apply_reasons, render_form
 from teamhub.i18n import select_locale
 from teamhub.safety import safe_next_url
 from teamhub.teams.services import accept_invitation, find_invitation
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_person(login_token: str):
+    """Accept a login cookie only while its login session has not ended."""
+    return services.person_for_login_token(login_token)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if request.method != "GET":
+        abort(401)
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _log_in(person, remember: bool = False) -> None:

@@ -27,7 +27,6 @@ from teamhub.forms import (
     nfkc_filter,
     strip_filter,
 )
-from teamhub.i18n import label_text
 from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams.forms import MultiCheckboxField, _choices
@@ -257,5 +256,5 @@ def split_row_texts() -> SplitRowTexts:
     row = _split_row_prototype()
     return SplitRowTexts(
         limits=_split_row_limits(),
-        pay_choices=[(c.value, label_text(c.label)) for c in row.pay_basis.choices],
+        pay_choices=[(c.value, str(c.label)) for c in row.pay_basis.choices],
     )

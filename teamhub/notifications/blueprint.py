@@ -1,4 +1,4 @@
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_login import current_user
 
 from teamhub.notifications import queries, views
@@ -18,7 +18,4 @@ def unread_notifications() -> int:
     """The header's unread count; queried only where the layout asks for it."""
     if not current_user.is_authenticated:
         return 0
-    # A GET changes nothing, so the count read with the login session is still true.
-    if request.method in ("GET", "HEAD") and current_user.unread_at_load is not None:
-        return current_user.unread_at_load
     return queries.unread_count(current_user)

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub import money
+from teamhub.auth.services import require_operator
 from teamhub.errors import Invalid, NotFound
 from teamhub.forms import apply_reasons, render_form
 from teamhub.payouts import services
 from teamhub.payouts.forms import FeeScheduleForm
-from teamhub.teams import rules
-from teamhub.training.services import require_operator
 
 
 @login_required
@@ -31,10 +30,10 @@ def fee_schedule(code):
     form = FeeScheduleForm()
     if request.method == "GET":
         form.tiers.data = services.tiers_text(schedule)
-        form.fee_tax.data = rules.bp_to_percent(schedule.fee_tax_rate_bp)
+        form.fee_tax.data = money.bp_to_percent(schedule.fee_tax_rate_bp)
     if form.validate_on_submit():
         try:
-            fee_tax_bp = rules.percent_to_bp(form.fee_tax.data)
+            fee_tax_bp = money.percent_to_bp(form.fee_tax.data)
             services.update_fee_schedule(current_user, code, form.tiers.data, fee_tax_bp)
         except Invalid as error:
             apply_reasons(form, error)

@@ -2,9 +2,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from teamhub import money
 from teamhub.forms import AppForm, strip_filter
 from teamhub.jobs.forms import yen_filter
-from teamhub.teams import rules
 
 
 class ReceiptForm(AppForm):
@@ -30,7 +30,7 @@ class ReceiptForm(AppForm):
             raise ValidationError(_l("Enter whole yen using digits, for example 105600."))
 
     def validate_team_fee(self, field):
-        if field.data and rules.percent_to_bp(field.data) is None:
+        if field.data and money.percent_to_bp(field.data) is None:
             raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))
 
 
@@ -80,5 +80,5 @@ class FeeScheduleForm(AppForm):
     )
 
     def validate_fee_tax(self, field):
-        if rules.percent_to_bp(field.data or "") is None:
+        if money.percent_to_bp(field.data or "") is None:
             raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))

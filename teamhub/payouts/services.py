@@ -23,11 +23,13 @@ from teamhub import money
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.assignments.terms import SIXTY_DAY_PAYER_TYPES
 from teamhub.auth.models import Person
+from teamhub.auth.services import require_operator
 from teamhub.clock import JST, today_jst, utcnow
 from teamhub.database import read_rows, sql_constant
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import WITHHOLDING_CATEGORIES, Job
+from teamhub.money import bp_to_percent, percent_to_bp
 from teamhub.notifications import events
 from teamhub.payouts import periods
 from teamhub.payouts.models import (
@@ -47,7 +49,6 @@ from teamhub.payouts.models import (
 )
 from teamhub.payouts.queries import PersonIds, first_paid_per_person, net_paid_per_day
 from teamhub.teams.models import Membership, Team
-from teamhub.teams.rules import bp_to_percent, percent_to_bp
 
 PAY_DAYS_AFTER_CLOSE = 10  # payers without employees: paid within 10 days of the close
 
@@ -639,8 +640,6 @@ def update_fee_schedule(
     by: Person, code: str, tiers_text: str, fee_tax_rate_bp: int | None
 ) -> None:
     """The operator changes a platform's published schedule; estimates follow from now on."""
-    from teamhub.training.services import require_operator
-
     require_operator(by)
     current = fee_schedule(code)
     tiers = parse_tiers(tiers_text)

@@ -8,13 +8,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from teamhub import money
 from teamhub.clock import today_jst
 from teamhub.errors import DomainError, Invalid, NotFound
 from teamhub.forms import apply_reasons, render_form
 from teamhub.jobs.queries import team_job
 from teamhub.payouts import periods, queries, services
 from teamhub.payouts.forms import ConfirmCloseForm, CorrectionForm, PaidForm, ReceiptForm
-from teamhub.teams import rules
 from teamhub.teams.queries import team_access
 
 
@@ -219,11 +219,11 @@ def receipt(slug, job_id):
         form.received_yen.data = str(job.received_yen if job.received_yen is not None else estimate)
         form.received_on.data = job.received_on or today_jst()
         form.team_fee.data = (
-            rules.bp_to_percent(job.team_fee_bp) if job.team_fee_bp is not None else ""
+            money.bp_to_percent(job.team_fee_bp) if job.team_fee_bp is not None else ""
         )
         form.reentrustment.data = job.reentrustment
     if form.validate_on_submit():
-        fee_bp = rules.percent_to_bp(form.team_fee.data) if form.team_fee.data else None
+        fee_bp = money.percent_to_bp(form.team_fee.data) if form.team_fee.data else None
         try:
             services.record_receipt(
                 job,

@@ -1,7 +1,5 @@
 from flask import Blueprint
-from markupsafe import Markup
 
-from teamhub.fragments import cached_fragment
 from teamhub.teams import views
 
 bp = Blueprint("teams", __name__)
@@ -35,15 +33,3 @@ rule(
 rule("/teams/<slug>/me/profile", view_func=views.my_profile, methods=["POST"])
 rule("/invite/<token>", view_func=views.invitation, methods=["GET", "POST"])
 rule("/t/<slug>", view_func=views.public_profile)
-
-
-@bp.app_template_global()
-def team_nav(team, access) -> Markup:
-    """The team's navigation, on every team page (written once per team, role and language)."""
-    return cached_fragment(
-        "teams/_nav.html",
-        slug=team.slug,
-        name=team.name,
-        can_review=bool(access.can_review),
-        is_director=bool(access.is_director),
-    )

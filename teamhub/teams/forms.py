@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from teamhub import money
 from teamhub.forms import REQUIRED, AppForm, SubForm, nfkc_filter, strip_filter
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
@@ -114,7 +115,7 @@ class TeamForm(AppForm):
             )
 
     def validate_fee_rate(self, field):
-        if rules.percent_to_bp(field.data or "") is None:
+        if money.percent_to_bp(field.data or "") is None:
             raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))
 
     def validate_invoice_number(self, field):

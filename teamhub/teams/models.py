@@ -10,32 +10,41 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
-from teamhub.i18n import label_text
+from teamhub.labels import label, register
 
-ROLE_LABELS = {
-    "director": _l("Director"),
-    "editor": _l("Editor"),
-    "member": _l("Member"),
-}
+ROLE_LABELS = register(
+    "role",
+    {
+        "director": _l("Director"),
+        "editor": _l("Editor"),
+        "member": _l("Member"),
+    },
+)
 ROLES = tuple(ROLE_LABELS)
 
-PAYER_TYPE_LABELS = {
-    "individual": _l("Individual without employees"),
-    "individual_employer": _l("Individual with employees"),
-    "corporation": _l("Corporation"),
-    "cooperative": _l("Cooperative"),
-}
+PAYER_TYPE_LABELS = register(
+    "payer_type",
+    {
+        "individual": _l("Individual without employees"),
+        "individual_employer": _l("Individual with employees"),
+        "corporation": _l("Corporation"),
+        "cooperative": _l("Cooperative"),
+    },
+)
 PAYER_TYPES = tuple(PAYER_TYPE_LABELS)
 # Payer types that must withhold income tax on listed fees (源泉徴収).
 WITHHOLDING_PAYER_TYPES = frozenset({"individual_employer", "corporation", "cooperative"})
 
-PLATFORM_LABELS = {
-    "lancers": _l("Lancers"),
-    "crowdworks": _l("CrowdWorks"),
-    "shufti": _l("Shufti"),
-    "coconala": _l("coconala"),
-    "other": _l("Other"),
-}
+PLATFORM_LABELS = register(
+    "platform",
+    {
+        "lancers": _l("Lancers"),
+        "crowdworks": _l("CrowdWorks"),
+        "shufti": _l("Shufti"),
+        "coconala": _l("coconala"),
+        "other": _l("Other"),
+    },
+)
 PLATFORMS = tuple(PLATFORM_LABELS)
 
 
@@ -147,7 +156,7 @@ class Membership(db.Model):
 
     @property
     def role_label(self) -> str:
-        return label_text(ROLE_LABELS[self.role])
+        return label("role", self.role)
 
 
 class Absence(db.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,9 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from teamhub.auth.models import Person
-from teamhub.auth.services import loaded_with_login
 from teamhub.clock import today_jst, utcnow
-from teamhub.database import sql_constant
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.skills import PersonSkill
@@ -38,45 +35,18 @@ class TeamAccess:
 ROLE_RANK = {"member": 0, "editor": 1, "director": 2}
 
 
-@functools.cache
-def _access_statement() -> sa.Select:
-    """Built once: every team page runs it."""
-    return (
+def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
+    """Load a team through the person's membership; strangers get 404, too-low roles 403."""
+    row = db.session.execute(
         sa.select(Team, Membership)
         .join(Membership, Membership.team_id == Team.id)
         .where(
-            Team.slug == sa.bindparam("slug"),
-            Membership.person_id == sa.bindparam("person_id"),
+            Team.slug == slug,
+            Membership.person_id == person.id,
             Membership.removed_at.is_(None),
         )
-    )
-
-
-def with_team_membership(statement: sa.Select, person_id) -> sa.Select:
-    """``statement`` extended with the team named by the ``slug`` parameter and the person's
-    active membership in it (each None when there is none)."""
-    return (
-        statement.add_columns(Team, Membership)
-        .outerjoin(Team, Team.slug == sa.bindparam("slug"))
-        .outerjoin(
-            Membership,
-            sa.and_(
-                Membership.team_id == Team.id,
-                Membership.person_id == person_id,
-                Membership.removed_at.is_(None),
-            ),
-        )
-    )
-
-
-def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
-    """Load a team through the person's membership; strangers get 404, too-low roles 403."""
-    row = loaded_with_login("team", slug, person)
+    ).first()
     if row is None:
-        row = db.session.execute(
-            _access_statement(), {"slug": slug, "person_id": person.id}
-        ).first()
-    if row is None or row[1] is None:
         raise NotFound(_("This team does not exist or you are not a member of it."))
     team, membership = row
     if ROLE_RANK[membership.role] < ROLE_RANK[need]:
@@ -114,9 +84,9 @@ def memberships_of(person: Person) -> list[Membership]:
 def roster_order() -> sa.ColumnElement[int]:
     """The roster's order: directors first, then editors, then members (then by joining)."""
     return sa.case(
-        (Membership.role == sql_constant("director"), sql_constant(0)),
-        (Membership.role == sql_constant("editor"), sql_constant(1)),
-        else_=sql_constant(2),
+        (Membership.role == "director", 0),
+        (Membership.role == "editor", 1),
+        else_=2,
     )
 
 

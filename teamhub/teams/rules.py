@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
@@ -20,7 +19,6 @@ RESERVED_SLUGS = frozenset(
     {"new", "admin", "api", "static", "login", "logout", "signup", "settings", "teams", "t"}
 )
 INVOICE_RE = re.compile(r"^T\d{13}$")
-MAX_FEE_RATE_BP = 5000
 
 
 def normalise_invoice_number(value: str) -> str:
@@ -36,20 +34,3 @@ def is_valid_invoice_number(value: str) -> bool:
 
 def is_valid_slug(value: str) -> bool:
     return bool(SLUG_RE.match(value)) and value not in RESERVED_SLUGS
-
-
-def percent_to_bp(value: str | Decimal) -> int | None:
-    """Turn '10' or '12.5' (percent) into basis points; None when not a valid rate."""
-    try:
-        rate = Decimal(unicodedata.normalize("NFKC", str(value)).strip().rstrip("%"))
-    except InvalidOperation:
-        return None
-    bp = rate * 100
-    if bp != bp.to_integral_value() or not 0 <= bp <= MAX_FEE_RATE_BP:
-        return None
-    return int(bp)
-
-
-def bp_to_percent(bp: int) -> str:
-    """Render basis points as a percent without trailing zeros: 1050 → '10.5'."""
-    return format(Decimal(bp) / 100, "f").rstrip("0").rstrip(".") if bp % 100 else str(bp // 100)

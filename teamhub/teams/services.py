@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from teamhub import money
 from teamhub.auth.models import Person
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -58,7 +59,7 @@ def _check_settings(settings: TeamSettings, team: Team | None) -> None:
         reasons["prefecture"] = _("Choose a prefecture from the list.")
     if settings.payer_type not in PAYER_TYPES:
         reasons["payer_type"] = _("Choose a payer type from the list.")
-    if not 0 <= settings.fee_rate_bp <= rules.MAX_FEE_RATE_BP:
+    if not 0 <= settings.fee_rate_bp <= money.MAX_RATE_BP:
         reasons["fee_rate"] = _("Enter a percentage from 0 to 50.")
     if settings.close_schedule not in CLOSE_SCHEDULES:
         reasons["close_schedule"] = _("Choose how often the team pays out from the list.")

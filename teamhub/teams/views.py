@@ -6,11 +6,12 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from teamhub import money
 from teamhub.auth.forms import EmptyForm
 from teamhub.errors import DomainError, Invalid
 from teamhub.forms import apply_reasons, render_form
 from teamhub.skills import set_declared_skills
-from teamhub.teams import queries, rules, services
+from teamhub.teams import queries, services
 from teamhub.teams.forms import (
     AbsenceForm,
     AvailabilityForm,
@@ -31,7 +32,7 @@ def _settings_from(form: TeamForm) -> services.TeamSettings:
         prefecture=form.prefecture.data,
         municipality=form.municipality.data,
         payer_type=form.payer_type.data,
-        fee_rate_bp=rules.percent_to_bp(form.fee_rate.data),
+        fee_rate_bp=money.percent_to_bp(form.fee_rate.data),
         close_schedule=form.close_schedule.data,
         invoice_number=form.invoice_number.data or "",
         description=form.description.data or "",
@@ -67,7 +68,7 @@ def settings(slug):
     team = access.team
     form = TeamForm(obj=None if request.method == "POST" else team)
     if request.method == "GET":
-        form.fee_rate.data = rules.bp_to_percent(team.fee_rate_bp)
+        form.fee_rate.data = money.bp_to_percent(team.fee_rate_bp)
         for entry, account in zip(form.platform_accounts, team.platform_accounts, strict=False):
             entry.platform.data, entry.handle.data = account.platform, account.handle
     if form.validate_on_submit():

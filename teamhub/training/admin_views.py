@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub.auth.forms import EmptyForm
+from teamhub.auth.services import require_operator
 from teamhub.errors import DomainError, Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.forms import apply_reasons
@@ -26,7 +27,7 @@ def _organisation_input(form: OrganisationForm) -> services.OrganisationInput:
 
 
 def _organisation(organisation_id: int) -> Organisation:
-    services.require_operator(current_user)
+    require_operator(current_user)
     org = db.session.get(Organisation, organisation_id)
     if org is None:
         raise NotFound(_("This organisation does not exist."))
@@ -35,7 +36,7 @@ def _organisation(organisation_id: int) -> Organisation:
 
 @login_required
 def organisations():
-    services.require_operator(current_user)
+    require_operator(current_user)
     form = OrganisationForm()
     if form.validate_on_submit():
         try:

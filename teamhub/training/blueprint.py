@@ -1,13 +1,9 @@
 from flask import Blueprint
 from flask_login import current_user
-from markupsafe import Markup
 
-from teamhub.fragments import cached_fragment
 from teamhub.training import admin_views, queries, trainee_views, views
-from teamhub.training.report_rows import outcome_row
 
 bp = Blueprint("training", __name__)
-bp.add_app_template_global(outcome_row)
 
 rule = bp.add_url_rule
 GET_POST = ["GET", "POST"]
@@ -105,14 +101,3 @@ def training_dashboard():
     if not current_user.is_authenticated:
         return None
     return queries.dashboard(current_user)
-
-
-@bp.app_template_global()
-def org_nav(org, access) -> Markup:
-    """The organisation's navigation (written once per organisation, role and language)."""
-    return cached_fragment(
-        "training/_org_nav.html",
-        slug=org.slug,
-        name=org.name,
-        is_coordinator=bool(access.is_coordinator),
-    )

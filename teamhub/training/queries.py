@@ -19,7 +19,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from teamhub.auth.models import Person
-from teamhub.auth.services import loaded_with_login
 from teamhub.clock import JST, today_jst
 from teamhub.database import read_rows, sql_constant
 from teamhub.errors import NotAllowed, NotFound
@@ -59,45 +58,18 @@ class OrgAccess:
         return self.membership.can("coordinator")
 
 
-@functools.cache
-def _org_access_statement() -> sa.Select:
-    """Built once: every organisation page runs it."""
-    return (
+def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
+    """Load an organisation through the person's role; strangers get 404, mentors 403."""
+    row = db.session.execute(
         sa.select(Organisation, OrganisationMembership)
         .join(OrganisationMembership, OrganisationMembership.organisation_id == Organisation.id)
         .where(
-            Organisation.slug == sa.bindparam("org_slug"),
-            OrganisationMembership.person_id == sa.bindparam("person_id"),
+            Organisation.slug == org_slug,
+            OrganisationMembership.person_id == person.id,
             OrganisationMembership.ended_at.is_(None),
         )
-    )
-
-
-def with_org_membership(statement: sa.Select, person_id) -> sa.Select:
-    """``statement`` extended with the organisation named by the ``org_slug`` parameter and
-    the person's current role in it (each None when there is none)."""
-    return (
-        statement.add_columns(Organisation, OrganisationMembership)
-        .outerjoin(Organisation, Organisation.slug == sa.bindparam("org_slug"))
-        .outerjoin(
-            OrganisationMembership,
-            sa.and_(
-                OrganisationMembership.organisation_id == Organisation.id,
-                OrganisationMembership.person_id == person_id,
-                OrganisationMembership.ended_at.is_(None),
-            ),
-        )
-    )
-
-
-def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
-    """Load an organisation through the person's role; strangers get 404, mentors 403."""
-    row = loaded_with_login("org", org_slug, person)
+    ).first()
     if row is None:
-        row = db.session.execute(
-            _org_access_statement(), {"org_slug": org_slug, "person_id": person.id}
-        ).first()
-    if row is None or row[1] is None:
         raise NotFound(_("This organisation does not exist or you do not work for it."))
     org, membership = row
     if not membership.can(need):

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from teamhub.auth.models import Person
-from teamhub.auth.services import find_person_by_email
+from teamhub.auth.services import find_person_by_email, require_operator
 from teamhub.clock import today_jst, utcnow
-from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
+from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.i18n import jst_date
 from teamhub.skills import SKILL_LABELS
@@ -81,11 +81,6 @@ class OrganisationInput:
     kind: str
     prefecture: str
     municipality: str
-
-
-def require_operator(person: Person) -> None:
-    if not getattr(person, "is_operator", False):
-        raise NotAllowed(_("Only the operator of this teamhub can do this."))
 
 
 def _check_organisation(data: OrganisationInput, org: Organisation | None) -> None:
