@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from teamhub.assignments import reliability
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission, TermsNotice
-from teamhub.database import read_records, sql_constant
 from teamhub.errors import NotFound
 from teamhub.extensions import db
-from teamhub.jobs.models import ESCROW_SOURCES, Job
 from teamhub.teams.models import Membership, Team
 from teamhub.teams.queries import TeamAccess
 
@@ -48,9 +45,8 @@ def visible_assignment(access: TeamAccess, assignment_id: int) -> Assignment:
     return assignment
 
 
-def _awaiting_terms_flag():
-    """True when the assignment's latest terms notice is not accepted yet (a correlated EXISTS
-    on the (assignment_id, version) unique index)."""
+def _awaiting_terms():
+    """True when the assignment's latest terms notice is not accepted yet."""
     notice, newer = sa.orm.aliased(TermsNotice), sa.orm.aliased(TermsNotice)
     return (
         sa.exists()
@@ -65,45 +61,25 @@ def _awaiting_terms_flag():
     )
 
 
-@functools.cache
-def _my_assignments_statement() -> sa.Select:
-    """Built once: the page runs on every visit of every member. It reads the columns the list
-    and the reliability figures show, as rows (no objects to build)."""
+@dataclass(frozen=True)
+class MyAssignment:
+    assignment: Assignment
+    awaiting_terms: bool  # a changed terms notice the member has not accepted yet
+
+
+def my_assignments(membership: Membership) -> list[MyAssignment]:
+    """The member's assignments with their jobs, those needing action first, soonest due
+    first."""
     order = sa.case(
-        *(
-            (Assignment.state == sql_constant(state), sql_constant(rank))
-            for state, rank in ACTION_ORDER.items()
-        ),
-        else_=sql_constant(9),
+        *((Assignment.state == state, rank) for state, rank in ACTION_ORDER.items()), else_=9
     )
-    return (
-        sa.select(
-            Assignment.id,
-            Assignment.units,
-            Assignment.part_description,
-            Assignment.state,
-            Assignment.due_at,
-            *reliability.FLAGS,
-            Job.title,
-            Job.unit_name,
-            sa.or_(
-                Job.source.not_in([sql_constant(source) for source in sorted(ESCROW_SOURCES)]),
-                Job.escrow_confirmed_at.is_not(None),
-            ).label("escrow_ready"),
-            _awaiting_terms_flag(),
-        )
-        .join(Job, Job.id == Assignment.job_id)
-        .where(Assignment.membership_id == sa.bindparam("membership_id"))
+    rows = db.session.execute(
+        sa.select(Assignment, _awaiting_terms())
+        .where(Assignment.membership_id == membership.id)
+        .options(joinedload(Assignment.job))
         .order_by(order, Assignment.due_at, Assignment.id)
     )
-
-
-def my_assignment_rows(membership: Membership) -> list[sa.Row]:
-    """The member's assignments for their list, those needing action first, soonest due first:
-    each row has the assignment's figures and reliability flags, its job's title and unit,
-    ``escrow_ready`` and ``awaiting_terms`` (a terms notice not accepted yet)."""
-    parameters = {"membership_id": membership.id, **reliability.parameters()}
-    return read_records(_my_assignments_statement(), parameters)
+    return [MyAssignment(assignment, awaiting) for assignment, awaiting in rows]
 
 
 def history(
@@ -152,7 +128,3 @@ def review_queue(team: Team) -> list[Assignment]:
             .order_by(Assignment.due_at)
         )
     )
-
-
-def escrow_pending_for(assignments: list[Assignment]) -> set[int]:
-    return {a.id for a in assignments if isinstance(a.job, Job) and not a.job.escrow_ready}

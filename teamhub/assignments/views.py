@@ -14,7 +14,7 @@ from teamhub.assignments.forms import (
     ReviewForm,
     SubmitForm,
 )
-from teamhub.assignments.reliability import from_flags
+from teamhub.assignments.reliability import reliability_for
 from teamhub.auth.forms import EmptyForm
 from teamhub.errors import DomainError, Invalid, NotFound
 from teamhub.forms import apply_reasons
@@ -24,13 +24,13 @@ from teamhub.teams.queries import roster, team_access, team_member
 @login_required
 def my_assignments(slug):
     access = team_access(slug, current_user)
-    assignments = queries.my_assignment_rows(access.membership)
+    membership = access.membership
     return render_template(
         "assignments/mine.html",
         access=access,
         team=access.team,
-        assignments=assignments,
-        reliability=from_flags(assignments),
+        assignments=queries.my_assignments(membership),
+        reliability=reliability_for([membership.id])[membership.id],
     )
 
 

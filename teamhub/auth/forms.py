@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from teamhub.forms import REQUIRED, AppForm, strip_filter
@@ -30,7 +30,6 @@ class SignupForm(AppForm):
         _l("Password again"),
         validators=[DataRequired(REQUIRED), EqualTo("password", _l("The passwords do not match."))],
     )
-    invite = HiddenField()
 
 
 class LoginForm(AppForm):

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from teamhub.auth import services
 from teamhub.auth.forms import LoginForm, PasswordForm, SignupForm
+from teamhub.auth.sessions import log_in
 from teamhub.errors import Invalid
 from teamhub.extensions import limiter, login_manager
 from teamhub.forms import apply_reasons, render_form
 from teamhub.i18n import select_locale
 from teamhub.safety import safe_next_url
-from teamhub.teams.services import accept_invitation, find_invitation
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to see this page.")
@@ -36,22 +36,10 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _log_in(person, remember: bool = False) -> None:
-    """Start a fresh session for ``person`` (nothing from before login carries over)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    services.start_login_session(person, request.user_agent.string or "")
-    login_user(person, remember=remember)
-
-
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
-    token = request.values.get("invite", "")
-    invitation = find_invitation(token) if token else None
     if form.validate_on_submit():
         try:
             person = services.sign_up(
@@ -60,15 +48,10 @@ def signup():
         except Invalid as error:
             apply_reasons(form, error)
         else:
-            _log_in(person)
-            if invitation is not None:
-                membership = accept_invitation(token, person)
-                flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
-                return redirect(url_for("teams.overview", slug=membership.team.slug))
+            log_in(person)
             flash(_("Your account is ready. Create a team or open an invitation link."), "success")
             return redirect(url_for("main.home"))
-    form.invite.data = token
-    return render_form("auth/signup.html", form, invitation=invitation)
+    return render_form("auth/signup.html", form)
 
 
 def _login_limit() -> str:
@@ -89,7 +72,7 @@ def login():
     if form.validate_on_submit():
         person = services.authenticate(form.email.data, form.password.data)
         if person is not None:
-            _log_in(person, remember=form.remember.data)
+            log_in(person, remember=form.remember.data)
             return redirect(next_url)
         form.form_errors.append(_("The email address or password is not correct."))
     return render_form("auth/login.html", form, next_url=next_url)

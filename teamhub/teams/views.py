@@ -7,9 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub import money
-from teamhub.auth.forms import EmptyForm
+from teamhub.auth.forms import EmptyForm, SignupForm
+from teamhub.auth.services import sign_up
+from teamhub.auth.sessions import log_in
 from teamhub.errors import DomainError, Invalid
 from teamhub.forms import apply_reasons, render_form
+from teamhub.i18n import select_locale
 from teamhub.skills import set_declared_skills
 from teamhub.teams import queries, services
 from teamhub.teams.forms import (
@@ -198,6 +201,27 @@ def invitation(token):
         flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
         return redirect(url_for("teams.overview", slug=membership.team.slug))
     return render_form("teams/invitation.html", form, invitation=invite, token=token)
+
+
+def invitation_signup(token):
+    """A newcomer creates their account from an invitation and joins the team at once."""
+    invite = services.find_invitation(token)
+    if current_user.is_authenticated:
+        return redirect(url_for("teams.invitation", token=token))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            person = sign_up(
+                form.email.data, form.display_name.data, form.password.data, select_locale()
+            )
+        except Invalid as error:
+            apply_reasons(form, error)
+        else:
+            log_in(person)
+            membership = services.accept_invitation(token, person)
+            flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
+            return redirect(url_for("teams.overview", slug=membership.team.slug))
+    return render_form("auth/signup.html", form, invitation=invite, token=token)
 
 
 def _my_page(access, status=200, **forms):
