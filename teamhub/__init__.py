@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_settings(app, test_config)
     configure_extensions(app)
     configure_blueprints(app)
+    configure_listeners()
     configure_request_hooks(app)
     configure_templates(app)
     configure_errors(app)
@@ -108,6 +109,12 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(payouts_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(notifications_bp)
+
+
+def configure_listeners() -> None:
+    from teamhub.notifications import listeners
+
+    listeners.connect()
 
 
 def configure_request_hooks(app: Flask) -> None:

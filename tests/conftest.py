@@ -1,4 +1,9 @@
-"""Fixtures: one app per run on SQLite (or TEAMHUB_TEST_DATABASE_URL), a clean database per test."""
+"""Fixtures: one app per run on SQLite (or TEAMHUB_TEST_DATABASE_URL), a clean database per test.
+
+On PostgreSQL each test runs in one transaction that is rolled back at its end; the app's own
+commits release savepoints inside it. Tests marked ``commits`` (other connections, threads or
+processes must see their data) commit for real, and the tables are emptied after them, as they
+always are on SQLite."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from teamhub import create_app
 from teamhub.extensions import db, limiter
@@ -47,23 +53,47 @@ def app(tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
-    tables = db.metadata.sorted_tables
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(tables):
-            db.session.execute(table.delete())
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 
-@pytest.fixture(autouse=True)
-def _clean_state(app):
-    yield
+@contextlib.contextmanager
+def _rolled_back(app):
+    """Every session of ``app`` on one connection, in one transaction rolled back at the end
+    (SQLAlchemy's "joining a session into an external transaction"): a commit of the app
+    releases a savepoint. Other apps (a test's own) keep their usual sessions."""
     with app.app_context():
-        db.session.remove()
-        _empty_all_tables()
-        db.session.remove()
+        connection = db.engine.connect()
+    outer = connection.begin()
+    usual = db.session
+
+    def session():
+        if current_app._get_current_object() is app:
+            return sa.orm.Session(bind=connection, join_transaction_mode="create_savepoint")
+        return usual.session_factory()
+
+    db.session = sa.orm.scoped_session(session, scopefunc=usual.registry.scopefunc)
+    try:
+        yield
+    finally:
+        db.session = usual
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app, request):
+    postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    if postgresql and request.node.get_closest_marker("commits") is None:
+        with _rolled_back(app):
+            yield
+    else:
+        yield
+        with app.app_context():
+            db.session.remove()
+            _empty_all_tables()
+            db.session.remove()
     limiter.reset()
     app.config["WTF_CSRF_ENABLED"] = False
 

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from teamhub.extensions import db
 
+pytestmark = pytest.mark.commits
+
 DATABASE_URL = os.environ.get("TEAMHUB_TEST_DATABASE_URL", "")
 
 

@@ -187,6 +187,7 @@ def _in_thread(work) -> tuple[threading.Thread, list]:
     return thread, outcome
 
 
+@pytest.mark.commits
 def test_a_delete_waits_for_entries_being_written_then_is_refused(app):
     """Two transactions at once: one writes an entry naming a person, the other deletes that
     person. The delete waits for the entry's transaction and is then refused; without the
@@ -211,6 +212,7 @@ def test_a_delete_waits_for_entries_being_written_then_is_refused(app):
         assert db.session.get(Person, author_id) is not None
 
 
+@pytest.mark.commits
 def test_entries_wait_for_a_delete_being_made_then_are_refused(app):
     _postgresql_only(app)
     author_id, entry = _director_and_close(app)

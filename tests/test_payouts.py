@@ -332,6 +332,7 @@ def test_settlement_accounts_for_every_yen(received, fee_bp, kept, units, fixed)
     assert all(n >= 0 for n in net)
 
 
+@pytest.mark.commits
 def test_two_concurrent_confirmations_make_one_close(app):
     """Two requests at once (a double click, a second scheduler): one close, one set of entries."""
     with app.app_context():

@@ -175,6 +175,7 @@ def test_an_offer_left_unanswered_counts_once_its_24_hours_pass_with_no_write(te
     assert kept_counts([member.id])[member.id] == (0,) * 6
 
 
+@pytest.mark.commits
 def test_writes_in_two_transactions_at_once_both_count(app):
     """Two members of staff acting on the same member's work at the same moment: each
     transaction adds its own part to the kept counts (PostgreSQL: the second waits for the

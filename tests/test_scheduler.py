@@ -244,6 +244,7 @@ def test_a_daily_job_whose_time_passed_runs_when_a_scheduler_starts_late():
     assert not scheduler.REGISTRY["due_soon"].time_passed_today(DUE)
 
 
+@pytest.mark.commits
 def test_the_scheduler_loop_leads_runs_and_hands_back_the_lease(app):
     import threading
 

@@ -21,6 +21,7 @@ from tests.notification_helpers import work_in_progress
 DATABASE_URL = os.environ.get("TEAMHUB_TEST_DATABASE_URL", "")
 
 pytestmark = [
+    pytest.mark.commits,
     pytest.mark.postgres_only,
     pytest.mark.skipif(
         not DATABASE_URL.startswith("postgresql"),

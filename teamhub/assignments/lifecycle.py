@@ -11,12 +11,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from teamhub import signals
 from teamhub.assignments import terms
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed
 from teamhub.extensions import db
-from teamhub.notifications import events
 from teamhub.teams.models import Membership
 
 CANCELLABLE = ("offered", "accepted", "in_progress")
@@ -77,7 +77,7 @@ def record_offer(assignment: Assignment, actor_id: int) -> None:
             assignment_id=assignment.id, from_state=None, to_state="offered", actor_id=actor_id
         )
     )
-    events.assignment_offered(assignment)
+    signals.assignment_offered.send(assignment)
 
 
 def _require_assignee(assignment: Assignment, actor: Membership) -> None:
@@ -176,7 +176,7 @@ def review(assignment: Assignment, actor: Membership, approve: bool, comment: st
     else:
         assignment.revision_count += 1
     db.session.flush()
-    events.reviewed(assignment, event, approve)
+    signals.work_reviewed.send(assignment, event=event, approved=approve)
 
 
 def cancel(assignment: Assignment, actor: Membership, reason: str) -> None:

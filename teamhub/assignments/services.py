@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from teamhub import signals
 from teamhub.assignments import lifecycle, terms, uploads
 from teamhub.assignments.models import Assignment, Submission
 from teamhub.errors import Invalid
 from teamhub.extensions import db
-from teamhub.notifications import events
 from teamhub.teams.models import Membership
 
 
@@ -62,7 +62,7 @@ def submit_work(
         submission.size_bytes = stored.size_bytes
     db.session.add(submission)
     db.session.flush()
-    events.submission_waiting(assignment, submission)
+    signals.work_submitted.send(assignment, submission=submission)
     return submission
 
 

@@ -20,8 +20,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from teamhub.extensions import db
-from teamhub.notifications.events import path_for
 from teamhub.notifications.kinds import body_of, subject_of
+from teamhub.notifications.links import path_for
 from teamhub.notifications.models import EmailDelivery, Notification
 
 MAX_ATTEMPTS = 6

@@ -18,9 +18,10 @@ from teamhub.assignments.models import Assignment
 from teamhub.clock import JST, jst_midnight
 from teamhub.extensions import db
 from teamhub.jobs.models import ESCROW_SOURCES, Job
-from teamhub.notifications.events import assignment_link, path_for, team_people
+from teamhub.notifications.links import assignment_link, path_for
 from teamhub.notifications.services import notify, notify_all
 from teamhub.teams.models import Membership
+from teamhub.teams.queries import people_with_roles
 
 DUE_SOON = timedelta(hours=48)
 # States in which the member still has to deliver.
@@ -98,7 +99,7 @@ def overdue(now: datetime) -> Done:
             a.team_id, bool(notify(a.membership.person_id, "overdue", subject, params, **common))
         )
         directors = [
-            p for p in team_people(a.team_id, ("director",)) if p != a.membership.person_id
+            p for p in people_with_roles(a.team_id, ("director",)) if p != a.membership.person_id
         ]
         done.count(a.team_id, notify_all(directors, "overdue_team", subject, params, **common))
     return done
@@ -127,7 +128,7 @@ def escrow_missing(now: datetime) -> Done:
     for job in jobs:
         link = path_for("jobs.job_board", slug=job.team.slug, job_id=job.id)
         sent = notify_all(
-            team_people(job.team_id, ("director",)),
+            people_with_roles(job.team_id, ("director",)),
             "escrow_missing",
             f"job:{job.id}",
             {"job": job.title},

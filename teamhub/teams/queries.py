@@ -69,6 +69,19 @@ def team_invitation(team: Team, invitation_id: int) -> Invitation:
     return invitation
 
 
+def people_with_roles(team_id: int, roles: tuple[str, ...]) -> list[int]:
+    """Person ids of the team's active members holding one of ``roles``."""
+    return list(
+        db.session.scalars(
+            sa.select(Membership.person_id).where(
+                Membership.team_id == team_id,
+                Membership.role.in_(roles),
+                Membership.removed_at.is_(None),
+            )
+        )
+    )
+
+
 def memberships_of(person: Person) -> list[Membership]:
     """The person's active memberships with their teams, for the dashboard."""
     return list(
