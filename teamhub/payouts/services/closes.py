@@ -49,6 +49,10 @@ Work = list[tuple[Job, list[ApprovedWork]]]  # each job a close distributes, wit
 class NothingToClose(Invalid):
     """The period has no approved work on jobs whose money was received: no close is made."""
 
+    def __init__(self):
+        message = _("Nothing to pay out in this period: no approved work on jobs whose money was received.")  # fmt: skip
+        super().__init__(message)
+
 
 def _eligible_jobs(team: Team, period_end: date) -> list[Job]:
     """The team's received jobs up to ``period_end`` with no work still open, not yet closed."""
@@ -148,11 +152,7 @@ def confirm_close(team: Team, period_end: date, by: Person | None) -> PayoutClos
         return existing
     start, work = _close_work(team, period_end)
     if not work:
-        raise NothingToClose(
-            _(
-                "Nothing to pay out in this period: no approved work on jobs whose money was received."
-            )
-        )
+        raise NothingToClose()
     by_id = by.id if by else None
     close = PayoutClose(
         team_id=team.id, period_start=start, period_end=period_end, confirmed_by_id=by_id
