@@ -13,8 +13,8 @@ from teamhub.clock import from_jst
 from teamhub.extensions import db
 from teamhub.notifications import payout_reminders
 from teamhub.payouts import services as payouts
-from teamhub.payouts.services.settlement import settle
 from teamhub.payouts.models import PayoutClose
+from teamhub.payouts.services.settlement import settle
 from teamhub.teams.models import Membership, Team
 from tests import factories
 from tests.notification_helpers import notifications
