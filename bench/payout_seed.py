@@ -72,7 +72,7 @@ def closable(world: World) -> dict[tuple[int, date], list[JobPlan]]:
 
 
 class Ledger:
-    """Posts entries the way ``payouts.services._post`` does, with ids given in order."""
+    """Posts entries the way ``payouts.services.closes._post`` does, with ids given in order."""
 
     def __init__(self, rows: CloseRows):
         self.rows, self.next_id = rows, 1

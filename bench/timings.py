@@ -9,7 +9,7 @@ from bench.seed import EMAIL
 from bench.training_seed import COORDINATOR_PERSON, ORG_SLUG
 
 OUTCOME_TARGET_MS = 300
-CLOSE_TARGET_MS = 5000
+CLOSE_TARGET_MS = 10_000  # issue 25: < 10 s for 100,000 approved assignments, plain foreign keys
 
 
 @dataclass(frozen=True)

@@ -34,3 +34,23 @@ def test_a_timed_close_is_rolled_back_and_vacuumed(app):
     # What the month's work wrote before the close (member_reliability: with its assignments).
     assert written - {"person", "team", "membership", "job", "assignment", "assignment_event",
                       "terms_notice", "member_reliability"} <= set(CLOSE_TABLES)  # fmt: skip
+
+
+def test_the_realistic_month_closes_only_the_first_jobs(ctx):
+    """The 5,000-assignment timing closes the team's first jobs only; the rest wait."""
+    from datetime import UTC, date, datetime
+
+    from bench.close_timing import _receive_only
+    from teamhub.payouts import services
+    from tests.factories import approved_assignment, make_job
+
+    team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
+    member = add_member(team, make_person())
+    jobs = [make_job(team, source="direct") for _ in range(3)]
+    for job in jobs:
+        approved_assignment(job, member.id, datetime(2026, 10, 5, 1, 0, tzinfo=UTC), units=3)
+        services.record_receipt(job, 30_000, date(2026, 10, 20))
+    _receive_only(team.id, 2)
+    db.session.expire_all()
+    preview = services.preview_close(team, date(2026, 10, 31))
+    assert [s.job.id for s in preview.settlements] == [jobs[0].id, jobs[1].id]

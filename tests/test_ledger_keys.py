@@ -1,19 +1,15 @@
 """The ledger's foreign keys: every entry names rows that exist, and those rows stay.
 
-On SQLite these are ordinary foreign keys; on PostgreSQL, triggers that check all the entries of a
-statement at once (teamhub/payouts/ledger_keys.py). The same tests hold on both.
+Plain foreign keys on both databases: the database refuses, not our code.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from teamhub.auth.models import Person
 from teamhub.extensions import db
 from teamhub.payouts.models import ClosedJob, LedgerEntry
 from teamhub.teams.models import Team
@@ -47,7 +43,7 @@ def _entries() -> int:
 
 
 def _refused(constraint: str):
-    """Expect an IntegrityError; on PostgreSQL it names the ledger's key, as a foreign key would."""
+    """Expect an IntegrityError; PostgreSQL names the foreign key (SQLite names none)."""
 
     class Check:
         def __enter__(self):
@@ -148,98 +144,3 @@ def test_an_entry_cannot_be_changed_to_name_nothing(share):
             .where(LedgerEntry.id == share.id)
             .values(assignment_id=NO_SUCH_ID)
         )
-
-
-def _postgresql_only(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("PostgreSQL's triggers; SQLite serialises writers")
-
-
-def _director_and_close(app) -> tuple[int, dict]:
-    with app.app_context():
-        team = make_team(make_person(), payer_type="corporation", fee_rate_bp=1000)
-        close = closed_month(team, None, add_member(team))
-        entry = db.session.scalars(
-            sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id)
-        ).first()
-        author = make_person()
-        db.session.commit()
-        return author.id, _copy(entry, created_by_id=author.id)
-
-
-def _delete_person(person_id: int) -> sa.Delete:
-    return sa.delete(Person).where(Person.id == person_id)
-
-
-def _in_thread(work) -> tuple[threading.Thread, list]:
-    outcome: list = []
-
-    def run():
-        try:
-            work()
-            outcome.append("done")
-        except Exception as error:
-            outcome.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
-@pytest.mark.commits
-def test_a_delete_waits_for_entries_being_written_then_is_refused(app):
-    """Two transactions at once: one writes an entry naming a person, the other deletes that
-    person. The delete waits for the entry's transaction and is then refused; without the
-    lock it would not see the uncommitted entry and the entry would name nobody."""
-    _postgresql_only(app)
-    author_id, entry = _director_and_close(app)
-    with app.app_context(), db.engine.connect() as writer, db.engine.connect() as deleter:
-        writer.execute(sa.insert(LedgerEntry), [entry])
-
-        def delete():
-            deleter.execute(_delete_person(author_id))
-            deleter.commit()
-
-        thread, outcome = _in_thread(delete)
-        time.sleep(0.5)
-        assert thread.is_alive() and not outcome  # waiting for the writer
-        writer.commit()
-        thread.join(10)
-        assert isinstance(outcome[0], sa.exc.IntegrityError), outcome
-        deleter.rollback()
-    with app.app_context():
-        assert db.session.get(Person, author_id) is not None
-
-
-@pytest.mark.commits
-def test_entries_wait_for_a_delete_being_made_then_are_refused(app):
-    _postgresql_only(app)
-    author_id, entry = _director_and_close(app)
-    with app.app_context(), db.engine.connect() as writer, db.engine.connect() as deleter:
-        deleter.execute(_delete_person(author_id))
-
-        def write():
-            writer.execute(sa.insert(LedgerEntry), [entry])
-            writer.commit()
-
-        thread, outcome = _in_thread(write)
-        time.sleep(0.5)
-        assert thread.is_alive() and not outcome  # waiting for the delete
-        deleter.commit()
-        thread.join(10)
-        assert isinstance(outcome[0], sa.exc.IntegrityError), outcome
-        writer.rollback()
-
-
-def test_the_triggers_refuse_other_isolation_levels(app):
-    """They are correct in READ COMMITTED only: anything else is refused, not let through."""
-    _postgresql_only(app)
-    _author_id, entry = _director_and_close(app)
-    with (
-        app.app_context(),
-        db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection,
-    ):
-        with pytest.raises(sa.exc.NotSupportedError):
-            connection.execute(sa.insert(LedgerEntry), [entry])
-        connection.rollback()

@@ -16,7 +16,6 @@ from flask_migrate import downgrade, upgrade
 
 from teamhub import create_app
 from teamhub.extensions import db
-from teamhub.payouts.ledger_keys import include_object_for
 
 
 @contextmanager
@@ -51,17 +50,17 @@ def migrated_app(tmp_path, monkeypatch):
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(migrated_app):
     upgrade()
-    with db.engine.connect() as connection:
-        include_object = include_object_for(connection.dialect.name)
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": include_object}
-        )
-        differences = compare_metadata(context, db.metadata)
-    assert differences == []
+    assert _differences_from_the_models() == []
     downgrade(revision="base")
     tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
     upgrade()
+
+
+def _differences_from_the_models() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
 
 
 def test_0008_summarises_the_closes_already_paid(migrated_app):
@@ -220,7 +219,7 @@ def _ledger_foreign_keys(connection) -> set[str]:
 
 
 def _ledger_triggers(connection) -> list[tuple[str, str]]:
-    """The ledger keys' triggers and functions as PostgreSQL holds them (none on SQLite)."""
+    """0011's triggers and functions as PostgreSQL holds them (none on SQLite)."""
     if connection.dialect.name != "postgresql":
         return []
     triggers = connection.execute(
@@ -233,56 +232,64 @@ def _ledger_triggers(connection) -> list[tuple[str, str]]:
     return [tuple(row) for row in triggers]
 
 
-def test_0011_keeps_the_ledger_and_its_keys_and_builds_what_the_models_build(migrated_app, app):
-    """On PostgreSQL the ledger's five foreign keys become the triggers of ledger_keys.py, the
-    same ones ``create_all`` makes; on SQLite they stay foreign keys. Either way every entry stays
-    and an entry naming nothing is refused."""
-    from datetime import UTC, datetime
+LEDGER_KEYS = {
+    "fk_ledger_entry_assignment_id_assignment",
+    "fk_ledger_entry_membership_id_membership",
+    "fk_ledger_entry_close_id_closed_job",
+    "fk_ledger_entry_created_by_id_person",
+    "fk_ledger_entry_reverses_id_ledger_entry",
+}
 
-    from teamhub.payouts.ledger_keys import KEYS
-    from teamhub.payouts.models import LedgerEntry
+
+def _posted_close() -> int:
+    """A close posted by today's code, committed; its id."""
     from tests.factories import add_member, closed_month, make_person, make_team
 
-    upgrade()
     team = make_team(make_person(), payer_type="corporation", fee_rate_bp=0)
     close = closed_month(team, None, add_member(team, make_person()), 50_000)
     db.session.commit()
     close_id = close.id
-    db.session.close()
-    names = {key.name for key in KEYS}
+    db.session.close()  # reading the id began a transaction; the migration must not wait on it
+    return close_id
+
+
+def _refuses_an_entry_naming_nothing(connection, close_id: int) -> None:
+    from datetime import UTC, datetime
+
+    from teamhub.payouts.models import LedgerEntry
+
+    share = connection.execute(
+        sa.select(LedgerEntry).where(LedgerEntry.close_id == close_id, LedgerEntry.kind == "share")
+    ).one()
+    wrong = {
+        c: getattr(share, c) for c in ("team_id", "close_id", "job_id", "account", "units", "kind")
+    } | {"amount_yen": 0, "assignment_id": 987_654, "note": "",
+         "created_at": datetime(2026, 11, 2, tzinfo=UTC)}  # fmt: skip
+    with pytest.raises(sa.exc.IntegrityError):
+        connection.execute(sa.insert(LedgerEntry), [wrong])
+    connection.rollback()
+
+
+def test_0011_keeps_the_ledger_and_an_entry_naming_nothing_is_still_refused(migrated_app):
+    """On PostgreSQL the ledger's five foreign keys became statement triggers (0014 takes them
+    back out); on SQLite they stayed foreign keys. Either way every entry stays and an entry
+    naming nothing is refused."""
+    upgrade()
+    close_id = _posted_close()
     downgrade(revision="0010")
     with db.engine.connect() as connection:
         before = _ledger(connection)
-        assert _ledger_foreign_keys(connection) == names
+        assert _ledger_foreign_keys(connection) == LEDGER_KEYS
         assert _ledger_triggers(connection) == []
 
-    upgrade()
+    upgrade(revision="0011")
 
     postgresql = db.engine.dialect.name == "postgresql"
     with db.engine.connect() as connection:
         assert _ledger(connection) == before and len(before) >= 3
-        assert _ledger_foreign_keys(connection) == (set() if postgresql else names)
-        migrated = _ledger_triggers(connection)
-        share = connection.execute(
-            sa.select(LedgerEntry).where(
-                LedgerEntry.close_id == close_id, LedgerEntry.kind == "share"
-            )
-        ).one()
-        wrong = {
-            c: getattr(share, c)
-            for c in ("team_id", "close_id", "job_id", "account", "units", "kind", "note")
-        } | {
-            "amount_yen": 0,
-            "assignment_id": 987_654,
-            "created_at": datetime(2026, 11, 2, tzinfo=UTC),
-        }
-        with pytest.raises(sa.exc.IntegrityError):
-            connection.execute(sa.insert(LedgerEntry), [wrong])
-        connection.rollback()
-    # The test suite's own database was made by create_all: the same triggers.
-    with app.app_context(), db.engine.connect() as connection:
-        assert migrated == _ledger_triggers(connection)
-        assert len(migrated) == (len(KEYS) + 2 + 3 if postgresql else 0)
+        assert _ledger_foreign_keys(connection) == (set() if postgresql else LEDGER_KEYS)
+        assert len(_ledger_triggers(connection)) == (5 + 2 + 3 if postgresql else 0)
+        _refuses_an_entry_naming_nothing(connection, close_id)
 
 
 def test_0012_counts_the_attendance_already_recorded(migrated_app):
@@ -385,3 +392,34 @@ def test_0013_counts_the_history_and_keeps_counting_as_create_all_does(migrated_
         migrated = _reliability_triggers(connection)
     with app.app_context(), db.engine.connect() as connection:
         assert migrated == _reliability_triggers(connection) and len(migrated) in (3, 6)
+
+
+def test_0014_puts_the_ledger_foreign_keys_back_and_keeps_every_entry(migrated_app):
+    """From 0011's triggers to plain foreign keys and back, on a ledger with entries: every
+    entry stays, the schema is the models' own, and an entry naming nothing is refused either
+    way."""
+    upgrade()
+    close_id = _posted_close()
+    downgrade(revision="0013")
+    postgresql = db.engine.dialect.name == "postgresql"
+    with db.engine.connect() as connection:
+        before = _ledger(connection)
+        triggers = _ledger_triggers(connection)
+        assert len(triggers) == (5 + 2 + 3 if postgresql else 0)
+
+    upgrade()
+
+    assert _differences_from_the_models() == []
+    with db.engine.connect() as connection:
+        assert _ledger(connection) == before and len(before) >= 3
+        assert _ledger_foreign_keys(connection) == LEDGER_KEYS
+        assert _ledger_triggers(connection) == []
+        _refuses_an_entry_naming_nothing(connection, close_id)
+
+    downgrade(revision="0013")
+
+    with db.engine.connect() as connection:
+        assert _ledger(connection) == before
+        assert _ledger_foreign_keys(connection) == (set() if postgresql else LEDGER_KEYS)
+        assert _ledger_triggers(connection) == triggers
+        _refuses_an_entry_naming_nothing(connection, close_id)

@@ -120,7 +120,7 @@ def test_no_withholding_for_individual_payers_or_unlisted_work(ctx):
 
 def test_fixed_amounts_beyond_what_was_received_refuse_the_close(team):
     member = add_member(team)
-    fine = make_job(team)  # received first: its entries are on their way when the next is refused
+    fine = make_job(team)  # received first: settled before the next is refused
     services.record_receipt(fine, 100_000, date(2026, 10, 10))
     approved(fine, member, units=4)
     job = make_job(team)
@@ -216,6 +216,19 @@ def test_only_finished_received_work_is_closed_and_only_once(team):
     services.confirm_close(team, date(2026, 9, 30), None)
     october = services.preview_close(team, date(2026, 10, 31))
     assert [s.job.id for s in october.settlements] == [later.id]
+
+
+def test_a_period_without_work_to_pay_out_is_not_closed(team):
+    """Nothing approved on received jobs: the close is refused with the preview's words, and
+    nothing is written."""
+    job = make_job(team)
+    approved(job, add_member(team), units=3)  # its money not received yet
+    assert services.preview_close(team, date(2026, 10, 31)).statements == []
+    with pytest.raises(services.NothingToClose) as refused:
+        services.confirm_close(team, date(2026, 10, 31), None)
+    assert refused.value.message.startswith("この期間に支払うものはありません")
+    for model in (PayoutClose, ClosedJob, LedgerEntry):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
 
 
 def test_confirming_twice_gives_the_same_close(team):

@@ -108,6 +108,20 @@ def test_closes_refuse_bad_periods_with_a_message(app, october):
         assert db.session.scalar(sa.select(sa.func.count(PayoutClose.id))) == 0
 
 
+def test_a_period_with_nothing_to_pay_out_cannot_be_confirmed(app, october):
+    """The preview offers no confirmation; a confirmation sent anyway is refused the same way."""
+    roles, _job_id = october  # its money not received yet
+    director = login_as(app, roles.director.email)
+    base = f"/teams/{roles.team.slug}/payouts"
+    preview = director.get(f"{base}/preview?period_end=2026-10-31").get_data(as_text=True)
+    assert f"{base}/confirm" not in preview
+    refused = director.post(f"{base}/confirm", data={"period_end": "2026-10-31"})
+    assert refused.status_code == 422
+    assert "この期間に支払うものはありません" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(PayoutClose.id))) == 0
+
+
 def _close(app, roles, job_id):
     with app.app_context():
         job = db.session.get(Job, job_id)

@@ -14,6 +14,7 @@ from teamhub.extensions import db
 from teamhub.notifications import payout_reminders
 from teamhub.payouts import services as payouts
 from teamhub.payouts.models import PayoutClose
+from teamhub.payouts.services.settlement import settle
 from teamhub.teams.models import Membership, Team
 from tests import factories
 from tests.notification_helpers import notifications
@@ -78,6 +79,20 @@ def test_the_period_is_closed_on_the_day_after_it_ends_and_only_once(ctx, clock)
     assert len(notifications("statement_ready")) == 1
     assert payout_reminders.close_due(first_day + timedelta(hours=5)).total == 0
     assert db.session.query(PayoutClose).count() == 1
+
+
+def test_a_scheduled_close_settles_each_job_once(ctx, clock, monkeypatch):
+    """Whether there is anything to close is answered by the close itself: each job's money is
+    split once, not once to look and again to post."""
+    from teamhub.payouts.services import closes
+
+    _roles, team, member, director = _team()
+    jobs = [_approved_in_november(team, member, director) for _ in range(2)]
+    settled = []
+    monkeypatch.setattr(closes, "settle", lambda *args: settled.append(args[1].id) or settle(*args))
+    clock.move_to(jst(date(2026, 12, 1)))
+    assert payout_reminders.close_due(jst(date(2026, 12, 1))).total == 1
+    assert sorted(settled) == sorted(job.id for job in jobs)
 
 
 def test_a_period_without_finished_received_work_is_left_alone(ctx, clock):

@@ -92,8 +92,6 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    from teamhub.payouts.ledger_keys import include_object_for
-
     connectable = get_engine()
 
     with connectable.connect() as connection:
@@ -104,8 +102,6 @@ def run_migrations_online():
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
-                # The ledger's keys are triggers on PostgreSQL, not constraints to compare.
-                include_object=include_object_for(connection.dialect.name),
                 # With the BEGIN below, SQLite runs DDL in the transaction: all of it or none.
                 transactional_ddl=True if sqlite else None,
                 **conf_args,

@@ -54,10 +54,9 @@ def close_due(now: datetime) -> Done:
 def _close_period(team: Team, end: date) -> int:
     params = {"team": team.name, "period_end": end.isoformat()}
     try:
-        with db.session.begin_nested():
-            if not payouts.preview_close(team, end).settlements:
-                return 0  # nothing approved and received in this period: no close to review
-            close = payouts.confirm_close(team, end, None)
+        close = payouts.confirm_close(team, end, None)
+    except payouts.NothingToClose:
+        return 0  # nothing approved and received in this period: no close to review
     except DomainError as refusal:
         link = path_for("payouts.index", slug=team.slug)
         return notify_all(

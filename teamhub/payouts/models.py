@@ -14,7 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
-from teamhub.payouts import ledger_keys
 
 CLOSE_STATUSES = ("confirmed", "paid")
 
@@ -107,17 +106,25 @@ class LedgerEntry(db.Model):
             postgresql_where=sa.text("reverses_id IS NOT NULL"),
             sqlite_where=sa.text("reverses_id IS NOT NULL"),
         ),
-        # The ledger's foreign keys: constraints on SQLite, statement triggers on PostgreSQL
-        # (ledger_keys.py, migration 0011). An entry's job is one its close distributed, and its
-        # team the close's team: one key checks the three (migration 0010).
-        ledger_keys.foreign_key(
+        # An entry's job is one its close distributed, and its team the close's team: one key
+        # checks the three (migration 0010).
+        sa.ForeignKeyConstraint(
             ["close_id", "job_id", "team_id"],
             ["closed_job.close_id", "closed_job.job_id", "closed_job.team_id"],
+            name="fk_ledger_entry_close_id_closed_job",
         ),
-        ledger_keys.foreign_key(["assignment_id"], ["assignment.id"]),
-        ledger_keys.foreign_key(["membership_id"], ["membership.id"]),
-        ledger_keys.foreign_key(["reverses_id"], ["ledger_entry.id"]),
-        ledger_keys.foreign_key(["created_by_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"], ["assignment.id"], name="fk_ledger_entry_assignment_id_assignment"
+        ),
+        sa.ForeignKeyConstraint(
+            ["membership_id"], ["membership.id"], name="fk_ledger_entry_membership_id_membership"
+        ),
+        sa.ForeignKeyConstraint(
+            ["reverses_id"], ["ledger_entry.id"], name="fk_ledger_entry_reverses_id_ledger_entry"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["person.id"], name="fk_ledger_entry_created_by_id_person"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,9 +143,6 @@ class LedgerEntry(db.Model):
     note: Mapped[str] = mapped_column(sa.String(300), default="")  # why a correction was made
     created_by_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-ledger_keys.attach(LedgerEntry.__table__, db.metadata)
 
 
 SHARE = "share"

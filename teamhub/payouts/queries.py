@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from teamhub.assignments.models import Assignment
-from teamhub.database import read_rows, sql_constant
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -243,27 +241,18 @@ class StatementRef:
         return self.gross_yen - self.withheld_yen
 
 
-@functools.cache
-def _statements_statement() -> sa.Select:
-    """Built once: every visit of a member's earnings page runs it."""
-    withholding = LedgerEntry.kind == sql_constant(WITHHOLDING)
-    gross = sa.func.sum(sa.case((withholding, sql_constant(0)), else_=-LedgerEntry.amount_yen))
-    withheld = sa.func.sum(sa.case((withholding, LedgerEntry.amount_yen), else_=sql_constant(0)))
-    return (
+def statements_of(membership: Membership) -> list[StatementRef]:
+    """The member's statements, newest first, with their totals."""
+    withholding = LedgerEntry.kind == WITHHOLDING
+    gross = sa.func.sum(sa.case((withholding, 0), else_=-LedgerEntry.amount_yen))
+    withheld = sa.func.sum(sa.case((withholding, LedgerEntry.amount_yen), else_=0))
+    rows = db.session.execute(
         sa.select(PayoutClose.id, PayoutClose.period_start, PayoutClose.period_end, gross, withheld)
         .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
-        .where(
-            LedgerEntry.membership_id == sa.bindparam("membership_id"),
-            LedgerEntry.account == sql_constant(MEMBER),
-        )
+        .where(LedgerEntry.membership_id == membership.id, LedgerEntry.account == MEMBER)
         .group_by(PayoutClose.id)
         .order_by(PayoutClose.period_end.desc(), PayoutClose.id.desc())
     )
-
-
-def statements_of(membership: Membership) -> list[StatementRef]:
-    """The member's statements, newest first, with their totals."""
-    rows = read_rows(_statements_statement(), {"membership_id": membership.id})
     return [StatementRef(*row) for row in rows]
 
 
@@ -339,36 +328,27 @@ def net_paid_by_person(
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def _window_and_firsts(people: PersonIds) -> sa.CompoundSelect:
-    recent = sa.select(
-        sql_constant("day"), PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen
-    ).where(PaidDay.person_id.in_(people), PaidDay.paid_on >= sa.bindparam("since"))
-    firsts = sa.select(
-        sql_constant("first"), FirstPaidDay.person_id, FirstPaidDay.paid_on, sql_constant(0)
-    ).where(FirstPaidDay.person_id.in_(people))
-    return sa.union_all(recent, firsts)
-
-
-# A report passes the same query of people (its parameters bound at each run) every time.
-_window_and_firsts_of_query = functools.lru_cache(maxsize=16)(_window_and_firsts)
-
-
 def paid_window_and_firsts(
     person_ids: PersonIds, since: date, parameters: dict | None = None
 ) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
-    """:func:`net_paid_by_person` from ``since`` on, and :func:`first_paid_on_by_person`, in one
-    query (the window is read through ``ix_paid_day_paid_on``). ``parameters``: those of
-    ``person_ids`` when it is a query with bound parameters."""
+    """:func:`net_paid_by_person` from ``since`` on (read through ``ix_paid_day_paid_on``), and
+    :func:`first_paid_on_by_person`. ``parameters``: those of ``person_ids`` when it is a query
+    with bound parameters."""
     if _none(person_ids):
         return [], {}
-    if isinstance(person_ids, list):
-        statement = _window_and_firsts(person_ids)
-    else:
-        statement = _window_and_firsts_of_query(person_ids)
-    rows = read_rows(statement, {**(parameters or {}), "since": since})
-    window = [(person_id, day, net) for kind, person_id, day, net in rows if kind == "day"]
-    first = {person_id: day for kind, person_id, day, _net in rows if kind == "first"}
-    return window, first
+    window = db.session.execute(
+        sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen).where(
+            PaidDay.person_id.in_(person_ids), PaidDay.paid_on >= since
+        ),
+        parameters,
+    )
+    firsts = db.session.execute(
+        sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on).where(
+            FirstPaidDay.person_id.in_(person_ids)
+        ),
+        parameters,
+    )
+    return [tuple(row) for row in window], dict(firsts.all())
 
 
 def first_paid_on_by_person(person_ids: PersonIds) -> dict[int, date]:
