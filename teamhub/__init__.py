@@ -98,6 +98,7 @@ def configure_blueprints(app: Flask) -> None:
     from teamhub.main import bp as main_bp
     from teamhub.notifications.blueprint import bp as notifications_bp
     from teamhub.payouts.blueprint import bp as payouts_bp
+    from teamhub.scheduler.blueprint import bp as scheduler_bp
     from teamhub.teams.blueprint import bp as teams_bp
     from teamhub.training.blueprint import bp as training_bp
 
@@ -109,6 +110,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(payouts_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(scheduler_bp)
 
 
 def configure_listeners() -> None:

@@ -21,3 +21,12 @@ work_submitted = _signals.signal("work-submitted")
 work_reviewed = _signals.signal("work-reviewed")
 # A payout close was posted (sender: the PayoutClose).
 close_confirmed = _signals.signal("close-confirmed")
+# The scheduler made a team's close, for its directors to review (sender: the PayoutClose).
+close_ready = _signals.signal("close-ready")
+# The scheduler could not make a team's close (sender: the Team; ``period_end``, ``reason``).
+close_refused = _signals.signal("close-refused")
+
+
+def notices_sent(results: list[tuple[object, object]]) -> int:
+    """How many notices the listeners of a ``send`` said they sent (the scheduler's counts)."""
+    return sum(value for _listener, value in results if isinstance(value, int))

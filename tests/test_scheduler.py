@@ -7,13 +7,14 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import time_machine
 
-from teamhub import scheduler
+from teamhub import scheduler, scheduling
 from teamhub.clock import from_jst, utcnow
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.notifications import reminders
-from teamhub.notifications.models import JobRun
-from teamhub.notifications.reminders import Done
+from teamhub.scheduler import process, runs
+from teamhub.scheduler.models import JobRun
+from teamhub.scheduling import Done
 from tests.conftest import login_as
 from tests.notification_helpers import notifications, work_in_progress
 
@@ -112,9 +113,9 @@ def test_session_reminder_uses_the_japan_date(ctx, frozen):
 def test_every_job_run_twice_in_a_period_acts_once(ctx, frozen, name):
     work_in_progress(DUE, source="crowdworks", state="accepted")
     job = scheduler.REGISTRY[name]
-    first = scheduler.run_job(job, "test", DUE - timedelta(hours=47))
+    first = runs.run_job(job, "test", DUE - timedelta(hours=47))
     assert first is not None and first.outcome == "ok"
-    assert scheduler.run_job(job, "other", DUE - timedelta(hours=47)) is None
+    assert runs.run_job(job, "other", DUE - timedelta(hours=47)) is None
     assert db.session.query(JobRun).filter_by(job=name).count() == 1
 
 
@@ -135,13 +136,13 @@ def test_a_failing_job_is_recorded_and_the_next_period_runs_again(ctx, frozen):
     def broken(now):
         raise RuntimeError("the database went away")
 
-    job = scheduler.ScheduledJob("broken", "Broken", broken, every=60)
-    run = scheduler.run_job(job, "test", DUE)
+    job = scheduling.ScheduledJob("broken", "Broken", broken, every=60)
+    run = runs.run_job(job, "test", DUE)
     assert run.outcome == "failed" and "database went away" in run.counts["error"]
     assert run.finished_at is not None
-    assert scheduler.run_job(job, "test", DUE + timedelta(seconds=59)) is None
-    ok = scheduler.ScheduledJob("broken", "Broken", lambda now: Done(total=3), every=60)
-    assert scheduler.run_job(ok, "test", DUE + timedelta(seconds=60)).counts["total"] == 3
+    assert runs.run_job(job, "test", DUE + timedelta(seconds=59)) is None
+    ok = scheduling.ScheduledJob("broken", "Broken", lambda now: Done(total=3), every=60)
+    assert runs.run_job(ok, "test", DUE + timedelta(seconds=60)).counts["total"] == 3
 
 
 def test_periods_follow_the_japan_day_and_the_interval():
@@ -157,7 +158,7 @@ def test_periods_follow_the_japan_day_and_the_interval():
 
 def test_one_lease_holder_at_a_time_and_handover_when_it_lapses(ctx):
     ttl = timedelta(seconds=30)
-    first, second = scheduler.Lease("host:1", ttl), scheduler.Lease("host:2", ttl)
+    first, second = runs.Lease("host:1", ttl), runs.Lease("host:2", ttl)
     now = datetime(2026, 12, 1, tzinfo=UTC)
     assert first.claim(now) and not second.claim(now)
     assert first.claim(now + timedelta(seconds=20))  # renewed
@@ -171,7 +172,7 @@ def test_one_lease_holder_at_a_time_and_handover_when_it_lapses(ctx):
 
 def test_a_stopping_leader_hands_over_at_once(ctx):
     ttl = timedelta(seconds=30)
-    first, second = scheduler.Lease("host:1", ttl), scheduler.Lease("host:2", ttl)
+    first, second = runs.Lease("host:1", ttl), runs.Lease("host:2", ttl)
     assert first.claim(utcnow())
     first.release()
     assert second.claim(utcnow())
@@ -180,7 +181,7 @@ def test_a_stopping_leader_hands_over_at_once(ctx):
 def test_directors_see_what_the_scheduler_did_and_will_do(app, frozen):
     with app.app_context():
         work = work_in_progress(DUE)
-        scheduler.run_job(scheduler.REGISTRY["due_soon"], "test", DUE - timedelta(hours=47))
+        runs.run_job(scheduler.REGISTRY["due_soon"], "test", DUE - timedelta(hours=47))
         db.session.commit()
     frozen.move_to(DUE - timedelta(hours=46) + timedelta(minutes=1))
     director = login_as(app, work.roles.director.email)
@@ -232,7 +233,7 @@ def test_housekeeping_forgets_runs_older_than_a_month(ctx):
             )
         )
     db.session.flush()
-    run = scheduler.run_job(scheduler.REGISTRY["housekeeping"], "test", now)
+    run = runs.run_job(scheduler.REGISTRY["housekeeping"], "test", now)
     assert run.counts["runs_deleted"] == 2
     assert sorted(r.period for r in db.session.query(JobRun).filter_by(job="due_soon")) == ["p1"]
 
@@ -248,12 +249,12 @@ def test_a_daily_job_whose_time_passed_runs_when_a_scheduler_starts_late():
 def test_the_scheduler_loop_leads_runs_and_hands_back_the_lease(app):
     import threading
 
-    job = scheduler.ScheduledJob(
+    job = scheduling.ScheduledJob(
         "housekeeping", "Housekeeping", scheduler.REGISTRY["housekeeping"].run, daily_at=(0, 0)
     )
     stop = threading.Event()
     thread = threading.Thread(
-        target=scheduler.run_scheduler,
+        target=process.run_scheduler,
         args=(app, [job]),
         kwargs={"lease_seconds": 1.5, "stop": stop},
     )
@@ -261,14 +262,14 @@ def test_the_scheduler_loop_leads_runs_and_hands_back_the_lease(app):
     try:
         for _ in range(100):
             with app.app_context():
-                runs = db.session.query(JobRun).filter_by(job="housekeeping", outcome="ok").count()
+                done = db.session.query(JobRun).filter_by(job="housekeeping", outcome="ok").count()
                 db.session.remove()
-            if runs:
+            if done:
                 break
             stop.wait(0.1)
     finally:
         stop.set()
         thread.join(timeout=20)
-    assert runs == 1  # caught up at once: midnight in Japan has passed today
+    assert done == 1  # caught up at once: midnight in Japan has passed today
     with app.app_context():
-        assert not scheduler.scheduler_is_running(utcnow())
+        assert not runs.scheduler_is_running(utcnow())

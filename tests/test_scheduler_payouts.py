@@ -13,6 +13,7 @@ from teamhub.clock import from_jst
 from teamhub.extensions import db
 from teamhub.notifications import payout_reminders
 from teamhub.payouts import services as payouts
+from teamhub.payouts import tasks as payout_tasks
 from teamhub.payouts.models import PayoutClose
 from teamhub.payouts.services.settlement import settle
 from teamhub.teams.models import Membership, Team
@@ -67,17 +68,17 @@ def test_the_period_is_closed_on_the_day_after_it_ends_and_only_once(ctx, clock)
     roles, team, member, director = _team()
     _approved_in_november(team, member, director)
     clock.move_to(jst(date(2026, 11, 30), 23, 59))
-    assert payout_reminders.close_due(jst(date(2026, 11, 30), 23, 59)).total == 0
+    assert payout_tasks.close_due(jst(date(2026, 11, 30), 23, 59)).total == 0
     first_day = jst(date(2026, 12, 1), 0, 1)
     clock.move_to(first_day)
-    done = payout_reminders.close_due(first_day)
+    done = payout_tasks.close_due(first_day)
     assert done.total == 1 and done.teams == {team.id: 1}
     close = payouts.find_close(team, date(2026, 11, 30))
     assert close.confirmed_by_id is None and close.period_start == date(2026, 11, 1)
     [ready] = notifications("close_ready")
     assert ready.person_id == roles.director.id and ready.link.endswith(f"/payouts/{close.id}")
     assert len(notifications("statement_ready")) == 1
-    assert payout_reminders.close_due(first_day + timedelta(hours=5)).total == 0
+    assert payout_tasks.close_due(first_day + timedelta(hours=5)).total == 0
     assert db.session.query(PayoutClose).count() == 1
 
 
@@ -91,14 +92,14 @@ def test_a_scheduled_close_settles_each_job_once(ctx, clock, monkeypatch):
     settled = []
     monkeypatch.setattr(closes, "settle", lambda *args: settled.append(args[1].id) or settle(*args))
     clock.move_to(jst(date(2026, 12, 1)))
-    assert payout_reminders.close_due(jst(date(2026, 12, 1))).total == 1
+    assert payout_tasks.close_due(jst(date(2026, 12, 1))).total == 1
     assert sorted(settled) == sorted(job.id for job in jobs)
 
 
 def test_a_period_without_finished_received_work_is_left_alone(ctx, clock):
     _team()
     clock.move_to(jst(date(2026, 12, 1)))
-    assert payout_reminders.close_due(jst(date(2026, 12, 1))).total == 0
+    assert payout_tasks.close_due(jst(date(2026, 12, 1))).total == 0
     assert db.session.query(PayoutClose).count() == 0
 
 
@@ -106,8 +107,8 @@ def test_a_refused_close_tells_the_directors_why_once(ctx, clock):
     roles, team, member, director = _team()
     _approved_in_november(team, member, director, fixed_yen=29_000)
     clock.move_to(jst(date(2026, 12, 1)))
-    assert payout_reminders.close_due(jst(date(2026, 12, 1))).total == 1
-    assert payout_reminders.close_due(jst(date(2026, 12, 2))).total == 0
+    assert payout_tasks.close_due(jst(date(2026, 12, 1))).total == 1
+    assert payout_tasks.close_due(jst(date(2026, 12, 2))).total == 0
     [refused] = notifications("close_refused")
     assert refused.person_id == roles.director.id and "29,000" in refused.params["reason"]
     assert db.session.query(PayoutClose).count() == 0

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from teamhub.clock import utcnow
 from teamhub.extensions import db
-from teamhub.notifications.models import EmailDelivery, JobRun, Notification, SchedulerLease
+from teamhub.notifications.models import EmailDelivery, Notification
+from teamhub.scheduler.models import JobRun, SchedulerLease
 from tests.notification_helpers import work_in_progress
 
 DATABASE_URL = os.environ.get("TEAMHUB_TEST_DATABASE_URL", "")

@@ -10,7 +10,6 @@ rule("/notifications", view_func=views.inbox)
 rule("/notifications/read-all", view_func=views.read_all, methods=["POST"])
 rule("/notifications/<int:notification_id>/read", view_func=views.read, methods=["POST"])
 rule("/notifications/settings", view_func=views.preferences, methods=["GET", "POST"])
-rule("/teams/<slug>/scheduled", view_func=views.team_schedule)
 
 
 @bp.app_template_global()

@@ -9,7 +9,3 @@ from teamhub.teams.queries import people_with_roles as team_people  # noqa: F401
 
 def escrow_confirmed(job) -> None:
     signals.escrow_confirmed.send(job)
-
-
-def close_confirmed(close) -> None:
-    signals.close_confirmed.send(close)

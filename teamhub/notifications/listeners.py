@@ -108,6 +108,34 @@ def close_confirmed(close, **_) -> None:
     notify_each(notices, "statement_ready", f"close:{close.id}", team_id=close.team_id)
 
 
+def close_ready(close, **_) -> int:
+    """Ask the team's directors to review a close the scheduler made."""
+    params = {
+        "team": close.team.name,
+        "period_start": close.period_start.isoformat(),
+        "period_end": close.period_end.isoformat(),
+    }
+    link = path_for("payouts.close_detail", slug=close.team.slug, close_id=close.id)
+    directors = people_with_roles(close.team_id, ("director",))
+    return notify_all(
+        directors, "close_ready", f"close:{close.id}", params, link=link, team_id=close.team_id
+    )
+
+
+def close_refused(team, period_end, reason: str, **_) -> int:
+    """Tell the team's directors why the scheduler could not make their close (once a period)."""
+    params = {"team": team.name, "period_end": period_end.isoformat(), "reason": reason}
+    return notify_all(
+        people_with_roles(team.id, ("director",)),
+        "close_refused",
+        f"team:{team.id}",
+        params,
+        link=path_for("payouts.index", slug=team.slug),
+        period=period_end.isoformat(),
+        team_id=team.id,
+    )
+
+
 def connect() -> None:
     """Listen to the signals features send (once per process; connecting again is harmless)."""
     signals.assignment_offered.connect(assignment_offered)
@@ -115,3 +143,5 @@ def connect() -> None:
     signals.work_submitted.connect(submission_waiting)
     signals.work_reviewed.connect(reviewed)
     signals.close_confirmed.connect(close_confirmed)
+    signals.close_ready.connect(close_ready)
+    signals.close_refused.connect(close_refused)

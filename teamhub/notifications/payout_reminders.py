@@ -1,7 +1,7 @@
-"""Scheduled payout work: closes due for a period, member payments due, withholding tax due.
+"""Scheduled payout reminders: member payments due under the 60-day rule, withholding tax due.
 
-Like the other jobs, each takes ``now`` and returns what it did; closes are idempotent in the
-payouts service (one per team and period) and every notice is keyed by its close or its month.
+Like the other reminders, each takes ``now`` and returns what it did; every notice is keyed by
+its close or its month.
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ import sqlalchemy as sa
 
 from teamhub.assignments.terms import SIXTY_DAY_PAYER_TYPES
 from teamhub.clock import JST
-from teamhub.errors import DomainError
 from teamhub.extensions import db
-from teamhub.notifications.events import path_for, team_people
-from teamhub.notifications.reminders import Done
+from teamhub.notifications.links import path_for
 from teamhub.notifications.services import notify_all
 from teamhub.payouts import periods
-from teamhub.payouts import services as payouts
 from teamhub.payouts.models import MEMBER, TAX_OFFICE, LedgerEntry, PayoutClose
+from teamhub.scheduling import Done
 from teamhub.teams.models import WITHHOLDING_PAYER_TYPES, Team
+from teamhub.teams.queries import people_with_roles
 
 # Directors hear about a payment this many days before its last lawful day.
 PAYMENT_WARNING_DAYS = 7
@@ -32,42 +31,11 @@ def _today(now: datetime) -> date:
 
 
 def _directors(team_id: int) -> list[int]:
-    return team_people(team_id, ("director",))
+    return people_with_roles(team_id, ("director",))
 
 
 def _close_link(close: PayoutClose) -> str:
     return path_for("payouts.close_detail", slug=close.team.slug, close_id=close.id)
-
-
-def close_due(now: datetime) -> Done:
-    """Close each team's last ended period when approved, received work waits for it."""
-    done = Done()
-    teams = db.session.scalars(sa.select(Team).order_by(Team.id))
-    for team in teams:
-        _start, end = periods.previous_period(team.close_schedule, _today(now))
-        if payouts.find_close(team, end) is not None:
-            continue
-        done.count(team.id, _close_period(team, end))
-    return done
-
-
-def _close_period(team: Team, end: date) -> int:
-    params = {"team": team.name, "period_end": end.isoformat()}
-    try:
-        close = payouts.confirm_close(team, end, None)
-    except payouts.NothingToClose:
-        return 0  # nothing approved and received in this period: no close to review
-    except DomainError as refusal:
-        link = path_for("payouts.index", slug=team.slug)
-        return notify_all(
-            _directors(team.id), "close_refused", f"team:{team.id}", {**params, "reason": refusal.message},
-            link=link, period=end.isoformat(), team_id=team.id,
-        )  # fmt: skip
-    params["period_start"] = close.period_start.isoformat()
-    return notify_all(
-        _directors(team.id), "close_ready", f"close:{close.id}", params,
-        link=_close_link(close), team_id=team.id,
-    )  # fmt: skip
 
 
 def payment_due(now: datetime) -> Done:

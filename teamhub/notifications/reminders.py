@@ -1,14 +1,12 @@
-"""What the scheduled jobs do: reminders and warnings, each keyed so it is sent once.
+"""Reminders and warnings the scheduler sends about work, each keyed so it is sent once.
 
-Each function takes ``now`` (injected, so tests set the clock) and returns what it did. The
-scheduler commits once the job is done; the keys make a rerun, a crash mid-run or a second
-scheduler harmless.
+Each function takes ``now`` (injected, so tests set the clock) and returns what it did
+(:class:`teamhub.scheduling.Done`). The scheduler commits once the task is done; the keys make
+a rerun, a crash mid-run or a second scheduler harmless.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,34 +18,13 @@ from teamhub.extensions import db
 from teamhub.jobs.models import ESCROW_SOURCES, Job
 from teamhub.notifications.links import assignment_link, path_for
 from teamhub.notifications.services import notify, notify_all
+from teamhub.scheduling import Done
 from teamhub.teams.models import Membership
 from teamhub.teams.queries import people_with_roles
 
 DUE_SOON = timedelta(hours=48)
 # States in which the member still has to deliver.
 OWING = ("accepted", "in_progress", "changes_requested")
-
-
-@dataclass
-class Done:
-    """What a job did: notifications sent, per team (for the directors' page), and details."""
-
-    total: int = 0
-    teams: Counter = field(default_factory=Counter)
-    detail: dict = field(default_factory=dict)
-
-    def count(self, team_id: int | None, sent: int | bool = 1) -> None:
-        sent = int(sent)
-        self.total += sent
-        if team_id is not None and sent:
-            self.teams[team_id] += sent
-
-    def as_json(self) -> dict:
-        return {
-            "total": self.total,
-            "teams": {str(k): v for k, v in self.teams.items()},
-            **self.detail,
-        }
 
 
 def _owed(*conditions) -> list[Assignment]:

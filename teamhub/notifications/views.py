@@ -1,4 +1,4 @@
-"""Inbox, email preferences and the team's scheduled work: thin handlers."""
+"""Inbox and email preferences: thin handlers."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from teamhub import scheduler
 from teamhub.auth.forms import EmptyForm
-from teamhub.clock import utcnow
 from teamhub.errors import Invalid
 from teamhub.notifications import queries, services
 from teamhub.notifications.kinds import KINDS
 from teamhub.safety import safe_next_url
-from teamhub.teams.queries import team_access
 
 
 def _require_valid(form) -> None:
@@ -60,18 +57,4 @@ def preferences():
         form=form,
         kinds=KINDS,
         choices=queries.email_choices(current_user),
-    )
-
-
-@login_required
-def team_schedule(slug):
-    access = team_access(slug, current_user, need="director")
-    now = utcnow()
-    return render_template(
-        "notifications/schedule.html",
-        access=access,
-        team=access.team,
-        jobs=scheduler.overview(now),
-        scheduler_running=scheduler.scheduler_is_running(now),
-        upcoming=queries.upcoming(access.team, now),
     )

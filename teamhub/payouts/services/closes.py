@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from teamhub import signals
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.auth.models import Person
 from teamhub.clock import today_jst, utcnow
 from teamhub.errors import Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
-from teamhub.notifications import events
 from teamhub.payouts import periods
 from teamhub.payouts.models import (
     MEMBER,
@@ -168,7 +168,7 @@ def confirm_close(team: Team, period_end: date, by: Person | None) -> PayoutClos
             _post(close, team, work, by_id)
     if close is None:
         return find_close(team, period_end)
-    events.close_confirmed(close)
+    signals.close_confirmed.send(close)
     return close
 
 
