@@ -92,6 +92,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from teamhub.admin.blueprint import bp as admin_bp
     from teamhub.assignments.blueprint import bp as assignments_bp
     from teamhub.auth.blueprint import bp as auth_bp
     from teamhub.jobs.blueprint import bp as jobs_bp
@@ -111,6 +112,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(scheduler_bp)
+    app.register_blueprint(admin_bp)
 
 
 def configure_listeners() -> None:

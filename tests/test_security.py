@@ -27,9 +27,9 @@ def all_rules(app, ids: TeamIds, token: str = "some-token"):
         args = {"token": token} if "token" in rule.arguments else {}
         if "slug" in rule.arguments:
             args = ids.args_for(rule)
-        elif rule.endpoint == "payouts.fee_schedule":
+        elif rule.endpoint == "admin.fee_schedule":
             args = {"code": "lancers"}
-        elif rule.endpoint.startswith("training."):
+        elif rule.endpoint.startswith(("training.", "admin.")):
             args = TrainingIds().args_for(rule)  # unknown ids; tests/test_training_* use real ones
         elif rule.arguments and "token" not in rule.arguments:
             args = personal_args(rule, ids)

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from teamhub.payouts import admin_views, views
+from teamhub.payouts import views
 
 bp = Blueprint("payouts", __name__)
 
@@ -18,5 +18,3 @@ rule(f"{statement}/correct", view_func=views.correct, methods=["POST"])
 rule(f"{statement}.csv", view_func=views.statement_csv)
 rule(f"{team}/jobs/<int:job_id>/receipt", view_func=views.receipt, methods=["GET", "POST"])
 rule(f"{team}/earnings", view_func=views.earnings)
-rule("/admin/fees", view_func=admin_views.fee_schedules)
-rule("/admin/fees/<code>", view_func=admin_views.fee_schedule, methods=["GET", "POST"])

@@ -1,34 +1,13 @@
 from flask import Blueprint
 from flask_login import current_user
 
-from teamhub.training import admin_views, queries, trainee_views, views
+from teamhub.training import queries, trainee_views, views
 
 bp = Blueprint("training", __name__)
 
 rule = bp.add_url_rule
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
-
-# Operator ---------------------------------------------------------------------------------
-rule("/admin/organisations", "admin_organisations", admin_views.organisations, methods=GET_POST)
-rule(
-    "/admin/organisations/<int:organisation_id>",
-    "admin_organisation",
-    admin_views.organisation,
-    methods=GET_POST,
-)
-rule(
-    "/admin/organisations/<int:organisation_id>/appoint",
-    "admin_appoint",
-    admin_views.appoint,
-    methods=POST,
-)
-rule(
-    "/admin/organisations/<int:organisation_id>/staff/<int:membership_id>/end",
-    "admin_end_appointment",
-    admin_views.end_appointment,
-    methods=POST,
-)
 
 # Coordinators and mentors -------------------------------------------------------------------
 org = "/orgs/<org_slug>"

@@ -47,16 +47,16 @@ def organisations():
             flash(
                 _("%(name)s was created. Now appoint its coordinators.", name=org.name), "success"
             )
-            return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+            return redirect(url_for("admin.organisation", organisation_id=org.id))
     page = render_template(
-        "training/admin/organisations.html", form=form, organisations=queries.organisations()
+        "admin/organisations.html", form=form, organisations=queries.organisations()
     )
     return page, 422 if form.is_submitted() else 200
 
 
 def _organisation_page(org, status=200, form=None, appoint_form=None, error=None):
     page = render_template(
-        "training/admin/organisation.html",
+        "admin/organisation.html",
         org=org,
         form=form or OrganisationForm(obj=org, formdata=None),
         appoint_form=appoint_form or AppointForm(formdata=None),
@@ -80,7 +80,7 @@ def organisation(organisation_id):
             apply_reasons(form, error)
         else:
             flash(_("The organisation was saved."), "success")
-            return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+            return redirect(url_for("admin.organisation", organisation_id=org.id))
     return _organisation_page(org, 422, form=form)
 
 
@@ -107,7 +107,7 @@ def appoint(organisation_id):
                 ),
                 "success",
             )
-            return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+            return redirect(url_for("admin.organisation", organisation_id=org.id))
     return _organisation_page(org, 422, appoint_form=form)
 
 
@@ -126,4 +126,4 @@ def end_appointment(organisation_id, membership_id):
         ),
         "success",
     )
-    return redirect(url_for("training.admin_organisation", organisation_id=org.id))
+    return redirect(url_for("admin.organisation", organisation_id=org.id))

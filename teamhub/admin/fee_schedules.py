@@ -18,7 +18,7 @@ from teamhub.payouts.forms import FeeScheduleForm
 def fee_schedules():
     require_operator(current_user)
     rows = [(s, services.tiers_text(s)) for s in services.fee_schedules()]
-    return render_template("payouts/fee_schedules.html", rows=rows)
+    return render_template("admin/fee_schedules.html", rows=rows)
 
 
 @login_required
@@ -39,5 +39,5 @@ def fee_schedule(code):
             apply_reasons(form, error)
         else:
             flash(_("The fee schedule of %(name)s was saved.", name=schedule.name), "success")
-            return redirect(url_for("payouts.fee_schedules"))
-    return render_form("payouts/fee_schedule.html", form, row=schedule)
+            return redirect(url_for("admin.fee_schedules"))
+    return render_form("admin/fee_schedule.html", form, row=schedule)

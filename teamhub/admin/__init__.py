@@ -1,0 +1,1 @@
+"""The operator's pages: organisations and their coordinators, platform fee schedules."""
