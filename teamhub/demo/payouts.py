@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from teamhub.clock import from_jst, today_jst
+from teamhub.demo.work import advance, offer
 from teamhub.extensions import db
 from teamhub.jobs import services as jobs
 from teamhub.payouts import periods, services
@@ -36,8 +37,6 @@ def _members(team: Team) -> tuple[Membership, Membership | None, list[Membership
 
 
 def _month_of_work(team, director, editor, workers, start: date, end: date, month_index: int):
-    from teamhub.demo import _advance, _offer
-
     source, category, title, unit_name, unit_yen = WORK[team.slug]
     units = [4 + (i * 3 + month_index) % 5 for i in range(len(workers))]
     job = jobs.record_job(team, director.person, jobs.JobInput(
@@ -48,8 +47,8 @@ def _month_of_work(team, director, editor, workers, start: date, end: date, mont
     if job.needs_escrow:
         jobs.confirm_escrow(job, director.person, from_jst(start, time(9, 0)))
     for offset, (member, count) in enumerate(zip(workers, units, strict=True)):
-        assignment = _offer(job, director, member, count)
-        _advance(assignment, member, editor or director, director, "approved")
+        assignment = offer(job, director, member, count)
+        advance(assignment, member, editor or director, director, "approved")
         delivered = from_jst(start + timedelta(days=8 + offset), time(15, 0))
         assignment.answered_at = from_jst(start + timedelta(days=1), time(10, 0))
         assignment.first_submitted_at = delivered

@@ -179,7 +179,7 @@ def _running_cohort(org, curriculum, coordinator, trainees, rng) -> None:
 
 def load_training_demo(password_hash: str) -> list[tuple[str, str]]:
     """Add the Ashikaga NPO, its coordinator, curriculum and cohorts; return demo logins."""
-    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not a secret
+    rng = random.Random(2026)
     org = Organisation(
         name="足利しごと応援ネット", slug="ashikaga-npo", kind="npo",
         prefecture="栃木県", municipality="足利市",
