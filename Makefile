@@ -53,9 +53,10 @@ test: $(TEST_STAMP) translations ## Run the whole suite (SQLite; PostgreSQL too 
 		$(BIN)/pytest -m "not browser" -p no:cacheprovider; \
 	fi
 
-lint: $(TEST_STAMP) ## ruff lint and format check
+lint: $(TEST_STAMP) ## ruff lint and format check, and the import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(TEST_STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

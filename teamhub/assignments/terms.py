@@ -12,15 +12,15 @@ import sqlalchemy as sa
 from teamhub.assignments.models import Assignment, TermsNotice
 from teamhub.clock import JST, utcnow
 from teamhub.extensions import db
-from teamhub.jobs.models import Job
 from teamhub.teams.models import WITHHOLDING_PAYER_TYPES, Membership, Team
 
 # Payer types with employees must pay within 60 days of receiving the work (art. 4).
 SIXTY_DAY_PAYER_TYPES = WITHHOLDING_PAYER_TYPES
 
 
-def build_terms(assignment: Assignment, job: Job, team: Team, member: Membership, issuer) -> dict:
-    """The content of a notice: both parties, the date, the work, due date, fee, payment date."""
+def build_terms(assignment: Assignment, job, team: Team, member: Membership, issuer) -> dict:
+    """The content of a notice: both parties, the date, the work, due date, fee, payment date
+    (``job``: the assignment's job; ``issuer``: the person who offers it)."""
     return {
         "team": team.name,
         "team_invoice_number": team.invoice_number or "",
