@@ -11,7 +11,7 @@ CATALOGS := $(wildcard teamhub/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint format translations messages bench
+.PHONY: help install run serve test test-sqlite test-postgres lint format translations messages bench bench-test
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -71,3 +71,6 @@ bench: $(BENCH_STAMP) translations ## Seed national-scale data, drive the pages,
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; }
 	TEAMHUB_BENCH_DATABASE_URL=$(TEAMHUB_BENCH_DATABASE_URL) $(BIN)/python -m bench.run
+
+bench-test: $(BENCH_STAMP) $(TEST_STAMP) translations ## The benchmark's own tests (seeding, driving, reporting), apart from make test
+	TEAMHUB_TEST_DATABASE_URL= $(BIN)/pytest bench/tests
