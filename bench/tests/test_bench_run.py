@@ -31,7 +31,7 @@ def test_the_small_scale_seeds_and_its_closes_balance(small):
     engine = sa.create_engine(small.url)
     with engine.connect() as connection:
         count = {
-            table: connection.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+            table: connection.scalar(sa.text(f"SELECT count(*) FROM {table}"))
             for table in ("person", "team", "assignment", "cohort", "enrolment", "ledger_entry")
         }
         unbalanced = connection.execute(
