@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 
 from teamhub.auth.forms import EmptyForm
 from teamhub.auth.services import require_operator
-from teamhub.errors import DomainError, Invalid, NotFound
+from teamhub.errors import NotFound
 from teamhub.extensions import db
-from teamhub.forms import apply_reasons
+from teamhub.forms import Refusal, render_form
 from teamhub.training import queries, services
 from teamhub.training.forms import AppointForm, OrganisationForm
 from teamhub.training.models import Organisation
@@ -38,23 +38,17 @@ def _organisation(organisation_id: int) -> Organisation:
 def organisations():
     require_operator(current_user)
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             org = services.create_organisation(current_user, _organisation_input(form))
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
-            flash(
-                _("%(name)s was created. Now appoint its coordinators.", name=org.name), "success"
-            )
+            flash(_("%(name)s was created. Now appoint its coordinators.", name=org.name), "success")  # fmt: skip
             return redirect(url_for("admin.organisation", organisation_id=org.id))
-    page = render_template(
-        "admin/organisations.html", form=form, organisations=queries.organisations()
+    return render_form(
+        "admin/organisations.html", form, refused, organisations=queries.organisations()
     )
-    return page, 422 if form.is_submitted() else 200
 
 
-def _organisation_page(org, status=200, form=None, appoint_form=None, error=None):
+def _organisation_page(org, refused: Refusal, form=None, appoint_form=None):
     page = render_template(
         "admin/organisation.html",
         org=org,
@@ -62,61 +56,43 @@ def _organisation_page(org, status=200, form=None, appoint_form=None, error=None
         appoint_form=appoint_form or AppointForm(formdata=None),
         staff=queries.staff(org),
         button_form=EmptyForm(),
-        error=error,
+        error=refused.message,
     )
-    return page, status
+    return page, refused.status
 
 
 @login_required
 def organisation(organisation_id):
     org = _organisation(organisation_id)
-    if request.method == "GET":
-        return _organisation_page(org)
-    form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
+    form = OrganisationForm() if request.method == "POST" else None
+    with Refusal(form) as refused:
+        if form is not None and form.validate_on_submit():
             services.update_organisation(current_user, org, _organisation_input(form))
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
             flash(_("The organisation was saved."), "success")
             return redirect(url_for("admin.organisation", organisation_id=org.id))
-    return _organisation_page(org, 422, form=form)
+    return _organisation_page(org, refused, form=form)
 
 
 @login_required
 def appoint(organisation_id):
     org = _organisation(organisation_id)
     form = AppointForm()
-    if form.validate_on_submit():
-        try:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             membership = services.appoint(current_user, org, form.email.data, form.role.data)
-        except Invalid as error:
-            apply_reasons(form, error)
-        except DomainError as error:
-            return _organisation_page(
-                org, error.status_code, appoint_form=form, error=error.message
-            )
-        else:
             flash(
-                _(
-                    "%(name)s is now %(role)s of %(org)s.",
-                    name=membership.person.display_name,
-                    role=membership.role_label,
-                    org=org.name,
-                ),
+                _("%(name)s is now %(role)s of %(org)s.", name=membership.person.display_name,
+                  role=membership.role_label, org=org.name),
                 "success",
-            )
+            )  # fmt: skip
             return redirect(url_for("admin.organisation", organisation_id=org.id))
-    return _organisation_page(org, 422, appoint_form=form)
+    return _organisation_page(org, refused, appoint_form=form)
 
 
 @login_required
 def end_appointment(organisation_id, membership_id):
     org = _organisation(organisation_id)
     membership = queries.org_membership(org, membership_id)
-    if not EmptyForm().validate_on_submit():
-        raise Invalid(_("The form had expired. Reload the page and try again."))
     services.end_appointment(current_user, membership)
     flash(
         _(

@@ -16,8 +16,8 @@ from teamhub.assignments.forms import (
 )
 from teamhub.assignments.reliability import reliability_for
 from teamhub.auth.forms import EmptyForm
-from teamhub.errors import DomainError, Invalid, NotFound
-from teamhub.forms import apply_reasons
+from teamhub.errors import Invalid, NotFound
+from teamhub.forms import Refusal
 from teamhub.teams.queries import roster, team_access, team_member
 
 
@@ -87,24 +87,14 @@ def _act(slug, assignment_id, act, form=None, form_name=None, done=None):
     """Load, authorise through the service, act; a refusal shows the page again with why."""
     access = team_access(slug, current_user)
     assignment = queries.visible_assignment(access, assignment_id)
+    with Refusal(form) as refused:
+        if form is None or form.validate_on_submit():
+            act(access, assignment)
+            flash(done, "success")
+            return redirect(url_for("assignments.detail", slug=slug, assignment_id=assignment_id))
+    why = refused.error.message if refused.error else None
     extra = {form_name: form} if form_name else {}
-    if form is not None and not form.validate_on_submit():
-        return _detail_page(access, assignment, 422, **extra)
-    if form is None and not EmptyForm().validate_on_submit():
-        return _detail_page(
-            access, assignment, 400, error=_("The form had expired. Reload the page.")
-        )
-    try:
-        act(access, assignment)
-    except Invalid as error:
-        if form is not None:
-            apply_reasons(form, error)
-        return _detail_page(access, assignment, error.status_code, error=error.message, **extra)
-    except DomainError as error:
-        return _detail_page(access, assignment, error.status_code, error=error.message, **extra)
-    if done:
-        flash(done, "success")
-    return redirect(url_for("assignments.detail", slug=slug, assignment_id=assignment_id))
+    return _detail_page(access, assignment, refused.status, error=why, **extra)
 
 
 @login_required

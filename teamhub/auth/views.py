@@ -10,9 +10,8 @@ from flask_login import current_user, login_required, logout_user
 from teamhub.auth import services
 from teamhub.auth.forms import LoginForm, PasswordForm, SignupForm
 from teamhub.auth.sessions import log_in
-from teamhub.errors import Invalid
 from teamhub.extensions import limiter, login_manager
-from teamhub.forms import apply_reasons, render_form
+from teamhub.forms import Refusal, render_form
 from teamhub.i18n import select_locale
 from teamhub.safety import safe_next_url
 
@@ -40,18 +39,13 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            person = services.sign_up(
-                form.email.data, form.display_name.data, form.password.data, select_locale()
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            person = services.sign_up(form.email.data, form.display_name.data, form.password.data, select_locale())  # fmt: skip
             log_in(person)
             flash(_("Your account is ready. Create a team or open an invitation link."), "success")
             return redirect(url_for("main.home"))
-    return render_form("auth/signup.html", form)
+    return render_form("auth/signup.html", form, refused)
 
 
 def _login_limit() -> str:
@@ -104,14 +98,9 @@ def account():
 @login_required
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.change_password(current_user, form.current_password.data, form.new_password.data)  # fmt: skip
             flash(_("Your password has been changed. Other devices were logged out."), "success")
             return redirect(url_for("auth.account"))
-    return render_form("auth/password.html", form)
+    return render_form("auth/password.html", form, refused)

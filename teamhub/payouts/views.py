@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from teamhub import money
 from teamhub.clock import today_jst
-from teamhub.errors import DomainError, Invalid, NotFound
-from teamhub.forms import apply_reasons, render_form
+from teamhub.errors import Invalid, NotFound
+from teamhub.forms import Refusal, render_form
 from teamhub.jobs.queries import team_job
 from teamhub.payouts import periods, queries, services
 from teamhub.payouts.forms import ConfirmCloseForm, CorrectionForm, PaidForm, ReceiptForm
@@ -58,37 +58,30 @@ def _period_end_arg() -> date:
 def preview(slug):
     """The close as it would be posted; a refusal (fixed amounts too high…) shows on the payouts page."""
     access = team_access(slug, current_user, need="director")
-    try:
+    with Refusal() as refused:
         period_end = _period_end_arg()
         existing = services.find_close(access.team, period_end)
         if existing is not None:
             return redirect(url_for("payouts.close_detail", slug=slug, close_id=existing.id))
-        preview = services.preview_close(access.team, period_end)
-    except Invalid as error:
-        return _index_page(access, error.message, 422)
-    form = ConfirmCloseForm(formdata=None, period_end=period_end.isoformat())
-    return render_template(
-        "payouts/preview.html",
-        access=access,
-        team=access.team,
-        preview=preview,
-        form=form,
-        today=today_jst(),
-    )
+        return render_template(
+            "payouts/preview.html",
+            access=access,
+            team=access.team,
+            preview=services.preview_close(access.team, period_end),
+            form=ConfirmCloseForm(formdata=None, period_end=period_end.isoformat()),
+            today=today_jst(),
+        )
+    return _index_page(access, refused.message, refused.status)
 
 
 @login_required
 def confirm(slug):
     access = team_access(slug, current_user, need="director")
-    if not ConfirmCloseForm().validate_on_submit():
-        message = _("The form had expired or was incomplete. Reload the page and try again.")
-        return _index_page(access, message, 422)
-    try:
+    with Refusal() as refused:
         close = services.confirm_close(access.team, _period_end_arg(), current_user)
-    except Invalid as error:
-        return _index_page(access, error.message, 422)
-    flash(_("The close was confirmed. Statements are ready for the members."), "success")
-    return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
+        flash(_("The close was confirmed. Statements are ready for the members."), "success")
+        return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
+    return _index_page(access, refused.message, refused.status)
 
 
 def _close_page(access, close, status=200, paid_form=None):
@@ -116,27 +109,29 @@ def mark_paid(slug, close_id):
     access = team_access(slug, current_user, need="director")
     close = queries.team_close(access.team, close_id)
     form = PaidForm()
-    if not form.validate_on_submit():
-        return _close_page(access, close, 422, form)
-    try:
-        services.mark_paid(close, form.paid_on.data)
-    except Invalid as error:
-        apply_reasons(form, error)
-        return _close_page(access, close, 422, form)
-    flash(_("The close is marked as paid."), "success")
-    return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.mark_paid(close, form.paid_on.data)
+            flash(_("The close is marked as paid."), "success")
+            return redirect(url_for("payouts.close_detail", slug=slug, close_id=close.id))
+    return _close_page(access, close, refused.status, form)
+
+
+def _statement_of(access, close_id: int, membership_id: int):
+    """A close of the team and one member's statement in it; 404 when there is none."""
+    close = queries.team_close(access.team, close_id)
+    found = queries.statements(close, membership_id)
+    if not found:
+        raise NotFound(_("This statement does not exist or is not yours."))
+    return close, found[0]
 
 
 def _statement(slug, close_id, membership_id):
     """A statement for its member or a director; anyone else gets 404."""
     access = team_access(slug, current_user)
-    close = queries.team_close(access.team, close_id)
     if not (access.is_director or access.membership.id == membership_id):
         raise NotFound(_("This statement does not exist or is not yours."))
-    found = queries.statements(close, membership_id)
-    if not found:
-        raise NotFound(_("This statement does not exist or is not yours."))
-    return access, found[0]
+    return access, _statement_of(access, close_id, membership_id)[1]
 
 
 def _statement_page(access, found, form=None, status=200):
@@ -160,27 +155,17 @@ def statement(slug, close_id, membership_id):
 def correct(slug, close_id, membership_id):
     """A director corrects a posted line: a reversal plus a new entry, never an edit."""
     access = team_access(slug, current_user, need="director")
-    close = queries.team_close(access.team, close_id)
-    found = queries.statements(close, membership_id)
-    if not found:
-        raise NotFound(_("This statement does not exist or is not yours."))
+    close, found = _statement_of(access, close_id, membership_id)
     form = CorrectionForm()
-    if not form.validate_on_submit():
-        return _statement_page(access, found[0], form, 422)
-    try:
-        services.correct_share(
-            access.team, close, int(form.entry_id.data), int(form.gross_yen.data), form.reason.data,
-            current_user,
-        )  # fmt: skip
-    except Invalid as error:
-        apply_reasons(form, error)
-        return _statement_page(access, found[0], form, 422)
-    flash(
-        _("The line was corrected: the old amount is reversed and the new one posted."), "success"
-    )
-    return redirect(
-        url_for("payouts.statement", slug=slug, close_id=close_id, membership_id=membership_id)
-    )
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.correct_share(
+                access.team, close, int(form.entry_id.data), int(form.gross_yen.data),
+                form.reason.data, current_user,
+            )  # fmt: skip
+            flash(_("The line was corrected: the old amount is reversed and the new one posted."), "success")  # fmt: skip
+            return redirect(url_for("payouts.statement", slug=slug, close_id=close_id, membership_id=membership_id))  # fmt: skip
+    return _statement_page(access, found, form, refused.status)
 
 
 @login_required
@@ -209,36 +194,32 @@ def earnings(slug):
     )
 
 
+def _receipt_form(job, estimate: int) -> ReceiptForm:
+    form = ReceiptForm()
+    if request.method == "GET":
+        form.received_yen.data = str(job.received_yen if job.received_yen is not None else estimate)
+        form.received_on.data = job.received_on or today_jst()
+        form.team_fee.data = "" if job.team_fee_bp is None else money.bp_to_percent(job.team_fee_bp)
+        form.reentrustment.data = job.reentrustment
+    return form
+
+
 @login_required
 def receipt(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = team_job(access.team, job_id)
     estimate = services.estimated_received(job)
-    form = ReceiptForm()
-    if request.method == "GET":
-        form.received_yen.data = str(job.received_yen if job.received_yen is not None else estimate)
-        form.received_on.data = job.received_on or today_jst()
-        form.team_fee.data = (
-            money.bp_to_percent(job.team_fee_bp) if job.team_fee_bp is not None else ""
-        )
-        form.reentrustment.data = job.reentrustment
-    if form.validate_on_submit():
-        fee_bp = money.percent_to_bp(form.team_fee.data) if form.team_fee.data else None
-        try:
+    form = _receipt_form(job, estimate)
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            fee_bp = money.percent_to_bp(form.team_fee.data) if form.team_fee.data else None
             services.record_receipt(
-                job,
-                int(form.received_yen.data),
-                form.received_on.data,
-                fee_bp,
+                job, int(form.received_yen.data), form.received_on.data, fee_bp,
                 form.reentrustment.data,
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
+            )  # fmt: skip
             flash(_("The amount received was saved."), "success")
             return redirect(url_for("payouts.index", slug=slug))
     return render_form(
-        "payouts/receipt.html", form, access=access, team=access.team, job=job, estimate=estimate
-    )
+        "payouts/receipt.html", form, refused, access=access, team=access.team, job=job,
+        estimate=estimate,
+    )  # fmt: skip

@@ -11,7 +11,7 @@ from teamhub.auth.forms import EmptyForm, SignupForm
 from teamhub.auth.services import sign_up
 from teamhub.auth.sessions import log_in
 from teamhub.errors import DomainError, Invalid
-from teamhub.forms import apply_reasons, render_form
+from teamhub.forms import Refusal, render_form
 from teamhub.i18n import select_locale
 from teamhub.skills import set_declared_skills
 from teamhub.teams import queries, services
@@ -46,17 +46,12 @@ def _settings_from(form: TeamForm) -> services.TeamSettings:
 @login_required
 def new_team():
     form = TeamForm()
-    if form.validate_on_submit():
-        try:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             team = services.create_team(current_user, _settings_from(form))
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
-            flash(
-                _("The team %(name)s was created. You are its director.", name=team.name), "success"
-            )
+            flash(_("The team %(name)s was created. You are its director.", name=team.name), "success")  # fmt: skip
             return redirect(url_for("teams.overview", slug=team.slug))
-    return render_form("teams/new.html", form)
+    return render_form("teams/new.html", form, refused)
 
 
 @login_required
@@ -65,24 +60,25 @@ def overview(slug):
     return render_template("teams/overview.html", access=access, team=access.team)
 
 
-@login_required
-def settings(slug):
-    access = queries.team_access(slug, current_user, need="director")
-    team = access.team
+def _settings_form(team) -> TeamForm:
     form = TeamForm(obj=None if request.method == "POST" else team)
     if request.method == "GET":
         form.fee_rate.data = money.bp_to_percent(team.fee_rate_bp)
         for entry, account in zip(form.platform_accounts, team.platform_accounts, strict=False):
             entry.platform.data, entry.handle.data = account.platform, account.handle
-    if form.validate_on_submit():
-        try:
-            services.update_team(team, _settings_from(form))
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+    return form
+
+
+@login_required
+def settings(slug):
+    access = queries.team_access(slug, current_user, need="director")
+    form = _settings_form(access.team)
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.update_team(access.team, _settings_from(form))
             flash(_("The team settings were saved."), "success")
-            return redirect(url_for("teams.settings", slug=team.slug))
-    return render_form("teams/settings.html", form, team=team, access=access)
+            return redirect(url_for("teams.settings", slug=access.team.slug))
+    return render_form("teams/settings.html", form, refused, team=access.team, access=access)
 
 
 def _members_page(access, status=200, error=None):
@@ -159,25 +155,16 @@ def remove_member(slug, membership_id):
 def invitations(slug):
     access = queries.team_access(slug, current_user, need="director")
     form = InvitationForm()
-    if form.validate_on_submit():
-        try:
-            _invitation, token = services.invite(
-                access.team, current_user, form.role.data, form.note.data
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            _invitation, token = services.invite(access.team, current_user, form.role.data, form.note.data)  # fmt: skip
             session[NEW_INVITE_LINK] = url_for("teams.invitation", token=token, _external=True)
             return redirect(url_for("teams.invitations", slug=slug))
     return render_form(
-        "teams/invitations.html",
-        form,
-        access=access,
-        team=access.team,
+        "teams/invitations.html", form, refused, access=access, team=access.team,
         pending=queries.pending_invitations(access.team),
-        new_link=session.pop(NEW_INVITE_LINK, None),
-        revoke_form=EmptyForm(),
-    )
+        new_link=session.pop(NEW_INVITE_LINK, None), revoke_form=EmptyForm(),
+    )  # fmt: skip
 
 
 @login_required
@@ -209,19 +196,14 @@ def invitation_signup(token):
     if current_user.is_authenticated:
         return redirect(url_for("teams.invitation", token=token))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            person = sign_up(
-                form.email.data, form.display_name.data, form.password.data, select_locale()
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            person = sign_up(form.email.data, form.display_name.data, form.password.data, select_locale())  # fmt: skip
             log_in(person)
             membership = services.accept_invitation(token, person)
             flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
             return redirect(url_for("teams.overview", slug=membership.team.slug))
-    return render_form("auth/signup.html", form, invitation=invite, token=token)
+    return render_form("auth/signup.html", form, refused, invitation=invite, token=token)
 
 
 def _my_page(access, status=200, **forms):
@@ -248,39 +230,29 @@ def _my_page(access, status=200, **forms):
 def my_availability(slug):
     access = queries.team_access(slug, current_user)
     form = AvailabilityForm()
-    if form.validate_on_submit():
-        try:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             services.set_availability(
-                access.membership,
-                form.weekly_units.data,
-                form.weekly_hours.data,
+                access.membership, form.weekly_units.data, form.weekly_hours.data,
                 form.availability_note.data or "",
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+            )  # fmt: skip
             flash(_("Your availability was saved."), "success")
             return redirect(url_for("teams.my_availability", slug=slug))
     if request.method == "GET":
         return _my_page(access)
-    return _my_page(access, 422, availability_form=form)
+    return _my_page(access, refused.status, availability_form=form)
 
 
 @login_required
 def add_absence(slug):
     access = queries.team_access(slug, current_user)
     form = AbsenceForm()
-    if form.validate_on_submit():
-        try:
-            services.add_absence(
-                access.membership, form.starts_on.data, form.ends_on.data, form.note.data or ""
-            )
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.add_absence(access.membership, form.starts_on.data, form.ends_on.data, form.note.data or "")  # fmt: skip
             flash(_("Your dates away were saved."), "success")
             return redirect(url_for("teams.my_availability", slug=slug))
-    return _my_page(access, 422, absence_form=form)
+    return _my_page(access, refused.status, absence_form=form)
 
 
 @login_required
@@ -296,18 +268,13 @@ def delete_absence(slug, absence_id):
 def my_profile(slug):
     access = queries.team_access(slug, current_user)
     form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            services.set_public_profile(
-                access.membership, form.show_on_profile.data, form.public_handle.data or ""
-            )
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.set_public_profile(access.membership, form.show_on_profile.data, form.public_handle.data or "")  # fmt: skip
             set_declared_skills(current_user, form.skills.data or [])
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
             flash(_("Your profile was saved."), "success")
             return redirect(url_for("teams.my_availability", slug=slug))
-    return _my_page(access, 422, profile_form=form)
+    return _my_page(access, refused.status, profile_form=form)
 
 
 def public_profile(slug):
