@@ -8,7 +8,6 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from markupsafe import Markup, escape
 from wtforms import Form
 
 from teamhub.errors import DomainError, Invalid
@@ -109,46 +108,5 @@ def render_form(template: str, form: FlaskForm, refused: Refusal | None = None, 
     return render_template(template, form=form, **context), refused.status
 
 
-# What WTForms' widgets write for the inputs pages write directly (the split form's rows).
-LEAN_INPUTS = {
-    "IntegerField": ("number", ("max", "min", "step")),
-    "DateField": ("date", ("max", "min", "step")),
-    "StringField": ("text", ("maxlength", "minlength")),
-}
-
-
-def lean_limits(field) -> list[tuple[str, object]]:
-    """The validation attributes the field's widget would add, in WTForms' (sorted) order."""
-    values = ((name, getattr(field.flags, name, None)) for name in LEAN_INPUTS[field.type][1])
-    return sorted(
-        (name, value) for name, value in values if value is not None and value is not False
-    )
-
-
-class SelectOptions:
-    """A select's options, written as WTForms' ``Select`` widget writes them, escaped once.
-
-    A page with many selects of the same choices (the split form: a member list in every
-    row) gets each select's options as one joined text with its chosen value marked, instead
-    of escaping every value and name again for every select (~4 µs an option)."""
-
-    def __init__(self, choices):
-        self._options = [
-            (str(value), f'value="{escape(value)}">{escape(text)}</option>')
-            for value, text in choices
-        ]
-
-    def __call__(self, chosen: str) -> Markup:
-        return Markup(  # noqa: S704 - values and texts escaped in __init__
-            "".join(
-                ("<option selected " if value and value == chosen else "<option ") + tail
-                for value, tail in self._options
-            )
-        )
-
-
 def register_template_helpers(app) -> None:
-    app.jinja_env.globals.update(
-        select_options=SelectOptions,
-        zip=zip,
-    )
+    app.jinja_env.globals.update(zip=zip)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment, AssignmentEvent, TermsNotice
 from teamhub.clock import JST, utcnow
-from teamhub.errors import Conflict, Invalid
+from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
-from teamhub.jobs import scam, services, splitting
+from teamhub.jobs import scam, services, split_page, splitting
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership
 from tests.factories import add_member, give_capacity, make_job, make_person, make_team
@@ -131,10 +131,8 @@ def test_capacity_counts_the_window_absences_and_other_work(director):
     member = give_capacity(add_member(director.team), 7)
     today = utcnow().astimezone(JST).date()
     window = (job.due_at.astimezone(JST).date() - today).days + 1
-    pool = splitting.candidates(job)
-    [candidate] = [c for c in pool if c.membership_id == member.id]
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
     assert candidate.capacity == 7 * window // 7
-    assert splitting.candidates(job) is pool  # the same figures: the pool made of them is kept
     db.session.add(Absence(membership=member, starts_on=today, ends_on=today + timedelta(days=6)))
     other = make_job(director.team, director.person)
     db.session.add(
@@ -143,7 +141,7 @@ def test_capacity_counts_the_window_absences_and_other_work(director):
     )  # fmt: skip
     db.session.flush()
     db.session.expire_all()
-    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
     assert candidate.days_away == 7
     assert candidate.capacity == 7 * (window - 7) // 7
     assert candidate.committed == 3
@@ -163,7 +161,7 @@ def test_days_away_count_only_the_part_of_each_absence_inside_the_window(directo
     ):
         db.session.add(Absence(membership=member, starts_on=starts, ends_on=ends))
     db.session.flush()
-    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
     window = (last_day - today).days + 1
     assert candidate.days_away == 5
     assert candidate.capacity == 7 * (window - 5) // 7
@@ -171,7 +169,7 @@ def test_days_away_count_only_the_part_of_each_absence_inside_the_window(directo
         Absence(membership=member, starts_on=today - timedelta(days=1), ends_on=last_day)
     )
     db.session.flush()
-    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
     assert candidate.days_away == window  # overlapping absences never count more than the window
     assert candidate.capacity == 0
 
@@ -186,31 +184,31 @@ def test_the_windows_last_day_is_the_deadlines_day_in_japan(director):
     member = give_capacity(add_member(director.team), 7)
     db.session.add(Absence(membership=member, starts_on=last_day, ends_on=last_day))
     db.session.flush()
-    [candidate] = [c for c in splitting.candidates(job) if c.membership_id == member.id]
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
     assert candidate.days_away == 1
     assert candidate.capacity == 7 * (6 - 1) // 7
 
 
 def test_suggestion_spreads_units_evenly_within_room_and_skills(director, five_writers):
     job = make_job(director.team, director.person)
-    suggestion = splitting.suggest(40, splitting.candidates(job))
+    suggestion = split_page.suggest(40, split_page.candidates(job))
     assert sorted(suggestion.values()) == [8, 8, 8, 8, 8]
     assert set(suggestion) == {m.id for m in five_writers}
 
     job.required_skills = ["seo"]
     db.session.add(PersonSkill(person_id=five_writers[0].person_id, skill="seo"))
     db.session.flush()
-    pool = splitting.candidates(job)
+    pool = split_page.candidates(job)
     [skilled] = [c for c in pool if c.eligible]
     assert skilled.membership_id == five_writers[0].id
     assert 0 < skilled.room < 40
-    assert splitting.suggest(40, pool) == {skilled.membership_id: skilled.room}
+    assert split_page.suggest(40, pool) == {skilled.membership_id: skilled.room}
 
 
 def test_suggestion_never_exceeds_room(director):
     small = give_capacity(add_member(director.team), 1)
     job = make_job(director.team, director.person)
-    suggestion = splitting.suggest(40, splitting.candidates(job))
+    suggestion = split_page.suggest(40, split_page.candidates(job))
     assert suggestion == {small.id: 2}
 
 
@@ -342,3 +340,88 @@ def test_a_removed_member_cannot_be_offered_work(director):
     with pytest.raises(Invalid) as refused:
         splitting.save_split(job, director, [line(gone, 2, job)], 0, 0)
     assert "rows.0.membership_id" in refused.value.reasons
+
+
+def test_reliability_counts_answers_completion_punctuality_and_revisions(director):
+    """The rule, example by example: an offer counts once answered or 24 hours old, fast when
+    answered within 24 hours; accepted work that ended counts for completion; approved work
+    for punctuality (first delivery by the deadline) and revisions. The split page's
+    candidates show the figures ``reliability_for`` adds up."""
+    from teamhub.assignments.reliability import Rate, reliability_for
+
+    member = add_member(director.team)
+    job = make_job(director.team, director.person)
+    now = utcnow()
+    hours = lambda n: timedelta(hours=n)  # noqa: E731
+    history = [  # state, offered ago, answered after, delivered before the deadline, revisions
+        ("approved", hours(100), hours(2), hours(1), 0),  # fast, done, on time
+        ("approved", hours(100), hours(30), -hours(1), 1),  # slow, done late, revised
+        ("cancelled", hours(100), hours(1), None, 0),  # fast, ended unfinished
+        ("declined", hours(100), hours(25), None, 0),  # slow, never accepted
+        ("offered", hours(30), None, None, 0),  # unanswered for over 24 hours: counts
+        ("offered", hours(2), None, None, 0),  # still has time to answer: not yet
+    ]
+    for state, ago, answer, early, revisions in history:
+        offered_at = now - ago
+        due_at = offered_at + hours(72)
+        db.session.add(
+            Assignment(team_id=job.team_id, job_id=job.id, membership_id=member.id, units=1,
+                       state=state, offered_at=offered_at, due_at=due_at,
+                       answered_at=answer and offered_at + answer, revision_count=revisions,
+                       first_submitted_at=None if early is None else due_at - early)
+        )  # fmt: skip
+    db.session.flush()
+    figures = reliability_for([member.id])[member.id]
+    assert figures.answered_in_24h == Rate(2, 5)
+    assert figures.completion == Rate(2, 3)
+    assert figures.on_time == Rate(1, 2)
+    assert figures.revision == Rate(1, 2)
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
+    assert candidate.reliability == figures
+
+
+def test_a_member_with_no_history_has_nothing_measured(director):
+    member = add_member(director.team)
+    job = make_job(director.team, director.person)
+    [candidate] = [c for c in split_page.candidates(job) if c.membership_id == member.id]
+    assert [rate.shown for rate in candidate.reliability] == ["—"] * 4
+
+
+def test_the_split_page_reads_the_jobs_assignments_and_the_teams_candidates(director, five_writers):
+    job = make_job(director.team, director.person, unit_count=40, kept_units=4)
+    offers = splitting.save_split(
+        job, director, [line(m, 8, job) for m in five_writers[:3]], 4, 0
+    ).created
+    offers[0].state = "approved"
+    offers[1].due_at = job.due_at - timedelta(days=2)
+    db.session.flush()
+    page = split_page.read_split_page(director.team, job.id)
+    assert page.job is job
+    assert [a.id for a in page.assignments] == [offers[1].id, offers[0].id, offers[2].id]
+    assert [a.id for a in page.editable] == [offers[1].id, offers[2].id]
+    assert page.locked_units == 8 and page.units_left == 40 - 4 - 8 - 16
+    assert {c.membership_id for c in page.candidates} >= {m.id for m in five_writers}
+    other = make_team(make_person())
+    with pytest.raises(NotFound):
+        split_page.read_split_page(other, job.id)
+
+
+def test_a_suggestion_that_gives_no_one_anything_says_why(director, five_writers):
+    job = make_job(director.team, director.person, kept_units=40)
+    units, why_none = split_page.suggestion(split_page.read_split_page(director.team, job.id))
+    assert units == {} and why_none.startswith("提案できる分担はありません。この案件の作業はすべて")
+
+
+def test_a_save_given_the_pages_candidates_does_not_read_them_again(
+    director, five_writers, monkeypatch
+):
+    job = make_job(director.team, director.person)
+    page = split_page.read_split_page(director.team, job.id)
+
+    def read_again(*_args, **_kwargs):
+        raise AssertionError("the candidates were read a second time")
+
+    monkeypatch.setattr(splitting, "candidates", read_again)
+    lines = [line(m, 8, job) for m in five_writers]
+    result = splitting.save_split(job, director, lines, 0, 0, page.candidates)
+    assert len(result.created) == 5

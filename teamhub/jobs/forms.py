@@ -1,33 +1,31 @@
-import functools
-from typing import NamedTuple
+from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
     FormField,
-    HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput, TextInput
 
-from teamhub.clock import JST
-from teamhub.forms import (
-    LEAN_INPUTS,
-    REQUIRED,
-    AppForm,
-    SubForm,
-    lean_limits,
-    nfkc_filter,
-    strip_filter,
-)
-from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS
+from teamhub.clock import JST, from_jst
+from teamhub.errors import Invalid
+from teamhub.forms import REQUIRED, AppForm, SubForm, nfkc_filter, strip_filter
+from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS, Job
+from teamhub.jobs.split_page import Candidate, SplitPage, Suggestion
+from teamhub.jobs.splitting import SplitLine
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams.forms import MultiCheckboxField, _choices
 
@@ -37,6 +35,26 @@ def yen_filter(value):
     if isinstance(value, str):
         value = nfkc_filter(value).replace(",", "").replace("¥", "").replace("円", "").strip()
     return value
+
+
+class YenField(IntegerField):
+    """Whole yen as people write them (:func:`yen_filter`), written in a text input."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = yen_filter(valuelist[0])
+        if not (text.isascii() and text.isdigit()):
+            self.data = None
+            raise ValueError(_l("Enter whole yen using digits, for example 120000."))
+        self.data = int(text)
+
+
+def optional_id(value) -> int | None:
+    """A select's chosen id; the blank choice is None."""
+    return None if value in ("", None) else int(value)
 
 
 class JobForm(AppForm):
@@ -59,10 +77,8 @@ class JobForm(AppForm):
         validators=[Length(max=10000)],
         description=_l("teamhub checks it for signs of a scam."),
     )
-    contract_yen = StringField(
-        _l("Contract amount before tax (yen)"),
-        filters=[yen_filter],
-        validators=[DataRequired(REQUIRED)],
+    contract_yen = YenField(
+        _l("Contract amount before tax (yen)"), validators=[InputRequired(REQUIRED)]
     )
     tax_shown_separately = BooleanField(_l("Consumption tax is shown separately"), default=True)
     unit_name = StringField(
@@ -90,11 +106,11 @@ class JobForm(AppForm):
         _l("Skills the work needs"), choices=_choices(SKILL_LABELS)
     )
 
-    def validate_contract_yen(self, field):
-        from wtforms.validators import ValidationError
-
-        if not str(field.data).isdigit():
-            raise ValidationError(_l("Enter whole yen using digits, for example 120000."))
+    @classmethod
+    def of_job(cls, job: Job) -> JobForm:
+        """The form filled in with the job as recorded, its deadline in Japan time."""
+        due = job.due_at.astimezone(JST)
+        return cls(obj=job, due_date=due.date(), due_time=due.time())
 
 
 class EscrowForm(AppForm):
@@ -104,6 +120,16 @@ class EscrowForm(AppForm):
     confirmed_time = TimeField(
         _l("At (Japan time)"), validators=[DataRequired(_l("Enter a time."))]
     )
+
+    @classmethod
+    def blank(cls, now: datetime) -> EscrowForm:
+        """The form as a visit shows it: now, in Japan time."""
+        local = now.astimezone(JST)
+        return cls(formdata=None, confirmed_date=local.date(), confirmed_time=local.time())
+
+    @property
+    def confirmed_at(self) -> datetime:
+        return from_jst(self.confirmed_date.data, self.confirmed_time.data)
 
 
 class CancelForm(AppForm):
@@ -115,8 +141,10 @@ class CancelForm(AppForm):
 
 
 class SplitRowForm(SubForm):
-    assignment_id = HiddenField()
-    membership_id = SelectField(_l("Member"), choices=[], validate_choice=False)
+    """One row of the split: an offer already made (``assignment_id``) or a new one."""
+
+    assignment_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    membership_id = SelectField(_l("Member"), coerce=optional_id, choices=[], validate_choice=False)
     units = IntegerField(
         _l("Units"),
         filters=[nfkc_filter],
@@ -132,129 +160,108 @@ class SplitRowForm(SubForm):
         choices=_choices({"units": _l("By units"), "fixed": _l("Fixed")}),
         default="units",
     )
-    fixed_yen = StringField(_l("Fixed yen"), filters=[yen_filter])
+    fixed_yen = YenField(_l("Fixed yen"), validators=[Optional()])
     override_reason = StringField(
         _l("Reason to override"), filters=[strip_filter], validators=[Length(max=300)]
     )
     remove = BooleanField(_l("Withdraw"))
 
+    @property
+    def is_blank(self) -> bool:
+        """A spare row left empty: not a line of the split."""
+        return not (
+            self.assignment_id.data
+            or self.membership_id.data
+            or self.units.data
+            or self.part_description.data
+        )
+
+    def line(self, job: Job) -> SplitLine:
+        due_date = self.due_date.data or job.due_at.astimezone(JST).date()
+        on_deadline_day = due_date == job.due_at.astimezone(JST).date()
+        return SplitLine(
+            membership_id=self.membership_id.data or 0,
+            units=self.units.data or 0,
+            due_at=job.due_at if on_deadline_day else from_jst(due_date),
+            pay_basis=self.pay_basis.data,
+            fixed_yen=self.fixed_yen.data,
+            part_description=self.part_description.data or "",
+            override_reason=self.override_reason.data or "",
+            assignment_id=self.assignment_id.data,
+            remove=self.remove.data,
+        )
+
+
+# Rows a split page shows and a save reads, at most.
+MAX_SPLIT_ROWS = 200
+# A split line's fields by the names of the row's fields that were sent for them.
+_ROW_FIELD_OF_LINE = {"due_at": "due_date"}
+
 
 class SplitForm(AppForm):
-    version = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     kept_units = IntegerField(
         _l("Units the director keeps"),
         filters=[nfkc_filter],
         validators=[Optional(), NumberRange(0, 10000)],
         default=0,
     )
-    rows = FieldList(FormField(SplitRowForm), min_entries=0, max_entries=200)
+    rows = FieldList(FormField(SplitRowForm), max_entries=MAX_SPLIT_ROWS)
+
+    def __init__(self, *args, candidates: Sequence[Candidate] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._line_rows = []
+        members = [SelectChoice(str(c.membership_id), c.name) for c in candidates]
+        for row in self.rows:
+            row.membership_id.choices = [SelectChoice("", "—"), *members]
+
+    @classmethod
+    def for_visit(cls, page: SplitPage, suggestion: Suggestion | None, blank_rows: int):
+        """The split as it stands: the offers still open, a suggestion if asked for, and
+        empty rows to fill in."""
+        due_date = page.job.due_at.astimezone(JST).date()
+        rows = [_row_of(a) for a in page.editable]
+        suggested = suggestion.units if suggestion else {}
+        rows += [
+            {"membership_id": member, "units": units, "due_date": due_date}
+            for member, units in suggested.items()
+        ]
+        rows += [{"due_date": due_date}] * blank_rows
+        data = {"version": page.job.split_version, "kept_units": page.job.kept_units}
+        data["rows"] = rows[:MAX_SPLIT_ROWS]
+        return cls(formdata=None, data=data, candidates=page.candidates)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.version.errors:  # not a version this page wrote
+            self.form_errors.append(_("Reload the page and try again."))
+        return valid
+
+    def lines(self, job: Job) -> list[SplitLine]:
+        """The rows filled in, as lines of the split (empty spare rows left out)."""
+        self._line_rows = [row for row in self.rows if not row.form.is_blank]
+        return [row.form.line(job) for row in self._line_rows]
+
+    def show_reasons(self, error: Invalid) -> None:
+        """Put the save's reasons beside the rows and fields they concern."""
+        for key, message in error.reasons.items():
+            if key.startswith("rows."):
+                _rows, line_index, name = key.split(".", 2)
+                row = self._line_rows[int(line_index)]
+                row[_ROW_FIELD_OF_LINE.get(name, name)].errors.append(message)
+            elif key == "kept_units":
+                self.kept_units.errors.append(message)
+        self.form_errors.append(error.message)
 
 
-class SplitRow(NamedTuple):
-    """One row of the split form as the page shows it: what an assignment holds on the first
-    visit, or what the director sent (with its errors) when the save was refused. The page
-    writes these without building WTForms fields (it has about 80 inputs); the save still reads
-    and validates what was sent through :class:`SplitRowForm`."""
-
-    assignment_id: str = ""
-    membership_id: str = ""
-    units: str = "0"
-    due_date: str = ""
-    pay_basis: str = "units"
-    fixed_yen: str = ""
-    part_description: str = ""
-    override_reason: str = ""
-    remove: bool = False
-    errors: dict[str, list[str]] | None = None  # a field's messages; None: none
-
-
-def split_row_of(assignment) -> SplitRow:
-    return SplitRow(
-        assignment_id=str(assignment.id),
-        membership_id=str(assignment.membership_id),
-        units=str(assignment.units),
-        due_date=assignment.due_at.astimezone(JST).date().isoformat(),
-        pay_basis=assignment.pay_basis,
-        fixed_yen=str(assignment.fixed_yen or ""),
-        part_description=assignment.part_description,
-        override_reason=assignment.override_reason,
-    )
-
-
-def _shown(field) -> str:
-    """A field's value as its widget writes it back (selects have no ``_value``)."""
-    if field.type == "SelectField":
-        return "" if field.data is None else str(field.data)
-    return field._value()
-
-
-def split_rows_sent(form: SplitForm) -> list[SplitRow]:
-    """The rows as sent, each value as its field shows it back, with the field's errors."""
-    return [
-        SplitRow(
-            **{name: _shown(row[name]) for name in SPLIT_ROW_TEXT},
-            remove=bool(row.remove.data),
-            errors={name: list(errors) for name, errors in row.errors.items()} or None,
-        )
-        for row in form.rows
-    ]
-
-
-SPLIT_ROW_TEXT = (
-    "assignment_id",
-    "membership_id",
-    "units",
-    "due_date",
-    "pay_basis",
-    "fixed_yen",
-    "part_description",
-    "override_reason",
-)
-
-
-class SplitRowTexts(NamedTuple):
-    limits: dict[str, Markup]  # each input's validation attributes (``max="10000" min="0"``)
-    pay_choices: list[tuple[str, str]]
-
-
-@functools.cache
-def _split_row_prototype() -> SplitRowForm:
-    return SplitRowForm()
-
-
-def _limits_of(field) -> Markup:
-    """A field's validation attributes as its widget writes them (`` maxlength="300"``)."""
-    return Markup(  # noqa: S704 - the values are escaped
-        "".join(f' {key}="{escape(value)}"' for key, value in lean_limits(field))
-    )
-
-
-@functools.cache
-def _split_row_limits() -> dict[str, Markup]:
-    row = _split_row_prototype()
-    return {field.name: _limits_of(field) for field in row if field.type in LEAN_INPUTS}
-
-
-@functools.cache
-def kept_units_limits() -> Markup:
-    """The split form's kept-units input's validation attributes, for the page's blank form."""
-    return _limits_of(SplitForm.kept_units.bind(None, "kept_units", _meta=SplitForm.Meta()))
-
-
-@functools.cache
-def cancel_reason_limits() -> Markup:
-    """The cancel form's reason input's validation attributes, for the job board's blank form
-    (``templates/jobs/_blank_forms.html``, as :func:`kept_units_limits`)."""
-    return _limits_of(CancelForm.reason.bind(None, "reason", _meta=CancelForm.Meta()))
-
-
-def split_row_texts() -> SplitRowTexts:
-    """What every row of the split form shares, from the row form's own fields: validation
-    attributes as the widgets write them (worked out once a process), the pay choices. The
-    labels are the template's fixed texts (tests/test_forms.py compares them with the
-    fields' own)."""
-    row = _split_row_prototype()
-    return SplitRowTexts(
-        limits=_split_row_limits(),
-        pay_choices=[(c.value, str(c.label)) for c in row.pay_basis.choices],
-    )
+def _row_of(assignment) -> dict:
+    return {
+        "assignment_id": assignment.id,
+        "membership_id": assignment.membership_id,
+        "units": assignment.units,
+        "due_date": assignment.due_at.astimezone(JST).date(),
+        "pay_basis": assignment.pay_basis,
+        "fixed_yen": assignment.fixed_yen,
+        "part_description": assignment.part_description,
+        "override_reason": assignment.override_reason,
+    }

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
-from teamhub.assignments.models import OVERDUE_STATES, Assignment
-from teamhub.auth.models import Person
+from teamhub.assignments.models import Assignment
 from teamhub.clock import utcnow
-from teamhub.database import as_records
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -33,38 +31,8 @@ def team_job(team: Team, job_id: int) -> Job:
     return job
 
 
-# What the split page reads of the job's assignments (plain rows, not objects).
-SPLIT_COLUMNS = (
-    Assignment.id,
-    Assignment.membership_id,
-    Assignment.state,
-    Assignment.units,
-    Assignment.due_at,
-    Assignment.pay_basis,
-    Assignment.fixed_yen,
-    Assignment.part_description,
-    Assignment.override_reason,
-)
-
-
-def _job_with_assignments(*columns) -> sa.Select:
-    """The job ``job_id`` of the team ``team_id`` with these columns of its assignments, soonest
-    due first: one row per assignment (one row of nulls beside the job when it has none)."""
-    return (
-        sa.select(Job, *columns)
-        .outerjoin(Assignment, Assignment.job_id == Job.id)
-        .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
-        .order_by(Assignment.due_at, Assignment.id)
-    )
-
-
-def _job_and_rows(statement: sa.Select, team: Team, job_id: int) -> tuple[Job, list[sa.Row]]:
-    """Run a :func:`_job_with_assignments` statement; another team's job is 404, as
-    :func:`team_job`."""
-    rows = db.session.execute(statement, {"job_id": job_id, "team_id": team.id}).all()
-    if not rows:
-        raise no_such_job()
-    return rows[0][0], as_records([row for row in rows if row.id is not None], first=1)
+# States whose units no longer count as given out.
+GONE_STATES = ("declined", "cancelled", "reassigned")
 
 
 @dataclass(frozen=True)
@@ -80,12 +48,7 @@ def jobs_of(team: Team) -> list[JobRow]:
         sa.func.sum(sa.case((Assignment.state == "approved", Assignment.units), else_=0)), 0
     )
     assigned = sa.func.coalesce(
-        sa.func.sum(
-            sa.case(
-                (Assignment.state.in_(("declined", "cancelled", "reassigned")), 0),
-                else_=Assignment.units,
-            )
-        ),
+        sa.func.sum(sa.case((Assignment.state.in_(GONE_STATES), 0), else_=Assignment.units)),
         0,
     )
     rows = db.session.execute(
@@ -98,11 +61,8 @@ def jobs_of(team: Team) -> list[JobRow]:
     return [JobRow(job, a, s) for job, a, s in rows]
 
 
-# States whose units no longer count as given out.
-GONE_STATES = ("declined", "cancelled", "reassigned")
-
-
-class MemberLoad(NamedTuple):
+@dataclass
+class MemberLoad:
     """A member's units on the job, and how many of them are approved."""
 
     membership_id: int
@@ -114,7 +74,7 @@ class MemberLoad(NamedTuple):
 @dataclass
 class Board:
     job: Job
-    assignments: list  # rows of BOARD_COLUMNS
+    assignments: list[Assignment]  # soonest due first, with their members
     by_state: dict[str, int]
     by_member: list[MemberLoad]
     approved_units: int
@@ -126,54 +86,36 @@ class Board:
         return max(0, self.job.unit_count - self.assigned_units - self.job.kept_units)
 
 
-# What the board shows of each assignment: plain rows, not objects.
-BOARD_COLUMNS = (
-    Assignment.id,
-    Assignment.membership_id,
-    Assignment.units,
-    Assignment.part_description,
-    Assignment.due_at,
-    Assignment.state,
-    Assignment.pay_basis,
-    Assignment.fixed_yen,
-    Person.display_name,
-)
-
-
-@functools.cache
-def _board_statement() -> sa.Select:
-    return (
-        _job_with_assignments(*BOARD_COLUMNS)
-        .outerjoin(Membership, Membership.id == Assignment.membership_id)
-        .outerjoin(Person, Person.id == Membership.person_id)
-    )
-
-
 def board(team: Team, job_id: int) -> Board:
-    """Everything the job board shows, the job included, in one query whatever the number of
-    assignments; another team's job is 404, as :func:`team_job`."""
-    job, assignments = _job_and_rows(_board_statement(), team, job_id)
+    """Everything the job board shows, in two queries whatever the number of assignments;
+    another team's job is 404, as :func:`team_job`."""
+    job = team_job(team, job_id)
+    assignments = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.job_id == job.id)
+        .options(joinedload(Assignment.membership).joinedload(Membership.person))
+        .order_by(Assignment.due_at, Assignment.id)
+    ).all()
+    loads = _loads(assignments)
     now = utcnow()
-    by_state: dict[str, int] = defaultdict(int)
-    loads: dict[int, MemberLoad] = {}
-    overdue = set()
-    for a in assignments:
-        by_state[a.state] += 1
-        if a.state in OVERDUE_STATES and now > a.due_at:
-            overdue.add(a.id)
-        load = loads.get(a.membership_id) or MemberLoad(a.membership_id, a.display_name)
-        if a.state not in GONE_STATES:
-            approved = a.units if a.state == "approved" else 0
-            load = load._replace(
-                units=load.units + a.units, approved_units=load.approved_units + approved
-            )
-        loads[a.membership_id] = load
     return Board(
         job=job,
-        assignments=assignments,
-        by_state=dict(by_state),
-        by_member=sorted(loads.values(), key=lambda load: -load.units),
-        approved_units=sum(load.approved_units for load in loads.values()),
-        assigned_units=sum(load.units for load in loads.values()),
-        overdue_ids=frozenset(overdue),
+        assignments=list(assignments),
+        by_state=dict(Counter(a.state for a in assignments)),
+        by_member=loads,
+        approved_units=sum(load.approved_units for load in loads),
+        assigned_units=sum(load.units for load in loads),
+        overdue_ids=frozenset(a.id for a in assignments if a.overdue(now)),
     )
+
+
+def _loads(assignments: Sequence[Assignment]) -> list[MemberLoad]:
+    """Each member's units on the job (declined or withdrawn offers left out), most first."""
+    loads: dict[int, MemberLoad] = {}
+    for a in assignments:
+        name = a.membership.person.display_name
+        load = loads.setdefault(a.membership_id, MemberLoad(a.membership_id, name))
+        if a.state not in GONE_STATES:
+            load.units += a.units
+            load.approved_units += a.units if a.state == "approved" else 0
+    return sorted(loads.values(), key=lambda load: -load.units)

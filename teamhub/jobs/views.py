@@ -6,21 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from teamhub.clock import JST, from_jst, today_jst, utcnow
+from teamhub.clock import from_jst, utcnow
 from teamhub.errors import Conflict, DomainError, Invalid
 from teamhub.forms import apply_reasons, render_form
-from teamhub.jobs import queries, scam, services, splitting
-from teamhub.jobs.forms import (
-    CancelForm,
-    EscrowForm,
-    JobForm,
-    SplitForm,
-    SplitRow,
-    cancel_reason_limits,
-    kept_units_limits,
-    split_row_of,
-    split_rows_sent,
-)
+from teamhub.jobs import queries, scam, services, split_page, splitting
+from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
 from teamhub.teams.queries import team_access
 
 
@@ -32,7 +22,7 @@ def _job_input(form: JobForm) -> services.JobInput:
         format=form.format.data,
         category=form.category.data,
         description=form.description.data or "",
-        contract_yen=int(form.contract_yen.data),
+        contract_yen=form.contract_yen.data,
         tax_shown_separately=form.tax_shown_separately.data,
         unit_name=form.unit_name.data,
         unit_count=form.unit_count.data,
@@ -69,11 +59,7 @@ def new_job(slug):
 def edit_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = queries.team_job(access.team, job_id)
-    form = JobForm(obj=job if request.method == "GET" else None)
-    if request.method == "GET":
-        local_due = job.due_at.astimezone(JST)
-        form.due_date.data, form.due_time.data = local_due.date(), local_due.time()
-        form.contract_yen.data = str(job.contract_yen)
+    form = JobForm.of_job(job) if request.method == "GET" else JobForm()
     if form.validate_on_submit():
         try:
             services.update_job(job, _job_input(form))
@@ -87,17 +73,14 @@ def edit_job(slug, job_id):
     return render_form("jobs/form.html", form, access=access, team=access.team, job=job)
 
 
-def _board_page(access, job_id, status=200, **forms):
+def _board_page(access, job_id, status=200, escrow_form=None, cancel_form=None, error=None):
+    """The job board, with the forms the director may use (those sent back as they were)."""
     board = queries.board(access.team, job_id)
     job = board.job
-    # Forms sent back with errors come in ``forms``; a visit writes them empty
-    # (templates/jobs/_blank_forms.html) without building WTForms forms.
-    escrow_form = forms.get("escrow_form")
-    escrow_now = None
-    if escrow_form is None and _shows_escrow_form(access, job):
-        escrow_now = utcnow().astimezone(JST)
-    cancel_form = forms.get("cancel_form")
-    blank_cancel = cancel_form is None and access.is_director and job.is_open
+    if escrow_form is None and access.is_director and job.is_open and not job.escrow_ready:
+        escrow_form = EscrowForm.blank(utcnow())
+    if cancel_form is None and access.is_director and job.is_open:
+        cancel_form = CancelForm(formdata=None)
     page = render_template(
         "jobs/board.html",
         access=access,
@@ -105,16 +88,10 @@ def _board_page(access, job_id, status=200, **forms):
         board=board,
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
-        escrow_now=escrow_now,
         cancel_form=cancel_form,
-        cancel_limits=cancel_reason_limits() if blank_cancel else None,
-        error=forms.get("error"),
+        error=error,
     )
     return page, status
-
-
-def _shows_escrow_form(access, job) -> bool:
-    return access.is_director and job.is_open and job.needs_escrow and not job.escrow_confirmed_at
 
 
 @login_required
@@ -131,9 +108,7 @@ def confirm_escrow(slug, job_id):
     if not form.validate_on_submit():
         return _board_page(access, job.id, 422, escrow_form=form)
     try:
-        services.confirm_escrow(
-            job, current_user, from_jst(form.confirmed_date.data, form.confirmed_time.data)
-        )
+        services.confirm_escrow(job, current_user, form.confirmed_at)
     except DomainError as error:
         return _board_page(access, job.id, error.status_code, escrow_form=form, error=error.message)
     flash(_("Escrow confirmed. Members can now start work."), "success")
@@ -167,134 +142,56 @@ def cancel_job(slug, job_id):
 # Splitting -----------------------------------------------------------------------------------
 
 
-def _split_rows_for_get(job, pool, editable, locked: int, suggest: bool, extra_rows: int):
-    """The rows the page starts with: the job's assignments still open to change, a suggestion
-    if asked for, and empty rows; and why a suggestion asked for gave no one anything."""
-    due_date = job.due_at.astimezone(JST).date().isoformat()
-    rows, why_none = [split_row_of(a) for a in editable], ""
-    if suggest:
-        left = job.unit_count - job.kept_units - locked - sum(a.units for a in editable)
-        suggested = splitting.suggest(max(0, left), pool)
-        rows += [
-            SplitRow(membership_id=str(membership_id), units=str(units), due_date=due_date)
-            for membership_id, units in suggested.items()
-        ]
-        if not suggested:
-            why_none = splitting.why_nothing_suggested(left, pool)
-    rows += [SplitRow(due_date=due_date)] * extra_rows
-    return rows, why_none
-
-
-def _lines_from(form: SplitForm, job) -> tuple[list[splitting.SplitLine], list[int]]:
-    lines, rows = [], []
-    job_due_date = job.due_at.astimezone(JST).date()
-    for index, row in enumerate(form.rows):
-        is_new = not row.assignment_id.data
-        if (
-            is_new
-            and not row.membership_id.data
-            and not row.units.data
-            and not row.part_description.data
-        ):
-            continue  # an empty spare row
-        due_date = row.due_date.data or job_due_date
-        due_at = job.due_at if due_date == job_due_date else from_jst(due_date)
-        fixed = row.fixed_yen.data
-        lines.append(
-            splitting.SplitLine(
-                membership_id=int(row.membership_id.data)
-                if str(row.membership_id.data).isdigit()
-                else 0,
-                units=row.units.data or 0,
-                due_at=due_at,
-                pay_basis=row.pay_basis.data,
-                fixed_yen=int(fixed) if str(fixed).isdigit() else None,
-                part_description=row.part_description.data or "",
-                override_reason=row.override_reason.data or "",
-                assignment_id=None if is_new else int(row.assignment_id.data),
-                remove=row.remove.data,
-            )
-        )
-        rows.append(index)
-    return lines, rows
-
-
-# A split line's fields by the names of the form's fields that were sent for them.
-_ROW_FIELD_OF_LINE = {"due_at": "due_date"}
-
-
-def _place_row_errors(form: SplitForm, error: Invalid, rows: list[int]) -> None:
-    for key, message in error.reasons.items():
-        if key.startswith("rows."):
-            _rows, line_index, name = key.split(".", 2)
-            field = form.rows[rows[int(line_index)]][_ROW_FIELD_OF_LINE.get(name, name)]
-            field.errors = [*list(field.errors or []), message]
-        elif key == "kept_units":
-            form.kept_units.errors = [*list(form.kept_units.errors or []), message]
-    form.form_errors.append(error.message)
-
-
-def _split_page(
-    access, job, form, pool, status=200, conflict=None, locked=None, rows=None, notice=""
-):
-    page = render_template(
+def _split_page(access, page, form, status=200, conflict="", notice=""):
+    html = render_template(
         "jobs/split.html",
         access=access,
         team=access.team,
-        job=job,
+        page=page,
+        job=page.job,
         form=form,
-        rows=split_rows_sent(form) if rows is None else rows,
-        kept_units_limits=kept_units_limits() if form is None else None,
-        members=[(str(c.membership_id), c.name) for c in pool],
-        pool=pool,
-        locked_units=splitting.units_locked(job) if locked is None else locked,
-        today=today_jst(),
         conflict=conflict,
         notice=notice,
     )
-    return page, status
+    return html, status
 
 
 @login_required
 def split_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
-    if request.method == "GET":
-        job, assignments, pool = splitting.split_reading(access.team.id, job_id)
-        editable = [a for a in assignments if a.state in splitting.EDITABLE_STATES]
-        locked = splitting.locked_units_of(assignments)
-        extra = min(max(request.args.get("rows", 3, type=int) or 0, 0), 50)
-        suggest = request.args.get("suggest") == "1"
-        rows, why_none = _split_rows_for_get(job, pool, editable, locked, suggest, extra)
-        # A visit writes the form's own fields empty (templates/jobs/_blank_forms.html).
-        return _split_page(access, job, None, pool, locked=locked, rows=rows, notice=why_none)
-    job = queries.team_job(access.team, job_id)
-    pool = splitting.candidates(job)
-    form = SplitForm()
+    page = split_page.read_split_page(access.team, job_id)
+    wanted = split_page.suggestion(page) if request.args.get("suggest") == "1" else None
+    blank_rows = min(max(request.args.get("rows", 3, type=int), 0), 50)
+    form = SplitForm.for_visit(page, wanted, blank_rows)
+    return _split_page(access, page, form, notice=wanted.why_none if wanted else "")
+
+
+@login_required
+def save_split(slug, job_id):
+    access = team_access(slug, current_user, need="director")
+    page = split_page.read_split_page(access.team, job_id)
+    form = SplitForm(candidates=page.candidates)
     if not form.validate_on_submit():
-        return _split_page(access, job, form, pool, 422)
-    lines, rows = _lines_from(form, job)
+        return _split_page(access, page, form, 422)
     try:
-        version = int(form.version.data or -1)
+        lines, kept = form.lines(page.job), form.kept_units.data or 0
         result = splitting.save_split(
-            job, access.membership, lines, form.kept_units.data or 0, version
+            page.job, access.membership, lines, kept, form.version.data, page.candidates
         )
     except Invalid as error:
-        _place_row_errors(form, error, rows)
-        return _split_page(access, job, form, pool, 422)
+        form.show_reasons(error)
+        return _split_page(access, page, form, 422)
     except Conflict as error:
-        return _split_page(access, job, form, pool, 409, conflict=error.message)
-    except ValueError:
-        return _split_page(
-            access, job, form, pool, 422, conflict=_("Reload the page and try again.")
-        )
-    flash(
-        _(
-            "The split was saved: %(new)d new offers, %(changed)d changed terms to re-accept, "
-            "%(removed)d withdrawn.",
-            new=len(result.created),
-            changed=len(result.changed),
-            removed=len(result.removed),
-        ),
-        "success",
+        return _split_page(access, page, form, 409, conflict=error.message)
+    flash(_saved(result), "success")
+    return redirect(url_for("jobs.job_board", slug=slug, job_id=page.job.id))
+
+
+def _saved(result: splitting.SplitResult) -> str:
+    return _(
+        "The split was saved: %(new)d new offers, %(changed)d changed terms to re-accept, "
+        "%(removed)d withdrawn.",
+        new=len(result.created),
+        changed=len(result.changed),
+        removed=len(result.removed),
     )
-    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
