@@ -340,60 +340,6 @@ def _reliability_triggers(connection) -> list[tuple[str, str]]:
     return [tuple(row) for row in connection.execute(sa.text(query))]
 
 
-def test_0013_counts_the_history_and_keeps_counting_as_create_all_does(migrated_app, app):
-    """Each member's reliability counts start from the work already recorded, and later writes
-    keep them, through the same triggers ``create_all`` makes."""
-    from datetime import timedelta
-
-    from teamhub.assignments.models import Assignment, MemberReliability
-    from teamhub.clock import utcnow
-    from tests.factories import add_member, make_job, make_person, make_team
-
-    upgrade()
-    director = make_person()
-    team = make_team(director)
-    member = add_member(team)
-    job = make_job(team, director)
-    now = utcnow()
-    offered = now - timedelta(days=5)
-    history = [
-        ("approved", offered + timedelta(hours=2), offered + timedelta(days=1)),  # fast, on time
-        ("declined", offered + timedelta(hours=30), None),  # slow
-        ("offered", None, None),
-    ]
-    for state, answered_at, first_submitted_at in history:
-        db.session.add(
-            Assignment(
-                team_id=team.id, job_id=job.id, membership_id=member.id, units=1, state=state,
-                offered_at=offered, answered_at=answered_at, due_at=offered + timedelta(days=2),
-                first_submitted_at=first_submitted_at,
-            )
-        )  # fmt: skip
-    db.session.commit()
-    member_id = member.id
-    db.session.close()
-    downgrade(revision="0012")
-    with db.engine.connect() as connection:
-        assert _reliability_triggers(connection) == []
-
-    upgrade()
-
-    def counts():
-        kept = db.session.get(MemberReliability, member_id)
-        db.session.expire_all()
-        return (kept.answered, kept.answered_fast, kept.finished, kept.approved, kept.on_time)
-
-    assert counts() == (2, 1, 1, 1, 1)
-    offer = db.session.scalar(sa.select(Assignment).where(Assignment.state == "offered"))
-    offer.state, offer.answered_at = "accepted", now
-    db.session.commit()
-    assert counts() == (3, 1, 1, 1, 1)
-    with db.engine.connect() as connection:
-        migrated = _reliability_triggers(connection)
-    with app.app_context(), db.engine.connect() as connection:
-        assert migrated == _reliability_triggers(connection) and len(migrated) in (3, 6)
-
-
 def test_0014_puts_the_ledger_foreign_keys_back_and_keeps_every_entry(migrated_app):
     """From 0011's triggers to plain foreign keys and back, on a ledger with entries: every
     entry stays, the schema is the models' own, and an entry naming nothing is refused either
@@ -423,3 +369,83 @@ def test_0014_puts_the_ledger_foreign_keys_back_and_keeps_every_entry(migrated_a
         assert _ledger_foreign_keys(connection) == (set() if postgresql else LEDGER_KEYS)
         assert _ledger_triggers(connection) == triggers
         _refuses_an_entry_naming_nothing(connection, close_id)
+
+
+def _kept_counts(connection, member_id: int) -> tuple | None:
+    row = connection.execute(
+        sa.text(
+            "SELECT answered, answered_fast, finished, approved, on_time, revised"
+            " FROM member_reliability WHERE membership_id = :m"
+        ),
+        {"m": member_id},
+    ).first()
+    return None if row is None else tuple(row)
+
+
+def _reliability_indexes(connection) -> set[str]:
+    names = {index["name"] for index in sa.inspect(connection).get_indexes("assignment")}
+    return names & {"ix_assignment_owed", "ix_assignment_unanswered"}
+
+
+def test_0015_reads_reliability_from_the_history_and_its_downgrade_counts_it_again(
+    migrated_app,
+):
+    """0015 drops the counts 0013 kept (table, triggers, functions, partial indexes) and keeps
+    every assignment; going back to 0013 counts the history again and the triggers keep
+    counting later writes."""
+    from datetime import timedelta
+
+    from teamhub.assignments.models import Assignment
+    from teamhub.clock import utcnow
+    from tests.factories import add_member, make_job, make_person, make_team
+
+    upgrade()
+    director = make_person()
+    team = make_team(director)
+    member = add_member(team)
+    job = make_job(team, director)
+    now = utcnow()
+    offered = now - timedelta(days=5)
+    history = [
+        ("approved", offered + timedelta(hours=2), offered + timedelta(days=1)),  # fast, on time
+        ("declined", offered + timedelta(hours=30), None),  # slow
+        ("offered", None, None),
+    ]
+    for state, answered_at, first_submitted_at in history:
+        db.session.add(
+            Assignment(
+                team_id=team.id, job_id=job.id, membership_id=member.id, units=1, state=state,
+                offered_at=offered, answered_at=answered_at, due_at=offered + timedelta(days=2),
+                first_submitted_at=first_submitted_at,
+            )
+        )  # fmt: skip
+    db.session.commit()
+    member_id = member.id
+    db.session.close()
+    with db.engine.connect() as connection:
+        assert "member_reliability" not in sa.inspect(connection).get_table_names()
+        assert _reliability_triggers(connection) == [] and _reliability_indexes(connection) == set()
+
+    downgrade(revision="0014")
+
+    with db.engine.connect() as connection:
+        assert _kept_counts(connection, member_id) == (2, 1, 1, 1, 1, 0)
+        assert len(_reliability_triggers(connection)) in (3, 6)
+        assert _reliability_indexes(connection) == {
+            "ix_assignment_owed",
+            "ix_assignment_unanswered",
+        }
+    offer = db.session.scalar(sa.select(Assignment).where(Assignment.state == "offered"))
+    offer.state, offer.answered_at = "accepted", now
+    db.session.commit()
+    db.session.close()
+    with db.engine.connect() as connection:
+        assert _kept_counts(connection, member_id) == (3, 1, 1, 1, 1, 0)
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        assert "member_reliability" not in sa.inspect(connection).get_table_names()
+        assert _reliability_triggers(connection) == [] and _reliability_indexes(connection) == set()
+        states = connection.execute(sa.text("SELECT state FROM assignment ORDER BY id"))
+        assert [row[0] for row in states] == ["approved", "declined", "accepted"]

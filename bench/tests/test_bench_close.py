@@ -31,9 +31,9 @@ def test_a_timed_close_is_rolled_back_and_vacuumed(app):
         assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == 0
     assert set(CLOSE_TABLES) <= set(db.metadata.tables)
     assert {"ledger_entry", "closed_job", "payout_close", "notification"} <= written
-    # What the month's work wrote before the close (member_reliability: with its assignments).
+    # What the month's work wrote before the close.
     assert written - {"person", "team", "membership", "job", "assignment", "assignment_event",
-                      "terms_notice", "member_reliability"} <= set(CLOSE_TABLES)  # fmt: skip
+                      "terms_notice"} <= set(CLOSE_TABLES)  # fmt: skip
 
 
 def test_the_realistic_month_closes_only_the_first_jobs(ctx):

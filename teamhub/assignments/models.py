@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from teamhub.assignments import reliability_summary
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
 from teamhub.labels import label, register
@@ -34,8 +33,6 @@ FINAL_STATES = ("declined", "approved", "cancelled", "reassigned")
 # Work still owed by its member: late once its deadline has passed.
 OVERDUE_STATES = ("offered", "accepted", "in_progress", "changes_requested")
 
-_ACTIVE_STATES_SQL = "state IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE_STATES))
-
 PAY_BASIS_LABELS = register(
     "pay_basis",
     {
@@ -55,23 +52,6 @@ class Assignment(db.Model):
         sa.Index("ix_assignment_membership_state_due", "membership_id", "state", "due_at"),
         sa.Index("ix_assignment_job_state", "job_id", "state"),
         sa.Index("ix_assignment_team_state_due", "team_id", "state", "due_at"),
-        # A member's work still owed, by deadline (the split page's capacity): active rows only.
-        sa.Index(
-            "ix_assignment_owed",
-            "membership_id",
-            "due_at",
-            postgresql_include=["units", "job_id"],
-            postgresql_where=sa.text(_ACTIVE_STATES_SQL),
-            sqlite_where=sa.text(_ACTIVE_STATES_SQL),
-        ),
-        # Offers not answered (yet): they count in the answer rate once 24 hours have passed.
-        sa.Index(
-            "ix_assignment_unanswered",
-            "membership_id",
-            "offered_at",
-            postgresql_where=sa.text("answered_at IS NULL"),
-            sqlite_where=sa.text("answered_at IS NULL"),
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,25 +101,6 @@ class Assignment(db.Model):
 
     def overdue(self, now: datetime) -> bool:
         return self.state in OVERDUE_STATES and now > self.due_at
-
-
-class MemberReliability(db.Model):
-    """A member's reliability counts over their whole history, kept by the database itself:
-    triggers on ``assignment`` add and take away each written row's part
-    (``assignments/reliability_summary.py``). Offers not answered are not in it: they count once
-    their 24 hours pass, with no write to mark it (``reliability.summary_totals``)."""
-
-    __tablename__ = "member_reliability"
-
-    membership_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True
-    )
-    answered: Mapped[int] = mapped_column(default=0, server_default="0")
-    answered_fast: Mapped[int] = mapped_column(default=0, server_default="0")
-    finished: Mapped[int] = mapped_column(default=0, server_default="0")
-    approved: Mapped[int] = mapped_column(default=0, server_default="0")
-    on_time: Mapped[int] = mapped_column(default=0, server_default="0")
-    revised: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class AssignmentEvent(db.Model):
@@ -202,6 +163,3 @@ class Submission(db.Model):
 
     assignment = relationship("Assignment", back_populates="submissions")
     reviewed_by = relationship("Person", foreign_keys=[reviewed_by_id])
-
-
-reliability_summary.attach(db.metadata)
