@@ -156,13 +156,17 @@ def _split_page(access, page, form, status=200, conflict="", notice=""):
     return html, status
 
 
+def _empty_rows() -> int:
+    """One empty row to fill in, or as many as asked for (?rows=10: "More empty rows")."""
+    return min(max(request.args.get("rows", 1, type=int), 0), 50)
+
+
 @login_required
 def split_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
     page = split_page.read_split_page(access.team, job_id)
     wanted = split_page.suggestion(page) if request.args.get("suggest") == "1" else None
-    blank_rows = min(max(request.args.get("rows", 3, type=int), 0), 50)
-    form = SplitForm.for_visit(page, wanted, blank_rows)
+    form = SplitForm.for_visit(page, wanted, _empty_rows())
     return _split_page(access, page, form, notice=wanted.why_none if wanted else "")
 
 
