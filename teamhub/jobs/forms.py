@@ -216,7 +216,7 @@ class SplitForm(AppForm):
             row.membership_id.choices = [SelectChoice("", "—"), *members]
 
     @classmethod
-    def for_visit(cls, page: SplitPage, suggestion: Suggestion | None, blank_rows: int):
+    def for_visit(cls, page: SplitPage, suggestion: Suggestion | None, empty_rows: int):
         """The split as it stands: the offers still open, a suggestion if asked for, and
         empty rows to fill in."""
         due_date = page.job.due_at.astimezone(JST).date()
@@ -226,7 +226,7 @@ class SplitForm(AppForm):
             {"membership_id": member, "units": units, "due_date": due_date}
             for member, units in suggested.items()
         ]
-        rows += [{"due_date": due_date}] * blank_rows
+        rows += [{"due_date": due_date}] * empty_rows
         data = {"version": page.job.split_version, "kept_units": page.job.kept_units}
         data["rows"] = rows[:MAX_SPLIT_ROWS]
         return cls(formdata=None, data=data, candidates=page.candidates)
