@@ -577,3 +577,26 @@ def test_the_director_confirms_escrow_and_cancels_from_the_board_and_bad_input_s
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job.escrow_confirmed_at is not None and not job.is_open
+
+
+def test_names_and_texts_are_escaped_on_the_split_page_and_the_board(app, crew):
+    roles, writers = crew
+    with app.app_context():
+        writer = db.session.get(Membership, writers[0][0])
+        writer.person.display_name = "山田 & <b>花子</b>"
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id))
+        db.session.add(
+            Assignment(team_id=job.team_id, job_id=job.id, membership_id=writer.id, units=2,
+                       state="offered", due_at=job.due_at, part_description='第1章 "<i>&')
+        )  # fmt: skip
+        db.session.commit()
+        job_id = job.id
+    director = login_as(app, roles.director.email)
+    jobs = f"/teams/{roles.team.slug}/jobs/{job_id}"
+    for page in (director.get(f"{jobs}/split?rows=1"), director.get(jobs)):
+        html = page.get_data(as_text=True)
+        assert "<b>花子" not in html and '"<i>' not in html
+        assert "山田 &amp; &lt;b&gt;花子&lt;/b&gt;" in html
+    split = director.get(f"{jobs}/split").get_data(as_text=True)
+    assert 'value="第1章 &#34;&lt;i&gt;&amp;"' in split  # the offer's part, as its input's value
+    assert f'<option value="{writers[0][0]}">山田 &amp; &lt;b&gt;花子&lt;/b&gt;</option>' in split
