@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from teamhub import money
+from teamhub import money, signals
 from teamhub.assignments import lifecycle
 from teamhub.assignments.models import Assignment
 from teamhub.auth.models import Person
@@ -17,7 +17,6 @@ from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs import scam
 from teamhub.jobs.models import CATEGORIES, FORMATS, SOURCES, Job
-from teamhub.notifications import events
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams.models import Membership, Team
 
@@ -132,7 +131,7 @@ def confirm_escrow(job: Job, by: Person, confirmed_at: datetime) -> None:
     job.escrow_confirmed_at = confirmed_at
     job.escrow_confirmed_by_id = by.id
     db.session.flush()
-    events.escrow_confirmed(job)
+    signals.escrow_confirmed.send(job)
 
 
 def acknowledge_scam_flags(job: Job, by: Person) -> None:
