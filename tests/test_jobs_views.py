@@ -600,3 +600,32 @@ def test_names_and_texts_are_escaped_on_the_split_page_and_the_board(app, crew):
     split = director.get(f"{jobs}/split").get_data(as_text=True)
     assert 'value="第1章 &#34;&lt;i&gt;&amp;"' in split  # the offer's part, as its input's value
     assert f'<option value="{writers[0][0]}">山田 &amp; &lt;b&gt;花子&lt;/b&gt;</option>' in split
+
+
+def test_refused_escrow_and_edits_say_why_atop_their_forms(app, crew):
+    """A confirmation time in the future is refused (422) above the escrow form; a job whose
+    work a member accepted cannot be edited (409), the form kept as sent."""
+    roles, writers = crew
+    with app.app_context():
+        job = factories.make_job(db.session.get(factories.Team, roles.team.id), roles.director)
+        db.session.add(
+            Assignment(team_id=job.team_id, job_id=job.id, membership_id=writers[0][0], units=2,
+                       state="accepted", due_at=job.due_at)
+        )  # fmt: skip
+        db.session.commit()
+        job_id = job.id
+    director = login_as(app, roles.director.email)
+    board = f"/teams/{roles.team.slug}/jobs/{job_id}"
+    tomorrow = (utcnow().astimezone(JST).date() + timedelta(days=1)).isoformat()
+    refused = director.post(
+        f"{board}/escrow", data={"confirmed_date": tomorrow, "confirmed_time": "09:30"}
+    )
+    assert refused.status_code == 422
+    assert "確認した日時に、これから先の日時は入力できません。" in refused.get_data(as_text=True)
+    refused = director.post(f"{board}/edit", data=job_form(title="改題"))
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and 'value="改題"' in page
+    assert "この案件は既にメンバーが作業を引き受けています。" in page
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.escrow_confirmed_at is None and job.title != "改題"

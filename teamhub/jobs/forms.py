@@ -128,7 +128,8 @@ class EscrowForm(AppForm):
         return cls(formdata=None, confirmed_date=local.date(), confirmed_time=local.time())
 
     @property
-    def confirmed_at(self) -> datetime:
+    def confirmed(self) -> datetime:
+        """The moment entered, in Japan time."""
         return from_jst(self.confirmed_date.data, self.confirmed_time.data)
 
 

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub.clock import from_jst, utcnow
-from teamhub.errors import Conflict, DomainError, Invalid
-from teamhub.forms import apply_reasons, render_form
+from teamhub.errors import Conflict, Invalid
+from teamhub.forms import Refusal, render_form
 from teamhub.jobs import queries, scam, services, split_page, splitting
 from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
 from teamhub.teams.queries import team_access
@@ -44,15 +44,12 @@ def job_list(slug):
 def new_job(slug):
     access = team_access(slug, current_user, need="director")
     form = JobForm()
-    if form.validate_on_submit():
-        try:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             job = services.record_job(access.team, current_user, _job_input(form))
-        except Invalid as error:
-            apply_reasons(form, error)
-        else:
             flash(_("The job was recorded."), "success")
             return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
-    return render_form("jobs/form.html", form, access=access, team=access.team, job=None)
+    return render_form("jobs/form.html", form, refused, access=access, team=access.team, job=None)
 
 
 @login_required
@@ -60,21 +57,16 @@ def edit_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = queries.team_job(access.team, job_id)
     form = JobForm.of_job(job) if request.method == "GET" else JobForm()
-    if form.validate_on_submit():
-        try:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             services.update_job(job, _job_input(form))
-        except Invalid as error:
-            apply_reasons(form, error)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
             flash(_("The job was updated."), "success")
             return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
-    return render_form("jobs/form.html", form, access=access, team=access.team, job=job)
+    return render_form("jobs/form.html", form, refused, access=access, team=access.team, job=job)
 
 
-def _board_page(access, job_id, status=200, escrow_form=None, cancel_form=None, error=None):
-    """The job board, with the forms the director may use (those sent back as they were)."""
+def _board_page(access, job_id, refused=None, escrow_form=None, cancel_form=None):
+    """The job board, with the forms the director may use (one sent back as it was sent)."""
     board = queries.board(access.team, job_id)
     job = board.job
     if escrow_form is None and access.is_director and job.is_open and not job.escrow_ready:
@@ -89,9 +81,9 @@ def _board_page(access, job_id, status=200, escrow_form=None, cancel_form=None, 
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
         cancel_form=cancel_form,
-        error=error,
+        error=refused.message if refused else None,
     )
-    return page, status
+    return page, refused.status if refused else 200
 
 
 @login_required
@@ -105,14 +97,12 @@ def confirm_escrow(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = queries.team_job(access.team, job_id)
     form = EscrowForm()
-    if not form.validate_on_submit():
-        return _board_page(access, job.id, 422, escrow_form=form)
-    try:
-        services.confirm_escrow(job, current_user, form.confirmed_at)
-    except DomainError as error:
-        return _board_page(access, job.id, error.status_code, escrow_form=form, error=error.message)
-    flash(_("Escrow confirmed. Members can now start work."), "success")
-    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.confirm_escrow(job, current_user, form.confirmed)
+            flash(_("Escrow confirmed. Members can now start work."), "success")
+            return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+    return _board_page(access, job.id, refused, escrow_form=form)
 
 
 @login_required
@@ -129,14 +119,12 @@ def cancel_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = queries.team_job(access.team, job_id)
     form = CancelForm()
-    if not form.validate_on_submit():
-        return _board_page(access, job.id, 422, cancel_form=form)
-    try:
-        services.cancel_job(job, access.membership, form.reason.data)
-    except DomainError as error:
-        return _board_page(access, job.id, error.status_code, cancel_form=form, error=error.message)
-    flash(_("The job was cancelled."), "success")
-    return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            services.cancel_job(job, access.membership, form.reason.data)
+            flash(_("The job was cancelled."), "success")
+            return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+    return _board_page(access, job.id, refused, cancel_form=form)
 
 
 # Splitting -----------------------------------------------------------------------------------
