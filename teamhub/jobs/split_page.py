@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
+from teamhub.assignments import reliability
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
-from teamhub.assignments.reliability import Reliability, reliability_for
+from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, days_between, today_jst
 from teamhub.extensions import db
@@ -58,16 +58,16 @@ class SplitPage:
     """The job, its assignments (soonest due first) and the team's candidates."""
 
     job: Job
-    assignments: list[Assignment]
+    assignments: list[sa.Row]  # the offers still open and the work delivered or approved
     candidates: list[Candidate]
 
     @property
-    def editable(self) -> list[Assignment]:
+    def editable(self) -> list[sa.Row]:
         """The offers the split may still change or withdraw."""
         return [a for a in self.assignments if a.state in EDITABLE_STATES]
 
     @property
-    def offers(self) -> dict[int, Assignment]:
+    def offers(self) -> dict[int, sa.Row]:
         """The job's assignments by id."""
         return {a.id: a for a in self.assignments}
 
@@ -82,52 +82,62 @@ class SplitPage:
         return self.job.unit_count - self.job.kept_units - given
 
 
+# The job's offers still open and its delivered or approved work, with their members' names:
+# the columns the page shows (declined, withdrawn and reassigned offers take no units).
+_ASSIGNMENTS = (
+    sa.select(
+        Assignment.id,
+        Assignment.membership_id,
+        Person.display_name.label("name"),
+        Assignment.state,
+        Assignment.units,
+        Assignment.part_description,
+        Assignment.due_at,
+        Assignment.pay_basis,
+        Assignment.fixed_yen,
+        Assignment.override_reason,
+    )
+    .join(Membership, Membership.id == Assignment.membership_id)
+    .join(Person, Person.id == Membership.person_id)
+    .where(
+        Assignment.job_id == sa.bindparam("job_id"),
+        Assignment.state.in_(EDITABLE_STATES + LOCKED_STATES),
+    )
+    .order_by(Assignment.due_at, Assignment.id)
+)
+
+
 def read_split_page(team: Team, job_id: int, today: date | None = None) -> SplitPage:
     """A job of the team (404 otherwise), its assignments and the team's candidates for it."""
     job = team_job(team, job_id)
-    assignments = db.session.scalars(
-        sa.select(Assignment)
-        .where(Assignment.job_id == job.id)
-        .options(joinedload(Assignment.membership).joinedload(Membership.person))
-        .order_by(Assignment.due_at, Assignment.id)
-    ).all()
-    return SplitPage(job, list(assignments), candidates(job, today))
+    assignments = db.session.execute(_ASSIGNMENTS, {"job_id": job.id}).all()
+    return SplitPage(job, assignments, candidates(job, today))
 
 
 def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     """Every active member with capacity left in the job's window, skills and reliability."""
     today = today or today_jst()
-    rows = db.session.execute(_members(job, today)).all()
-    reliability = reliability_for([row.id for row in rows])
-    window = _window_days(job, today)
-    return [_candidate(row, window, job.required_skills, reliability[row.id]) for row in rows]
-
-
-def _window_days(job: Job, today: date) -> int:
-    """Days from today to the job's last day in Japan, both included (at least one)."""
-    return max(1, (_last_day(job) - today).days + 1)
+    last_day = _last_day(job)
+    params = {
+        "team_id": job.team_id,
+        "job_id": job.id,
+        "due_at": job.due_at,
+        "today": today,
+        "last_day": last_day,
+        "answer_window_start": reliability.answer_window_start(),
+    }
+    window = max(1, (last_day - today).days + 1)  # today to the last day, both included
+    required = job.required_skills or ()
+    return [_candidate(row, window, required) for row in db.session.execute(_MEMBERS, params)]
 
 
 def _last_day(job: Job) -> date:
+    """The job's last day in Japan."""
     return job.due_at.astimezone(JST).date()
 
 
-def _members(job: Job, today: date) -> sa.Select:
-    """The team's active members, directors first: name, declared capacity, skills, days away
-    and units owed."""
-    return (
-        sa.select(
-            Membership.id,
-            Person.display_name,
-            Membership.weekly_units,
-            _skills().label("skills"),
-            _days_away(job, today).label("days_away"),
-            _owed(job).label("owed"),
-        )
-        .join(Person, Person.id == Membership.person_id)
-        .where(Membership.team_id == job.team_id, Membership.removed_at.is_(None))
-        .order_by(roster_order(), Membership.joined_at, Membership.id)
-    )
+_TODAY = sa.bindparam("today", type_=sa.Date)
+_LAST_DAY = sa.bindparam("last_day", type_=sa.Date)
 
 
 def _skills() -> sa.ScalarSelect:
@@ -138,49 +148,64 @@ def _skills() -> sa.ScalarSelect:
     )
 
 
-def _owed(job: Job) -> sa.ScalarSelect:
-    """Units the member already owes on other jobs due by this job's deadline."""
-    a = Assignment
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(a.units), 0))
-        .where(
-            a.membership_id == Membership.id,
-            a.state.in_(ACTIVE_STATES),
-            a.due_at <= job.due_at,
-            a.job_id != job.id,
-        )
-        .scalar_subquery()
-    )
-
-
-def _days_away(job: Job, today: date) -> sa.ScalarSelect:
+def _days_away() -> sa.ScalarSelect:
     """Days the member is away from today to the job's last day in Japan, both included."""
-    last_day = _last_day(job)
-    start = sa.case((Absence.starts_on > today, Absence.starts_on), else_=today)
-    end = sa.case((Absence.ends_on < last_day, Absence.ends_on), else_=last_day)
+    start = sa.case((Absence.starts_on > _TODAY, Absence.starts_on), else_=_TODAY)
+    end = sa.case((Absence.ends_on < _LAST_DAY, Absence.ends_on), else_=_LAST_DAY)
     return (
         sa.select(sa.func.coalesce(sa.func.sum(days_between(start, end) + 1), 0))
         .where(
             Absence.membership_id == Membership.id,
-            Absence.ends_on >= today,
-            Absence.starts_on <= last_day,
+            Absence.ends_on >= _TODAY,
+            Absence.starts_on <= _LAST_DAY,
         )
         .scalar_subquery()
     )
 
 
-def _candidate(row, window: int, required: list[str], reliability: Reliability) -> Candidate:
-    away = min(window, int(row.days_away))
-    weekly = row.weekly_units
-    held = tuple(sorted(set(row.skills.split(",")))) if row.skills else ()
+def _owed() -> sa.ColumnElement[int]:
+    """Units the member already owes on other jobs due by this job's deadline."""
+    a = Assignment
+    owed = sa.and_(
+        a.state.in_(ACTIVE_STATES),
+        a.due_at <= sa.bindparam("due_at"),
+        a.job_id != sa.bindparam("job_id"),
+    )
+    return sa.func.sum(sa.case((owed, a.units), else_=0))
+
+
+# The team's active members, directors first: name, declared capacity, skills, days away, units
+# owed and the counts of their reliability, in one pass over each member's assignments.
+_MEMBERS = (
+    sa.select(
+        Membership.id,
+        Person.display_name,
+        Membership.weekly_units,
+        _skills().label("skills"),
+        _days_away().label("days_away"),
+        _owed().label("owed"),
+        *reliability.counts(),
+    )
+    .join(Person, Person.id == Membership.person_id)
+    .outerjoin(Assignment, Assignment.membership_id == Membership.id)
+    .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
+    .group_by(Membership.id, Person.id)
+    .order_by(roster_order(), Membership.joined_at, Membership.id)
+)
+
+
+def _candidate(row: sa.Row, window: int, required: Sequence[str]) -> Candidate:
+    membership_id, name, weekly, skills, days_away, owed, *counts = row
+    away = min(window, int(days_away))
+    held = tuple(sorted(set(skills.split(",")))) if skills else ()
     return Candidate(
-        membership_id=row.id,
-        name=row.display_name,
+        membership_id=membership_id,
+        name=name,
         capacity=None if weekly is None else weekly * (window - away) // 7,
-        committed=int(row.owed),
+        committed=int(owed),
         skills=held,
-        missing_skills=tuple(s for s in required or () if s not in held),
-        reliability=reliability,
+        missing_skills=tuple(s for s in required if s not in held),
+        reliability=reliability.from_counts(*counts),
         days_away=away,
     )
 
