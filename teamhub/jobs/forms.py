@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -217,11 +217,17 @@ class SplitForm(AppForm):
             row.membership_id.choices = [SelectChoice("", "—"), *members]
 
     @classmethod
-    def for_visit(cls, page: SplitPage, suggestion: Suggestion | None, empty_rows: int):
-        """The split as it stands: the offers still open, a suggestion if asked for, and
-        empty rows to fill in."""
+    def for_visit(
+        cls,
+        page: SplitPage,
+        suggestion: Suggestion | None,
+        empty_rows: int,
+        changing: Collection[int] = (),
+    ):
+        """Rows for the offers opened for change (``changing``: their ids), a suggestion if
+        asked for, and empty rows to fill in. The other offers stay as they are."""
         due_date = page.job.due_at.astimezone(JST).date()
-        rows = [_row_of(a) for a in page.editable]
+        rows = [_row_of(a) for a in page.editable if a.id in changing]
         suggested = suggestion.units if suggestion else {}
         rows += [
             {"membership_id": member, "units": units, "due_date": due_date}
@@ -237,6 +243,11 @@ class SplitForm(AppForm):
         if self.version.errors:  # not a version this page wrote
             self.form_errors.append(_("Reload the page and try again."))
         return valid
+
+    @property
+    def offer_ids(self) -> set[int]:
+        """The offers already made that this form has rows for."""
+        return {row.assignment_id.data for row in self.rows if row.assignment_id.data}
 
     def lines(self, job: Job) -> list[SplitLine]:
         """The rows filled in, as lines of the split (empty spare rows left out)."""

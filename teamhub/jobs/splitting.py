@@ -87,9 +87,14 @@ def _line_problems(line: SplitLine, job: Job, members: set[int]) -> dict[str, st
     return problems
 
 
-def _capacity_problems(lines: list[SplitLine], pool: dict[int, Candidate]) -> dict[int, str]:
-    """Rows that need an explicit override: over capacity, or a required skill missing."""
+def _capacity_problems(
+    lines: list[SplitLine], pool: dict[int, Candidate], untouched: Sequence[Assignment]
+) -> dict[int, str]:
+    """Rows that need an explicit override: over capacity (with the member's offers the save
+    leaves as they are), or a required skill missing."""
     per_member: dict[int, int] = defaultdict(int)
+    for offer in untouched:
+        per_member[offer.membership_id] += offer.units
     for line in lines:
         per_member[line.membership_id] += line.units
     problems = {}
@@ -109,7 +114,11 @@ def _capacity_problems(lines: list[SplitLine], pool: dict[int, Candidate]) -> di
 
 
 def _validate(
-    job: Job, lines: list[SplitLine], kept_units: int, pool: dict[int, Candidate]
+    job: Job,
+    lines: list[SplitLine],
+    kept_units: int,
+    pool: dict[int, Candidate],
+    untouched: Sequence[Assignment],
 ) -> None:
     members = set(pool)
     reasons: dict[str, str] = {}
@@ -118,9 +127,10 @@ def _validate(
             for name, message in _line_problems(line, job, members).items():
                 reasons[f"rows.{index}.{name}"] = message
     live = [line for line in lines if not line.remove]
-    for index, message in _capacity_problems(live, pool).items():
+    for index, message in _capacity_problems(live, pool, untouched).items():
         reasons[f"rows.{lines.index(live[index])}.override_reason"] = message
-    assigned = sum(line.units for line in live) + units_locked(job) + max(kept_units, 0)
+    given = sum(line.units for line in live) + sum(offer.units for offer in untouched)
+    assigned = given + units_locked(job) + max(kept_units, 0)
     if kept_units < 0:
         reasons["kept_units"] = _("Units cannot be negative.")
     elif assigned > job.unit_count:
@@ -226,12 +236,15 @@ def save_split(
 ) -> SplitResult:
     """Save the split: new offers, changed terms, withdrawn parts, all or nothing.
 
+    The offers still open that no line names stay as they are, their units counted.
     ``pool`` is the team's candidates as the page read them (read here when not given)."""
     _check_job_can_split(job, director)
     _claim_version(job, expected_version)
     by_member = {c.membership_id: c for c in (candidates(job) if pool is None else pool)}
     editable = _editable(job, lines)
-    _validate(job, lines, kept_units, by_member)
+    named = {line.assignment_id for line in lines}
+    untouched = [offer for offer in editable.values() if offer.id not in named]
+    _validate(job, lines, kept_units, by_member, untouched)
     offered_to = _members_by_id({ln.membership_id for ln in lines if ln.assignment_id is None})
     result = SplitResult()
     for line in lines:

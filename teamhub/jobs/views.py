@@ -149,12 +149,21 @@ def _empty_rows() -> int:
     return min(max(request.args.get("rows", 1, type=int), 0), 50)
 
 
+def _changing(page: split_page.SplitPage) -> set[int]:
+    """The offers opened for change: one (?change=<id>) or all of them (?change=all)."""
+    asked = request.args.get("change", "")
+    open_ids = {offer.id for offer in page.editable}
+    if asked == "all":
+        return open_ids
+    return open_ids & {int(asked)} if asked.isdigit() else set()
+
+
 @login_required
 def split_job(slug, job_id):
     access = team_access(slug, current_user, need="director")
     page = split_page.read_split_page(access.team, job_id)
     wanted = split_page.suggestion(page) if request.args.get("suggest") == "1" else None
-    form = SplitForm.for_visit(page, wanted, _empty_rows())
+    form = SplitForm.for_visit(page, wanted, _empty_rows(), _changing(page))
     return _split_page(access, page, form, notice=wanted.why_none if wanted else "")
 
 

@@ -242,6 +242,24 @@ def test_split_refuses_more_units_than_the_job_has(director, five_writers):
     db.session.rollback()
 
 
+def test_a_save_leaves_the_offers_it_does_not_name_and_counts_their_units(director, five_writers):
+    """Offers still open that no line names stay as they are; their units count towards the
+    job's total and towards their member's capacity."""
+    job = make_job(director.team, director.person, unit_count=30)
+    writer, other = five_writers[:2]
+    [offer] = splitting.save_split(job, director, [line(writer, 15, job)], 0, 0).created
+    with pytest.raises(Invalid) as refused:  # 15 offered already and 16 more: over 30
+        splitting.save_split(job, director, [line(other, 16, job)], 0, 1)
+    assert list(refused.value.reasons) == ["kept_units"]
+    room = {c.membership_id: c.room for c in split_page.candidates(job)}[writer.id]
+    with pytest.raises(Invalid) as refused:  # with the 15 offered, one unit over their room
+        splitting.save_split(job, director, [line(writer, room - 15 + 1, job)], 0, 2)
+    assert list(refused.value.reasons) == ["rows.0.override_reason"]
+    result = splitting.save_split(job, director, [line(other, 15, job)], 0, 3)
+    assert len(result.created) == 1 and not result.changed and not result.removed
+    assert (offer.state, offer.units) == ("offered", 15)
+
+
 def test_over_capacity_or_missing_skill_needs_a_recorded_override(director, five_writers):
     job = make_job(director.team, director.person, required_skills=["seo"])
     writer = five_writers[0]

@@ -198,6 +198,11 @@ def _page(client, url: str) -> str:
     return _without_tokens(client.get(url).get_data(as_text=True))
 
 
+def _form_rows(page: str) -> list[tuple[str, str]]:
+    """The split form's rows: their index and the offer each changes ("" for a new one)."""
+    return re.findall(r'name="rows-(\d+)-assignment_id" type="hidden" value="(\d*)"', page)
+
+
 def _candidate_row(page: str, membership_id: int) -> str:
     return re.search(rf'<tr id="candidate-{membership_id}">.*?</tr>', page, re.S).group(0)
 
@@ -245,9 +250,10 @@ def test_the_split_page_shows_each_members_figures_as_they_are_now(app, crew):
 
 
 def test_the_split_page_shows_the_jobs_offers_still_open_and_its_notices(app, crew):
-    """The offers still open to change come first, soonest due first, each with its member's
-    name; then empty rows. The scam and escrow notices follow the job; another team's job is
-    404."""
+    """The offers still open are listed soonest due first, each with its member's name, and
+    stay out of the form until the director opens one (or all) for change: then its row comes
+    first, with the name and no choice of member, before the empty rows. The scam and escrow
+    notices follow the job; another team's job is 404."""
     roles, writers = crew
     with app.app_context():
         job = factories.make_job(
@@ -279,13 +285,24 @@ def test_the_split_page_shows_the_jobs_offers_still_open_and_its_notices(app, cr
     assert "詐欺チェックで警告" in page and "仮払いがまだ確認されていません" in page
     assert re.search(r'<button type="submit" class="button primary" disabled', page)
     assert "4件は納品済みまたは承認済み" in page  # the approved one
-    rows = re.findall(r'name="rows-(\d+)-assignment_id" type="hidden" value="(\d*)"', page)
-    # The offers still open to change, soonest due first; then the empty rows.
-    assert rows[:3] == [("0", str(ids[writers[1][0]])), ("1", str(ids[writers[0][0]])), ("2", "")]
-    first = re.search(r'<fieldset[^>]* id="row-0">.*?</fieldset>', page, re.S).group(0)
+    sooner, later = ids[writers[1][0]], ids[writers[0][0]]
+    listed = re.findall(r'<tr id="offer-(\d+)">\s*<td[^>]*>([^<]*)</td>', page)
+    assert listed == [(str(sooner), names[writers[1][0]]), (str(later), names[writers[0][0]])]
+    assert _form_rows(page) == [("0", "")]  # only an empty row: the offers stay as they are
+    assert '<select id="rows-0-membership_id" name="rows-0-membership_id">' in page
+    assert f'href="/teams/{roles.team.slug}/jobs/{job_id}/split?change={later}"' in page
+
+    every = director.get(f"{url}?change=all").get_data(as_text=True)
+    assert _form_rows(every) == [("0", str(sooner)), ("1", str(later)), ("2", "")]
+    first = re.search(r'<fieldset[^>]* id="row-0">.*?</fieldset>', every, re.S).group(0)
     assert names[writers[1][0]] in first and "rows-0-membership_id" not in first
     assert 'name="rows-0-remove" type="checkbox"' in first
-    assert '<select id="rows-2-membership_id" name="rows-2-membership_id">' in page
+    assert 'id="offers"' not in every  # every offer is open in the form
+    one = director.get(f"{url}?change={later}").get_data(as_text=True)
+    assert _form_rows(one) == [("0", str(later)), ("1", "")]
+    assert re.findall(r'<tr id="offer-(\d+)">', one) == [str(sooner)]
+    ids_elsewhere = director.get(f"{url}?change={ids[writers[2][0]]}").get_data(as_text=True)
+    assert _form_rows(ids_elsewhere) == [("0", "")]  # approved work cannot be opened
     with app.app_context():
         flagged = db.session.get(Job, job_id)
         flagged.scam_acknowledged_at, flagged.escrow_confirmed_at = now, now
@@ -593,12 +610,15 @@ def test_names_and_texts_are_escaped_on_the_split_page_and_the_board(app, crew):
         job_id = job.id
     director = login_as(app, roles.director.email)
     jobs = f"/teams/{roles.team.slug}/jobs/{job_id}"
-    for page in (director.get(f"{jobs}/split?rows=1"), director.get(jobs)):
+    for page in (director.get(f"{jobs}/split"), director.get(f"{jobs}/split?change=all"),
+                 director.get(jobs)):  # fmt: skip
         html = page.get_data(as_text=True)
         assert "<b>花子" not in html and '"<i>' not in html
         assert "山田 &amp; &lt;b&gt;花子&lt;/b&gt;" in html
     split = director.get(f"{jobs}/split").get_data(as_text=True)
-    assert 'value="第1章 &#34;&lt;i&gt;&amp;"' in split  # the offer's part, as its input's value
+    assert "第1章 &#34;&lt;i&gt;&amp;" in split  # the offer's part, in the list of offers
+    opened = director.get(f"{jobs}/split?change=all").get_data(as_text=True)
+    assert 'value="第1章 &#34;&lt;i&gt;&amp;"' in opened  # the offer's part, as its input's value
     assert f'<option value="{writers[0][0]}">山田 &amp; &lt;b&gt;花子&lt;/b&gt;</option>' in split
 
 
