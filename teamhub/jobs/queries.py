@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from teamhub.assignments.models import Assignment
+from teamhub.auth.models import Person
 from teamhub.clock import utcnow
 from teamhub.errors import NotFound
 from teamhub.extensions import db
@@ -71,10 +72,15 @@ class MemberLoad:
     approved_units: int = 0
 
 
+class BoardRow(NamedTuple):
+    assignment: Assignment
+    name: str  # the member's
+
+
 @dataclass
 class Board:
     job: Job
-    assignments: list[Assignment]  # soonest due first, with their members
+    assignments: list[BoardRow]  # soonest due first, with their members' names
     by_state: dict[str, int]
     by_member: list[MemberLoad]
     approved_units: int
@@ -86,34 +92,38 @@ class Board:
         return max(0, self.job.unit_count - self.assigned_units - self.job.kept_units)
 
 
+# The job's assignments with their members' names (not their memberships and people).
+_BOARD_ASSIGNMENTS = (
+    sa.select(Assignment, Person.display_name)
+    .join(Membership, Membership.id == Assignment.membership_id)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Assignment.job_id == sa.bindparam("job_id"))
+    .order_by(Assignment.due_at, Assignment.id)
+)
+
+
 def board(team: Team, job_id: int) -> Board:
     """Everything the job board shows, in two queries whatever the number of assignments;
     another team's job is 404, as :func:`team_job`."""
     job = team_job(team, job_id)
-    assignments = db.session.scalars(
-        sa.select(Assignment)
-        .where(Assignment.job_id == job.id)
-        .options(joinedload(Assignment.membership).joinedload(Membership.person))
-        .order_by(Assignment.due_at, Assignment.id)
-    ).all()
-    loads = _loads(assignments)
+    rows = [BoardRow(*row) for row in db.session.execute(_BOARD_ASSIGNMENTS, {"job_id": job.id})]
+    loads = _loads(rows)
     now = utcnow()
     return Board(
         job=job,
-        assignments=list(assignments),
-        by_state=dict(Counter(a.state for a in assignments)),
+        assignments=rows,
+        by_state=dict(Counter(row.assignment.state for row in rows)),
         by_member=loads,
         approved_units=sum(load.approved_units for load in loads),
         assigned_units=sum(load.units for load in loads),
-        overdue_ids=frozenset(a.id for a in assignments if a.overdue(now)),
+        overdue_ids=frozenset(row.assignment.id for row in rows if row.assignment.overdue(now)),
     )
 
 
-def _loads(assignments: Sequence[Assignment]) -> list[MemberLoad]:
+def _loads(rows: Sequence[BoardRow]) -> list[MemberLoad]:
     """Each member's units on the job (declined or withdrawn offers left out), most first."""
     loads: dict[int, MemberLoad] = {}
-    for a in assignments:
-        name = a.membership.person.display_name
+    for a, name in rows:
         load = loads.setdefault(a.membership_id, MemberLoad(a.membership_id, name))
         if a.state not in GONE_STATES:
             load.units += a.units
