@@ -35,11 +35,17 @@ def yen(amount: int | None) -> str:
     return f"{sign}¥{abs(int(amount)):,}"
 
 
-def jst_datetime(value: datetime | None, fmt: str = "yyyy/MM/dd HH:mm") -> str:
-    """A stored moment (UTC; naive from SQLite) as Japan time: '2026/04/01 00:30'."""
+def jst_datetime(value: datetime | None) -> str:
+    """A stored moment (UTC; naive from SQLite) as Japan time: '2026/04/01 00:30' (digits
+    only, the same in every language)."""
     if value is None:
         return "—"
-    return format_datetime(value, fmt)
+    return to_user_timezone(value).strftime("%Y/%m/%d %H:%M")
+
+
+def jst_weekday_datetime(value: datetime) -> str:
+    """A moment as Japan time with its weekday in the reader's language: '2026/04/01 (水) 00:30'."""
+    return format_datetime(value, "yyyy/MM/dd (EEE) HH:mm")
 
 
 def jst_date(value: date | datetime | None) -> str:

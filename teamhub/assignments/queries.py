@@ -45,20 +45,32 @@ def visible_assignment(access: TeamAccess, assignment_id: int) -> Assignment:
     return assignment
 
 
-def _awaiting_terms():
+def _awaiting_terms() -> sa.ColumnElement[bool]:
     """True when the assignment's latest terms notice is not accepted yet."""
     notice, newer = sa.orm.aliased(TermsNotice), sa.orm.aliased(TermsNotice)
-    return (
-        sa.exists()
-        .where(
-            notice.assignment_id == Assignment.id,
-            notice.accepted_at.is_(None),
-            ~sa.exists().where(
-                newer.assignment_id == notice.assignment_id, newer.version > notice.version
-            ),
-        )
-        .label("awaiting_terms")
+    return sa.exists().where(
+        notice.assignment_id == Assignment.id,
+        notice.accepted_at.is_(None),
+        ~sa.exists().where(
+            newer.assignment_id == notice.assignment_id, newer.version > notice.version
+        ),
     )
+
+
+# A member's assignments with their jobs, those needing the member first, soonest due first.
+# Built once: every member opens it (the member bound at each run).
+MY_ASSIGNMENTS = (
+    sa.select(Assignment, _awaiting_terms().label("awaiting_terms"))
+    .where(Assignment.membership_id == sa.bindparam("membership_id"))
+    .options(joinedload(Assignment.job))
+    .order_by(
+        sa.case(
+            *((Assignment.state == state, rank) for state, rank in ACTION_ORDER.items()), else_=9
+        ),
+        Assignment.due_at,
+        Assignment.id,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -70,15 +82,7 @@ class MyAssignment:
 def my_assignments(membership: Membership) -> list[MyAssignment]:
     """The member's assignments with their jobs, those needing action first, soonest due
     first."""
-    order = sa.case(
-        *((Assignment.state == state, rank) for state, rank in ACTION_ORDER.items()), else_=9
-    )
-    rows = db.session.execute(
-        sa.select(Assignment, _awaiting_terms())
-        .where(Assignment.membership_id == membership.id)
-        .options(joinedload(Assignment.job))
-        .order_by(order, Assignment.due_at, Assignment.id)
-    )
+    rows = db.session.execute(MY_ASSIGNMENTS, {"membership_id": membership.id})
     return [MyAssignment(assignment, awaiting) for assignment, awaiting in rows]
 
 

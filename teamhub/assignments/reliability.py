@@ -2,8 +2,9 @@
 
 The figures follow Lancers' certified-worker criteria: answered within 24 h (target ≥ 80%),
 completion (≥ 90%), on time, revisions. The rule is written once, as SQL conditions on an
-assignment (``_conditions``) and added up per member in one grouped query
-(``reliability_for``): the split page's team table, a member's own figures.
+assignment (``_conditions``) and added up per member in one grouped query built once
+(``FIGURES_OF_MEMBERS``, run by ``reliability_for``): the split page's team table, a member's own
+figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment
-from teamhub.clock import hours_later, utcnow
+from teamhub.clock import UTCDateTime, hours_later, utcnow
 from teamhub.extensions import db
 
 ANSWER_WINDOW = timedelta(hours=24)
@@ -50,17 +51,20 @@ class Reliability(NamedTuple):
     revision: Rate
 
 
-def _conditions(window_start: datetime) -> list[sa.ColumnElement[bool]]:
+# Offers made before this moment have had their 24 hours to be answered (bound at each run).
+WINDOW_START = sa.bindparam("window_start", type_=UTCDateTime())
+
+
+def _conditions() -> list[sa.ColumnElement[bool]]:
     """The rule, as conditions on an assignment: whether it counts in each figure (offers,
-    answered fast, finished, approved, on time, revised). Offers made before
-    ``window_start`` have had their 24 hours to be answered."""
+    answered fast, finished, approved, on time, revised)."""
     a = Assignment
     answered = a.answered_at.is_not(None)
     approved = a.state == "approved"
     hours = int(ANSWER_WINDOW.total_seconds()) // 3600
     return [
         # An offer counts once answered, or once its 24 hours have passed without an answer.
-        sa.or_(answered, a.offered_at < window_start),
+        sa.or_(answered, a.offered_at < WINDOW_START),
         sa.and_(answered, a.answered_at <= hours_later(a.offered_at, hours)),
         # Accepted work that ended: approved, or cancelled or reassigned after it was accepted.
         sa.and_(answered, a.state.in_(("approved", "cancelled", "reassigned"))),
@@ -68,6 +72,16 @@ def _conditions(window_start: datetime) -> list[sa.ColumnElement[bool]]:
         sa.and_(approved, a.first_submitted_at.is_not(None), a.first_submitted_at <= a.due_at),
         sa.and_(approved, a.revision_count > 0),
     ]
+
+
+# Each member's figures, added up over their whole history (members bound at each run).
+FIGURES_OF_MEMBERS = (
+    sa.select(
+        Assignment.membership_id, *(sa.func.sum(sa.case((c, 1), else_=0)) for c in _conditions())
+    )
+    .where(Assignment.membership_id.in_(sa.bindparam("membership_ids", expanding=True)))
+    .group_by(Assignment.membership_id)
+)
 
 
 def _freeze(offers, answered_fast, finished, approved, on_time, revised) -> Reliability:
@@ -86,11 +100,8 @@ def reliability_for(
     if not membership_ids:
         return {}
     window_start = (now or utcnow()) - ANSWER_WINDOW
-    counts = [sa.func.sum(sa.case((c, 1), else_=0)) for c in _conditions(window_start)]
     rows = db.session.execute(
-        sa.select(Assignment.membership_id, *counts)
-        .where(Assignment.membership_id.in_(membership_ids))
-        .group_by(Assignment.membership_id)
+        FIGURES_OF_MEMBERS, {"membership_ids": membership_ids, "window_start": window_start}
     )
     found = {membership_id: _freeze(*figures) for membership_id, *figures in rows}
     nothing = _freeze(0, 0, 0, 0, 0, 0)
