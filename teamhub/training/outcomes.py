@@ -133,6 +133,27 @@ def complete_months_after(completed_on: date, as_of: date) -> list[str]:
     return [_month_name(i) for i in range(_month_index(completed_on) + 1, _month_index(as_of))]
 
 
+def earnings_window(as_of: date, window: int = EARNINGS_WINDOW_MONTHS) -> list[tuple[int, str]]:
+    """The complete calendar months a report averages pay over, the last ``window`` before the
+    month of ``as_of``: (month number, "YYYY-MM"), oldest first. One for every graduate."""
+    end = _month_index(as_of)
+    return [(number, _month_name(number)) for number in range(end - window, end)]
+
+
+def average_after(
+    paid: PaidWork | None, completed_on: date, window: list[tuple[int, str]]
+) -> int | None:
+    """A graduate's average net yen per month over the window's months after the month they
+    completed; None when none of them is."""
+    completed = _month_index(completed_on)
+    months = [name for number, name in window if number > completed]
+    if not months:
+        return None
+    if paid is None:
+        return 0
+    return sum(paid.net_by_month.get(month, 0) for month in months) // len(months)
+
+
 def monthly_earnings(
     paid: PaidWork | None,
     completed_on: date,
@@ -140,13 +161,7 @@ def monthly_earnings(
     window: int = EARNINGS_WINDOW_MONTHS,
 ) -> int | None:
     """A graduate's average net yen per month over the last complete months since completion."""
-    first = max(_month_index(completed_on) + 1, _month_index(as_of) - window)
-    months = [_month_name(i) for i in range(first, _month_index(as_of))]
-    if not months:
-        return None
-    if paid is None:
-        return 0
-    return sum(paid.net_by_month.get(month, 0) for month in months) // len(months)
+    return average_after(paid, completed_on, earnings_window(as_of, window))
 
 
 def days_to_first_paid(completed_on: date, first_paid_on: date | None) -> int | None:
@@ -196,12 +211,13 @@ def compute_outcomes(
     attended = [r for r in records if r.sessions_recorded]
     present = sum(r.sessions_present for r in attended)
     recorded = sum(r.sessions_recorded for r in attended)
+    window = earnings_window(as_of)
     first_paid, earnings = [], []
     for r in graduates:
         work = paid.get(r.person_id)
         if work is not None and work.first_paid_on is not None:
             first_paid.append(days_to_first_paid(r.completed_on, work.first_paid_on))
-        value = monthly_earnings(work, r.completed_on, as_of)
+        value = average_after(work, r.completed_on, window)
         if value is not None:
             earnings.append(value)
     reached = sum(1 for value in earnings if value >= target_yen)
