@@ -10,12 +10,11 @@ from wtforms import SelectChoice
 
 from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
-from teamhub.forms import render_form
+from teamhub.forms import Refusal, render_form
 from teamhub.training import cohorts, enrolments, progress, queries
 from teamhub.training.access import org_access, org_cohort, org_session
-from teamhub.training.forms import ApplicationLinkForm, CohortForm, EnrolForm, SessionForm
+from teamhub.training.forms import ApplicationLinkForm, CohortForm, EnrolForm, SessionForm, id_from
 from teamhub.training.models import ATTENDANCE_LABELS, Curriculum
-from teamhub.training.pages import Refusal, id_from
 
 # Cohorts -------------------------------------------------------------------------------------
 
@@ -45,13 +44,13 @@ def new_cohort(org_slug):
     form = _cohort_form(access.org)
     if request.method == "GET":
         form.curriculum_id.data = request.args.get("curriculum")
-    if form.validate_on_submit():
-        with Refusal(form):
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             chosen = db.session.get(Curriculum, id_from(form.curriculum_id.data))
             cohort = cohorts.open_cohort(access.org, chosen, _cohort_input(form))
             flash(_("The cohort was opened. Add its sessions and enrol trainees."), "success")
             return redirect(_cohort_url(org_slug, cohort.id))
-    return render_form("training/cohort_form.html", form, access=access, org=access.org)
+    return render_form("training/cohort_form.html", form, refused, access=access, org=access.org)
 
 
 @login_required
@@ -60,13 +59,13 @@ def edit_cohort(org_slug, cohort_id):
     cohort = org_cohort(access.org, cohort_id)
     form = _cohort_form(access.org, obj=cohort if request.method == "GET" else None)
     form.curriculum_id.data = str(cohort.curriculum_id)
-    if form.validate_on_submit():
-        with Refusal(form):
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             cohorts.update_cohort(cohort, _cohort_input(form))
             flash(_("The cohort was saved."), "success")
             return redirect(_cohort_url(org_slug, cohort.id))
     return render_form(
-        "training/cohort_form.html", form, access=access, org=access.org, cohort=cohort
+        "training/cohort_form.html", form, refused, access=access, org=access.org, cohort=cohort
     )
 
 
@@ -130,9 +129,8 @@ def add_session(org_slug, cohort_id):
     access = org_access(org_slug, current_user)
     cohort = org_cohort(access.org, cohort_id)
     form = SessionForm()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             cohorts.add_session(cohort, _session_input(form))
             flash(_("The session was added to the schedule."), "success")
             return redirect(_cohort_url(org_slug, cohort.id, "#schedule"))
@@ -182,9 +180,8 @@ def attendance(org_slug, session_id):
     access = org_access(org_slug, current_user, need="mentor")
     session = org_session(access.org, session_id)
     sent = _marks_sent(request.form)
-    refused = Refusal()
-    if request.method == "POST":
-        with refused:
+    with Refusal() as refused:
+        if request.method == "POST":
             saved = progress.record_attendance(session, sent, current_user)
             flash(_("Attendance saved for %(n)d trainees.", n=saved), "success")
             return redirect(
@@ -201,9 +198,8 @@ def enrol(org_slug, cohort_id):
     access = org_access(org_slug, current_user)
     cohort = org_cohort(access.org, cohort_id)
     form = EnrolForm()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             enrolment = enrolments.enrol_by_email(cohort, form.email.data, current_user)
             flash(_("%(name)s is enrolled.", name=enrolment.person.display_name), "success")
             return redirect(_cohort_url(org_slug, cohort.id, "#trainees"))

@@ -6,12 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from teamhub.forms import render_form
+from teamhub.forms import Refusal, render_form
 from teamhub.training import curricula, queries
 from teamhub.training.access import org_access, org_curriculum, org_lesson, org_module
 from teamhub.training.forms import CurriculumForm, LessonForm, ModuleForm, MoveForm
 from teamhub.training.markup import render_markdown
-from teamhub.training.pages import Refusal
 
 # Curricula -----------------------------------------------------------------------------------
 
@@ -20,14 +19,16 @@ from teamhub.training.pages import Refusal
 def new_curriculum(org_slug):
     access = org_access(org_slug, current_user)
     form = CurriculumForm()
-    if form.validate_on_submit():
-        with Refusal(form):
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             curriculum = curricula.create_curriculum(
                 access.org, form.title.data, form.description.data
             )
             flash(_("The curriculum was created. Now add its modules."), "success")
             return redirect(_curriculum_url(org_slug, curriculum.id))
-    return render_form("training/curriculum_form.html", form, access=access, org=access.org)
+    return render_form(
+        "training/curriculum_form.html", form, refused, access=access, org=access.org
+    )
 
 
 @login_required
@@ -35,13 +36,18 @@ def edit_curriculum(org_slug, curriculum_id):
     access = org_access(org_slug, current_user)
     curriculum = org_curriculum(access.org, curriculum_id)
     form = CurriculumForm(obj=curriculum if request.method == "GET" else None)
-    if form.validate_on_submit():
-        with Refusal(form):
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             curricula.update_curriculum(curriculum, form.title.data, form.description.data)
             flash(_("The curriculum was saved."), "success")
             return redirect(_curriculum_url(org_slug, curriculum.id))
     return render_form(
-        "training/curriculum_form.html", form, access=access, org=access.org, curriculum=curriculum
+        "training/curriculum_form.html",
+        form,
+        refused,
+        access=access,
+        org=access.org,
+        curriculum=curriculum,
     )
 
 
@@ -87,9 +93,8 @@ def add_module(org_slug, curriculum_id):
     access = org_access(org_slug, current_user)
     curriculum = org_curriculum(access.org, curriculum_id)
     form = ModuleForm()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             module = curricula.add_module(curriculum, _module_input(form))
             flash(_("The module was added. Now write its lessons."), "success")
             return redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
@@ -140,9 +145,8 @@ def module(org_slug, module_id):
     access = org_access(org_slug, current_user)
     module = org_module(access.org, module_id)
     form = ModuleForm(obj=module if request.method == "GET" else None)
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             curricula.update_module(module, _module_input(form))
             flash(_("The module was saved."), "success")
             return redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
@@ -157,9 +161,8 @@ def add_lesson(org_slug, module_id):
     access = org_access(org_slug, current_user)
     module = org_module(access.org, module_id)
     form = LessonForm()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             curricula.add_lesson(module, form.title.data, form.body.data or "")
             flash(_("The lesson was added."), "success")
             return redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
@@ -171,14 +174,15 @@ def lesson(org_slug, lesson_id):
     access = org_access(org_slug, current_user)
     lesson = org_lesson(access.org, lesson_id)
     form = LessonForm(obj=lesson if request.method == "GET" else None)
-    if form.validate_on_submit():
-        with Refusal(form):
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             curricula.update_lesson(lesson, form.title.data, form.body.data or "")
             flash(_("The lesson was saved."), "success")
             return redirect(url_for("training.lesson", org_slug=org_slug, lesson_id=lesson.id))
     return render_form(
         "training/lesson_form.html",
         form,
+        refused,
         access=access,
         org=access.org,
         lesson=lesson,

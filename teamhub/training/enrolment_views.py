@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from teamhub.extensions import db
+from teamhub.forms import Refusal
 from teamhub.teams.models import Team
 from teamhub.training import enrolments, progress, queries, trainee_queries
 from teamhub.training.access import org_access, org_enrolment, org_module
-from teamhub.training.forms import RecommendForm
-from teamhub.training.pages import Refusal, id_from
+from teamhub.training.forms import RecommendForm, id_from
 
 
 def _recommend_form(formdata=True) -> RecommendForm:
@@ -84,9 +84,8 @@ def recommend(org_slug, enrolment_id):
     access = org_access(org_slug, current_user)
     enrolment = org_enrolment(access.org, enrolment_id)
     form = _recommend_form()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             team = db.session.get(Team, id_from(form.team_id.data))
             progress.recommend(enrolment, team, current_user, form.note.data)
             name = enrolment.person.display_name

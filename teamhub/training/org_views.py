@@ -6,12 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from teamhub.forms import render_form
+from teamhub.forms import Refusal, render_form
 from teamhub.teams.queries import team_access
 from teamhub.training import organisations, queries
 from teamhub.training.access import org_access
 from teamhub.training.forms import TargetForm
-from teamhub.training.pages import Refusal
 
 
 @login_required
@@ -31,12 +30,12 @@ def org_home(org_slug):
 def org_settings(org_slug):
     access = org_access(org_slug, current_user)
     form = TargetForm(obj=access.org if request.method == "GET" else None)
-    if form.validate_on_submit():
-        with Refusal(form):
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             organisations.set_target_income(access.org, int(form.target_monthly_yen.data))
             flash(_("The target income was saved."), "success")
             return redirect(url_for("training.org_home", org_slug=org_slug))
-    return render_form("training/settings.html", form, access=access, org=access.org)
+    return render_form("training/settings.html", form, refused, access=access, org=access.org)
 
 
 @login_required

@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from teamhub.forms import Refusal
 from teamhub.training import progress, queries, trainee_queries
 from teamhub.training.access import org_access, org_submission
 from teamhub.training.forms import ReviewForm
 from teamhub.training.markup import render_markdown
-from teamhub.training.pages import Refusal
 
 
 @login_required
@@ -52,9 +52,8 @@ def review(org_slug, submission_id):
     access = org_access(org_slug, current_user, need="mentor")
     submission = org_submission(access.org, submission_id)
     form = ReviewForm()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             passed = form.decision.data == "pass"
             progress.review_practice(submission, current_user, passed, form.comment.data or "")
             _flash_decision(submission.enrolment, passed)

@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 
 from teamhub.clock import today_jst
 from teamhub.errors import NotFound
+from teamhub.forms import Refusal
 from teamhub.training import enrolments, progress, trainee_queries
 from teamhub.training.access import enrolment_module, module_lesson, my_enrolment
 from teamhub.training.forms import SubmissionForm
 from teamhub.training.markup import render_markdown
 from teamhub.training.models import ATTENDANCE_LABELS
-from teamhub.training.pages import Refusal
 
 
 @login_required
@@ -79,9 +79,8 @@ def submit_practice(enrolment_id, module_id):
     enrolment = my_enrolment(current_user, enrolment_id)
     module = enrolment_module(enrolment, module_id)
     form = SubmissionForm()
-    refused = Refusal(form)
-    if form.validate_on_submit():
-        with refused:
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
             progress.submit_practice(enrolment, module, form.text.data or "", form.link_url.data)
             flash(_("Your work was sent. A coordinator will review it."), "success")
             return redirect(_module_url(enrolment, module, "#practice"))
@@ -119,9 +118,8 @@ def apply(code):
     cohort = enrolments.cohort_for_application(code)
     if request.method == "POST" and not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("training.apply", code=code)))
-    refused = Refusal()
-    if request.method == "POST":
-        with refused:
+    with Refusal() as refused:
+        if request.method == "POST":
             enrolment = enrolments.apply(code, current_user)
             flash(_("You are enrolled in %(cohort)s. Welcome!", cohort=cohort.name), "success")
             return redirect(url_for("training.my_cohort", enrolment_id=enrolment.id))
