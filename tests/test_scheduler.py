@@ -80,7 +80,7 @@ def test_escrow_warning_goes_to_directors_once_a_day_until_confirmed(ctx, frozen
 
 
 def _cohort_with_session(starts_at: datetime):
-    from teamhub.training import services as training
+    from teamhub.training import cohorts, enrolments
     from tests import factories
     from tests import training_factories as tf
 
@@ -89,9 +89,9 @@ def _cohort_with_session(starts_at: datetime):
     tf.appoint(org, role="mentor")
     cohort = tf.make_cohort(org, tf.make_curriculum(org))
     trainee = factories.make_person()
-    training.enrol(cohort, trainee, coordinator)
-    session = training.add_session(
-        cohort, training.SessionInput(starts_at=starts_at, place="足利市民活動センター")
+    enrolments.enrol(cohort, trainee, coordinator)
+    session = cohorts.add_session(
+        cohort, cohorts.SessionInput(starts_at=starts_at, place="足利市民活動センター")
     )
     return session, coordinator, trainee
 
