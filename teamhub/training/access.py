@@ -40,17 +40,23 @@ class OrgAccess:
         return self.membership.can("coordinator")
 
 
+# An organisation by its slug with the person's current role in it; every organisation page
+# runs it.
+ORGANISATION_AND_ROLE = (
+    sa.select(Organisation, OrganisationMembership)
+    .join(OrganisationMembership, OrganisationMembership.organisation_id == Organisation.id)
+    .where(
+        Organisation.slug == sa.bindparam("org_slug"),
+        OrganisationMembership.person_id == sa.bindparam("person_id"),
+        OrganisationMembership.ended_at.is_(None),
+    )
+)
+
+
 def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
     """Load an organisation through the person's role; strangers get 404, mentors 403."""
-    row = db.session.execute(
-        sa.select(Organisation, OrganisationMembership)
-        .join(OrganisationMembership, OrganisationMembership.organisation_id == Organisation.id)
-        .where(
-            Organisation.slug == org_slug,
-            OrganisationMembership.person_id == person.id,
-            OrganisationMembership.ended_at.is_(None),
-        )
-    ).first()
+    parameters = {"org_slug": org_slug, "person_id": person.id}
+    row = db.session.execute(ORGANISATION_AND_ROLE, parameters).first()
     if row is None:
         raise NotFound(_("This organisation does not exist or you do not work for it."))
     org, membership = row

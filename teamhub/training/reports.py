@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from teamhub.clock import JST, today_jst
 from teamhub.extensions import db
-from teamhub.payouts.queries import paid_window_and_firsts
+from teamhub.payouts.models import FirstPaidDay, PaidDay
 from teamhub.training import outcomes
 from teamhub.training.models import Cohort, Enrolment, ModuleCompletion, Organisation
 
@@ -38,7 +38,7 @@ def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
     records = trainee_records(cohort_ids)
     as_of = today_jst()
     # The earnings figures describe graduates only, over a window of recent months.
-    paid = paid_work(_graduates_of(cohort_ids), outcomes.earnings_window_start(as_of))
+    paid = graduates_paid_work(cohort_ids, outcomes.earnings_window_start(as_of))
     target = org.target_monthly_yen
     rows = [(c, outcomes.compute_outcomes(records[c.id], paid, target, as_of)) for c in cohorts]
     everyone = outcomes.merge_by_person(r for c in cohorts for r in records[c.id])
@@ -56,22 +56,40 @@ def _cohorts_of(org: Organisation) -> list[Cohort]:
     )
 
 
+# Every enrolment of some cohorts (bound at each run) with its attendance counts.
+TRAINEE_RECORDS = (
+    sa.select(
+        Enrolment.cohort_id,
+        Enrolment.person_id,
+        Enrolment.status,
+        Enrolment.completed_at,
+        Enrolment.sessions_present,
+        Enrolment.sessions_recorded,
+    )
+    .where(Enrolment.cohort_id.in_(sa.bindparam("cohort_ids", expanding=True)))
+    .order_by(Enrolment.id)
+)
+# The graduates of those cohorts: the earnings figures describe them only.
+GRADUATES = sa.select(Enrolment.person_id).where(
+    Enrolment.cohort_id.in_(sa.bindparam("cohort_ids", expanding=True)),
+    Enrolment.status == "completed",
+)
+# Their net pay on each day they were paid since a day (bound), in any team, and their first
+# paid day: the payouts' paid-day summaries.
+GRADUATES_PAID_SINCE = sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen).where(
+    PaidDay.person_id.in_(GRADUATES), PaidDay.paid_on >= sa.bindparam("since")
+)
+GRADUATES_FIRST_PAID = sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on).where(
+    FirstPaidDay.person_id.in_(GRADUATES)
+)
+
+
 def trainee_records(cohort_ids: list[int]) -> dict[int, list[outcomes.TraineeRecord]]:
     """The record of every enrolment of these cohorts, by cohort id, in one query."""
-    rows = db.session.execute(
-        sa.select(
-            Enrolment.cohort_id,
-            Enrolment.person_id,
-            Enrolment.status,
-            Enrolment.completed_at,
-            Enrolment.sessions_present,
-            Enrolment.sessions_recorded,
-        )
-        .where(Enrolment.cohort_id.in_(cohort_ids))
-        .order_by(Enrolment.id)
-    )
     records: dict[int, list[outcomes.TraineeRecord]] = defaultdict(list)
-    for cohort_id, person_id, status, completed_at, present, recorded in rows:
+    for cohort_id, person_id, status, completed_at, present, recorded in db.session.execute(
+        TRAINEE_RECORDS, {"cohort_ids": cohort_ids}
+    ):
         completed_on = completed_at.astimezone(JST).date() if completed_at else None
         records[cohort_id].append(
             outcomes.TraineeRecord(person_id, status, completed_on, present, recorded)
@@ -79,17 +97,13 @@ def trainee_records(cohort_ids: list[int]) -> dict[int, list[outcomes.TraineeRec
     return records
 
 
-def _graduates_of(cohort_ids: list[int]) -> sa.Select:
-    return sa.select(Enrolment.person_id).where(
-        Enrolment.cohort_id.in_(cohort_ids), Enrolment.status == "completed"
-    )
-
-
-def paid_work(person_ids: list[int] | sa.Select, since: date) -> dict[int, outcomes.PaidWork]:
-    """What these people (ids, or a query of them) were paid through teamhub in every team they
-    are in: their first paid day, and their net pay per month from ``since`` on."""
-    window, firsts = paid_window_and_firsts(person_ids, since)
-    return outcomes.paid_work_from(window, firsts)
+def graduates_paid_work(cohort_ids: list[int], since: date) -> dict[int, outcomes.PaidWork]:
+    """What the graduates of these cohorts were paid through teamhub in every team they are in:
+    their first paid day, and their net pay per month from ``since`` on."""
+    chosen = {"cohort_ids": cohort_ids}
+    window = db.session.execute(GRADUATES_PAID_SINCE, {**chosen, "since": since}).all()
+    firsts = dict(db.session.execute(GRADUATES_FIRST_PAID, chosen).all())
+    return outcomes.paid_work_from([tuple(row) for row in window], firsts)
 
 
 def completion_days(cohort_ids: list[int]) -> tuple[list[date], list[date]]:

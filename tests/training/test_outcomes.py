@@ -187,15 +187,20 @@ def pay(person, paid_on: date, net_yen: int) -> None:
     payouts.mark_paid(closed, paid_on)
 
 
-def test_paid_work_is_read_from_the_paid_statements_of_every_team(app):
+def test_graduates_paid_work_is_read_from_the_paid_statements_of_every_team(app):
     with app.test_request_context():
-        graduate, other = factories.make_person(), factories.make_person()
+        graduate, other, trainee = (factories.make_person() for _ in range(3))
+        org = tf.make_organisation()
+        cohort = tf.make_cohort(org, tf.make_curriculum(org))
+        for person, status in ((graduate, "completed"), (other, "completed"), (trainee, "active")):
+            db.session.add(Enrolment(cohort_id=cohort.id, person_id=person.id, status=status))
         pay(graduate, date(2026, 2, 9), 80_000)
         pay(graduate, date(2026, 2, 20), 20_000)
         pay(graduate, date(2026, 3, 10), 100_000)
+        pay(trainee, date(2026, 3, 10), 50_000)  # not a graduate: not in the figures
         unpaid_team = factories.make_team(factories.make_person())
         factories.closed_month(unpaid_team, None, factories.add_member(unpaid_team, other))
-        paid = reports.paid_work([graduate.id, other.id], since=date(2026, 1, 1))
+        paid = reports.graduates_paid_work([cohort.id], since=date(2026, 1, 1))
         db.session.rollback()
     assert paid == {
         graduate.id: PaidWork(date(2026, 2, 9), {"2026-02": 100_000, "2026-03": 100_000})
