@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from teamhub.assignments import reliability
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission, TermsNotice
 from teamhub.errors import NotFound
 from teamhub.extensions import db
@@ -60,7 +61,7 @@ def _awaiting_terms() -> sa.ColumnElement[bool]:
 # A member's assignments with their jobs, those needing the member first, soonest due first.
 # Built once: every member opens it (the member bound at each run).
 MY_ASSIGNMENTS = (
-    sa.select(Assignment, _awaiting_terms().label("awaiting_terms"))
+    sa.select(Assignment, _awaiting_terms().label("awaiting_terms"), *reliability.FLAGS)
     .where(Assignment.membership_id == sa.bindparam("membership_id"))
     .options(joinedload(Assignment.job))
     .order_by(
@@ -79,11 +80,15 @@ class MyAssignment:
     awaiting_terms: bool  # a changed terms notice the member has not accepted yet
 
 
-def my_assignments(membership: Membership) -> list[MyAssignment]:
+def my_assignments(membership: Membership) -> tuple[list[MyAssignment], reliability.Reliability]:
     """The member's assignments with their jobs, those needing action first, soonest due
-    first."""
-    rows = db.session.execute(MY_ASSIGNMENTS, {"membership_id": membership.id})
-    return [MyAssignment(assignment, awaiting) for assignment, awaiting in rows]
+    first; and the member's reliability figures, added up from the same rows."""
+    rows = db.session.execute(
+        MY_ASSIGNMENTS,
+        {"membership_id": membership.id, "window_start": reliability.window_start()},
+    ).all()
+    mine = [MyAssignment(row[0], row[1]) for row in rows]
+    return mine, reliability.from_flags(rows)
 
 
 def history(

@@ -74,6 +74,10 @@ def _conditions() -> list[sa.ColumnElement[bool]]:
     ]
 
 
+# Per assignment, whether it counts in each figure (0 or 1): a list of one member's assignments
+# reads them beside its rows and adds them up (``from_flags``).
+FLAGS = tuple(sa.case((c, 1), else_=0).label(f"counts_{i}") for i, c in enumerate(_conditions()))
+
 # Each member's figures, added up over their whole history (members bound at each run).
 FIGURES_OF_MEMBERS = (
     sa.select(
@@ -93,15 +97,28 @@ def _freeze(offers, answered_fast, finished, approved, on_time, revised) -> Reli
     )
 
 
+def from_flags(rows) -> Reliability:
+    """A member's figures from rows of all their assignments that carry the ``FLAGS``."""
+    totals = [0] * len(FLAGS)
+    for row in rows:
+        for index, flag in enumerate(row[-len(FLAGS) :]):
+            totals[index] += flag
+    return _freeze(*totals)
+
+
+def window_start(now: datetime | None = None) -> datetime:
+    """The bound value of ``WINDOW_START`` for a statement run ``now``."""
+    return (now or utcnow()) - ANSWER_WINDOW
+
+
 def reliability_for(
     membership_ids: list[int], now: datetime | None = None
 ) -> dict[int, Reliability]:
     """Reliability of each membership from their whole history, in one grouped query."""
     if not membership_ids:
         return {}
-    window_start = (now or utcnow()) - ANSWER_WINDOW
     rows = db.session.execute(
-        FIGURES_OF_MEMBERS, {"membership_ids": membership_ids, "window_start": window_start}
+        FIGURES_OF_MEMBERS, {"membership_ids": membership_ids, "window_start": window_start(now)}
     )
     found = {membership_id: _freeze(*figures) for membership_id, *figures in rows}
     nothing = _freeze(0, 0, 0, 0, 0, 0)
