@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from teamhub import models  # noqa: F401 - every mapped class, before any mapper is configured
 from teamhub.config import (
     Defaults,
     load_environment,

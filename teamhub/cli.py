@@ -11,14 +11,13 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from teamhub import scheduler
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email, sign_up
 from teamhub.clock import JST, utcnow
 from teamhub.demo import DEMO_PASSWORD, load_demo
 from teamhub.errors import Invalid
 from teamhub.extensions import db
-from teamhub.scheduler import process
+from teamhub.scheduler import process, registry
 
 
 def register(app: Flask) -> None:
@@ -75,7 +74,7 @@ def scheduler_command(
 ) -> None:
     """Run the scheduled jobs (reminders, emails, closes). Only the lease holder acts."""
     try:
-        jobs = scheduler.select_jobs(only, every)
+        jobs = registry.select_jobs(only, every)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if list_jobs:

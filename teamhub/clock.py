@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -65,31 +64,28 @@ class hours_later(sa.sql.expression.FunctionElement):
     timestamptz; SQLite (UTC stored as ``YYYY-MM-DD HH:MM:SS.ffffff`` text) shifts the date and
     whole seconds and keeps the original fraction of a second, so the text still compares
     exactly. SQLite's date functions are given the whole seconds only: they keep milliseconds
-    and would round a time 0.9995 s or more into its second up to the next one."""
+    and would round a time 0.9995 s or more into its second up to the next one. The hours are
+    the construct's second clause, so they are part of the statement's cache key."""
 
     type = UTCDateTime()
     inherit_cache = True
-    _traverse_internals = [
-        *sa.sql.expression.FunctionElement._traverse_internals,
-        ("hours", InternalTraversal.dp_plain_obj),  # part of the statement cache's key
-    ]
 
     def __init__(self, column, hours: int):
-        self.hours = int(hours)
-        super().__init__(column)
+        super().__init__(column, sa.literal_column(str(int(hours)), sa.Integer()))
 
 
 @compiles(hours_later)
 def _hours_later(element, compiler, **kw):
-    return f"({compiler.process(element.clauses, **kw)} + INTERVAL '{element.hours} hours')"
+    column, hours = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({column} + {hours} * INTERVAL '1 hour')"
 
 
 @compiles(hours_later, "sqlite")
 def _hours_later_sqlite(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
+    column, hours = (compiler.process(c, **kw) for c in element.clauses)
     whole_seconds = f"substr({column}, 1, 19)"
     return (
-        f"(strftime('%Y-%m-%d %H:%M:%S', {whole_seconds}, '+{element.hours} hours')"
+        f"(strftime('%Y-%m-%d %H:%M:%S', {whole_seconds}, '+{hours} hours')"
         f" || substr({column}, 20))"
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from teamhub import labels
+from teamhub.clock import JST
 from teamhub.money import bp_to_percent
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -35,11 +36,22 @@ def yen(amount: int | None) -> str:
     return f"{sign}¥{abs(int(amount)):,}"
 
 
-def jst_datetime(value: datetime | None, fmt: str = "yyyy/MM/dd HH:mm") -> str:
-    """A stored moment (UTC; naive from SQLite) as Japan time: '2026/04/01 00:30'."""
+def in_japan(value: datetime) -> datetime:
+    """A stored moment (UTC; naive from SQLite) in Japan time, where teamhub's people are."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(JST)
+
+
+def jst_datetime(value: datetime | None) -> str:
+    """A stored moment (UTC; naive from SQLite) as Japan time: '2026/04/01 00:30' (digits
+    only, the same in every language)."""
     if value is None:
         return "—"
-    return format_datetime(value, fmt)
+    return in_japan(value).strftime("%Y/%m/%d %H:%M")
+
+
+def jst_weekday_datetime(value: datetime) -> str:
+    """A moment as Japan time with its weekday in the reader's language: '2026/04/01 (水) 00:30'."""
+    return format_datetime(value, "yyyy/MM/dd (EEE) HH:mm")
 
 
 def jst_date(value: date | datetime | None) -> str:
@@ -47,7 +59,7 @@ def jst_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        value = to_user_timezone(value).date()
+        value = in_japan(value).date()
     return format_date(value, "yyyy/MM/dd (EEE)")
 
 

@@ -294,7 +294,7 @@ def test_0011_keeps_the_ledger_and_an_entry_naming_nothing_is_still_refused(migr
 
 def test_0012_counts_the_attendance_already_recorded(migrated_app):
     """Each enrolment gets the counts of the marks it already has; later marks keep them."""
-    from teamhub.training import progress, services
+    from teamhub.training import enrolments, progress
     from teamhub.training.models import Enrolment
     from tests import training_factories as tf
     from tests.factories import make_person
@@ -304,7 +304,7 @@ def test_0012_counts_the_attendance_already_recorded(migrated_app):
     coordinator = tf.appoint(org)
     cohort = tf.make_cohort(org, tf.make_curriculum(org))
     present, absent, unmarked = (
-        services.enrol(cohort, make_person(), by=coordinator) for _ in range(3)
+        enrolments.enrol(cohort, make_person(), by=coordinator) for _ in range(3)
     )
     past, _future = tf.add_sessions(cohort)
     progress.record_attendance(past, {present.id: "present", absent.id: "absent"}, coordinator)

@@ -10,7 +10,7 @@ from teamhub.auth.models import Person
 from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
 from teamhub.teams.models import Team
-from teamhub.training import progress, services
+from teamhub.training import cohorts, curricula, enrolments, progress
 from teamhub.training.models import (
     Cohort,
     Curriculum,
@@ -57,13 +57,13 @@ def appoint(org: Organisation, person: Person | None = None, role: str = "coordi
 
 
 def make_curriculum(org: Organisation, modules=MODULES) -> Curriculum:
-    curriculum = services.create_curriculum(org, f"在宅ワーク入門{next(_counter)}", "三か月の講座")
+    curriculum = curricula.create_curriculum(org, f"在宅ワーク入門{next(_counter)}", "三か月の講座")
     for title, task, skills in modules:
-        module = services.add_module(
-            curriculum, services.ModuleInput(title=title, practice_task=task, skills=tuple(skills))
+        module = curricula.add_module(
+            curriculum, curricula.ModuleInput(title=title, practice_task=task, skills=tuple(skills))
         )
-        services.add_lesson(module, f"{title} その1", f"# {title}\n\n本文です。")
-        services.add_lesson(module, f"{title} その2", "- 箇条書き\n- もう一つ")
+        curricula.add_lesson(module, f"{title} その1", f"# {title}\n\n本文です。")
+        curricula.add_lesson(module, f"{title} その2", "- 箇条書き\n- もう一つ")
     db.session.refresh(curriculum)
     return curriculum
 
@@ -77,21 +77,21 @@ def make_cohort(org: Organisation, curriculum: Curriculum, **overrides) -> Cohor
         "enrol_closes_on": today + timedelta(days=30),
     }
     fields.update(overrides)
-    cohort = services.open_cohort(org, curriculum, services.CohortInput(**fields))
+    cohort = cohorts.open_cohort(org, curriculum, cohorts.CohortInput(**fields))
     return cohort
 
 
 def add_sessions(cohort: Cohort) -> list:
     today = today_jst()
-    past = services.add_session(
+    past = cohorts.add_session(
         cohort,
-        services.SessionInput(
+        cohorts.SessionInput(
             starts_at=from_jst(today - timedelta(days=7), _time(10)), place="足利市民活動センター"
         ),
     )
-    future = services.add_session(
+    future = cohorts.add_session(
         cohort,
-        services.SessionInput(
+        cohorts.SessionInput(
             starts_at=from_jst(today + timedelta(days=7), _time(10)),
             online_url="https://meet.example.jp/abc",
         ),
@@ -142,12 +142,12 @@ def training_with_everything() -> TrainingSetup:
     mentor_membership_person = appoint(org, role="mentor")
     curriculum = make_curriculum(org)
     cohort = make_cohort(org, curriculum)
-    services.set_applications(cohort, True)
+    cohorts.set_applications(cohort, True)
     past, _future = add_sessions(cohort)
     trainee = factories.make_person()
     graduate_person = factories.make_person()
-    active = services.enrol(cohort, trainee, by=coordinator)
-    done = services.enrol(cohort, graduate_person, by=coordinator)
+    active = enrolments.enrol(cohort, trainee, by=coordinator)
+    done = enrolments.enrol(cohort, graduate_person, by=coordinator)
     progress.record_attendance(past, {active.id: "present", done.id: "absent"}, coordinator)
     graduate(done, coordinator)
     practice_module = curriculum.current_modules[1]

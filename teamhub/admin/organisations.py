@@ -11,7 +11,8 @@ from teamhub.auth.services import require_operator
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.forms import Refusal, render_form
-from teamhub.training import queries, services
+from teamhub.training import access, queries
+from teamhub.training import organisations as services
 from teamhub.training.forms import AppointForm, OrganisationForm
 from teamhub.training.models import Organisation
 
@@ -92,7 +93,7 @@ def appoint(organisation_id):
 @login_required
 def end_appointment(organisation_id, membership_id):
     org = _organisation(organisation_id)
-    membership = queries.org_membership(org, membership_id)
+    membership = access.org_membership(org, membership_id)
     services.end_appointment(current_user, membership)
     flash(
         _(

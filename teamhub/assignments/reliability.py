@@ -2,8 +2,9 @@
 
 The figures follow Lancers' certified-worker criteria: answered within 24 h (target ≥ 80%),
 completion (≥ 90%), on time, revisions. The rule is written once, as SQL conditions on an
-assignment (``_conditions``), counted over the assignments a query groups (``counts``): per member
-by ``reliability_for`` (a member's own figures) and by the split page's reading of the team.
+assignment (``_conditions``), counted over the assignments a query groups (``counts``): per
+member by one grouped query built once (``FIGURES_OF_MEMBERS``, run by ``reliability_for``) and
+by the split page's reading of the team; a member's own list adds up its rows' ``FLAGS``.
 """
 
 from __future__ import annotations
@@ -50,14 +51,8 @@ class Reliability(NamedTuple):
     revision: Rate
 
 
-# The moment before which an unanswered offer has had its 24 hours: a query counting the
-# figures (:func:`counts`) is given it as ``answer_window_start`` (:func:`answer_window_start`).
-_WINDOW_START = sa.bindparam("answer_window_start", type_=UTCDateTime)
-
-
-def answer_window_start(now: datetime | None = None) -> datetime:
-    """The ``answer_window_start`` of a query counting the figures at ``now``."""
-    return (now or utcnow()) - ANSWER_WINDOW
+# Offers made before this moment have had their 24 hours to be answered (bound at each run).
+WINDOW_START = sa.bindparam("window_start", type_=UTCDateTime())
 
 
 def _conditions() -> list[sa.ColumnElement[bool]]:
@@ -69,7 +64,7 @@ def _conditions() -> list[sa.ColumnElement[bool]]:
     hours = int(ANSWER_WINDOW.total_seconds()) // 3600
     return [
         # An offer counts once answered, or once its 24 hours have passed without an answer.
-        sa.or_(answered, a.offered_at < _WINDOW_START),
+        sa.or_(answered, a.offered_at < WINDOW_START),
         sa.and_(answered, a.answered_at <= hours_later(a.offered_at, hours)),
         # Accepted work that ended: approved, or cancelled or reassigned after it was accepted.
         sa.and_(answered, a.state.in_(("approved", "cancelled", "reassigned"))),
@@ -79,15 +74,28 @@ def _conditions() -> list[sa.ColumnElement[bool]]:
     ]
 
 
+# Per assignment, whether it counts in each figure (0 or 1): a list of one member's assignments
+# reads them beside its rows and adds them up (``from_flags``).
+FLAGS = tuple(sa.case((c, 1), else_=0).label(f"counts_{i}") for i, c in enumerate(_conditions()))
+
+
 def counts() -> list[sa.ColumnElement[int]]:
-    """The six counts of the figures over the assignments a query groups, for
-    :func:`from_counts`; the query is given ``answer_window_start``. A member without
+    """The six counts of the figures over the assignments a query groups (``WINDOW_START``
+    bound at each run), in the order :func:`from_counts` takes them. A member without
     assignments, outer-joined, counts zeros."""
     return [sa.func.sum(sa.case((c, 1), else_=0)) for c in _conditions()]
 
 
+# Each member's figures, added up over their whole history (members bound at each run).
+FIGURES_OF_MEMBERS = (
+    sa.select(Assignment.membership_id, *counts())
+    .where(Assignment.membership_id.in_(sa.bindparam("membership_ids", expanding=True)))
+    .group_by(Assignment.membership_id)
+)
+
+
 def from_counts(offers, answered_fast, finished, approved, on_time, revised) -> Reliability:
-    """The figures from :func:`counts`, in their order."""
+    """The figures from their six counts (:func:`counts`)."""
     return Reliability(
         answered_in_24h=Rate(answered_fast, offers),
         completion=Rate(approved, finished),
@@ -96,12 +104,18 @@ def from_counts(offers, answered_fast, finished, approved, on_time, revised) -> 
     )
 
 
-_BY_MEMBERSHIP = (
-    sa.select(Assignment.membership_id, *counts())
-    .where(Assignment.membership_id.in_(sa.bindparam("membership_ids", expanding=True)))
-    .group_by(Assignment.membership_id)
-)
-_NOTHING_MEASURED = from_counts(0, 0, 0, 0, 0, 0)
+def from_flags(rows) -> Reliability:
+    """A member's figures from rows of all their assignments that carry the ``FLAGS``."""
+    totals = [0] * len(FLAGS)
+    for row in rows:
+        for index, flag in enumerate(row[-len(FLAGS) :]):
+            totals[index] += flag
+    return from_counts(*totals)
+
+
+def window_start(now: datetime | None = None) -> datetime:
+    """The bound value of ``WINDOW_START`` for a statement run ``now``."""
+    return (now or utcnow()) - ANSWER_WINDOW
 
 
 def reliability_for(
@@ -110,7 +124,9 @@ def reliability_for(
     """Reliability of each membership from their whole history, in one grouped query."""
     if not membership_ids:
         return {}
-    params = {"membership_ids": membership_ids, "answer_window_start": answer_window_start(now)}
-    rows = db.session.execute(_BY_MEMBERSHIP, params)
+    rows = db.session.execute(
+        FIGURES_OF_MEMBERS, {"membership_ids": membership_ids, "window_start": window_start(now)}
+    )
     found = {membership_id: from_counts(*figures) for membership_id, *figures in rows}
-    return {mid: found.get(mid, _NOTHING_MEASURED) for mid in membership_ids}
+    nothing = from_counts(0, 0, 0, 0, 0, 0)
+    return {mid: found.get(mid, nothing) for mid in membership_ids}

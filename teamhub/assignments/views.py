@@ -14,7 +14,6 @@ from teamhub.assignments.forms import (
     ReviewForm,
     SubmitForm,
 )
-from teamhub.assignments.reliability import reliability_for
 from teamhub.auth.forms import EmptyForm
 from teamhub.errors import Invalid, NotFound
 from teamhub.forms import Refusal
@@ -24,13 +23,13 @@ from teamhub.teams.queries import roster, team_access, team_member
 @login_required
 def my_assignments(slug):
     access = team_access(slug, current_user)
-    membership = access.membership
+    assignments, reliability = queries.my_assignments(access.membership)
     return render_template(
         "assignments/mine.html",
         access=access,
         team=access.team,
-        assignments=queries.my_assignments(membership),
-        reliability=reliability_for([membership.id])[membership.id],
+        assignments=assignments,
+        reliability=reliability,
     )
 
 

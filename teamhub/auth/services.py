@@ -100,18 +100,19 @@ def start_login_session(person: Person, user_agent: str = "") -> str:
     return token
 
 
+# The person of a login session still open; every signed-in request runs it.
+PERSON_OF_OPEN_LOGIN = (
+    sa.select(Person)
+    .join(LoginSession, LoginSession.person_id == Person.id)
+    .where(LoginSession.token_hash == sa.bindparam("token_hash"), LoginSession.ended_at.is_(None))
+)
+
+
 def person_for_login_token(token: str) -> Person | None:
     """Return the person of a login session still open, or None."""
     if not token:
         return None
-    person = db.session.scalar(
-        sa.select(Person)
-        .join(LoginSession, LoginSession.person_id == Person.id)
-        .where(
-            LoginSession.token_hash == hash_login_token(token),
-            LoginSession.ended_at.is_(None),
-        )
-    )
+    person = db.session.scalar(PERSON_OF_OPEN_LOGIN, {"token_hash": hash_login_token(token)})
     if person is not None:
         person.current_login_token = token
     return person

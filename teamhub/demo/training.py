@@ -13,7 +13,8 @@ from teamhub.auth.models import Person
 from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
 from teamhub.teams.models import Team
-from teamhub.training import progress, queries, services
+from teamhub.training import cohorts, curricula, progress, trainee_queries
+from teamhub.training.enrolments import enrol, withdraw
 from teamhub.training.models import Cohort, Enrolment, Organisation, OrganisationMembership
 
 CURRICULUM = [
@@ -71,24 +72,24 @@ def _people(rows, password_hash: str) -> list[Person]:
 
 
 def _curriculum(org: Organisation):
-    curriculum = services.create_curriculum(
+    curriculum = curricula.create_curriculum(
         org, "在宅デザイン・ライティング入門", "子育て中でも続けられる、12週間の在宅ワーク講座。"
     )
     for title, task, skills, lessons in CURRICULUM:
-        module = services.add_module(
-            curriculum, services.ModuleInput(title=title, practice_task=task, skills=tuple(skills))
+        module = curricula.add_module(
+            curriculum, curricula.ModuleInput(title=title, practice_task=task, skills=tuple(skills))
         )
         for lesson_title, body in lessons:
-            services.add_lesson(module, lesson_title, body)
+            curricula.add_lesson(module, lesson_title, body)
     db.session.refresh(curriculum)
     return curriculum
 
 
 def _sessions(cohort: Cohort, first: date, weeks: int) -> list:
     return [
-        services.add_session(
+        cohorts.add_session(
             cohort,
-            services.SessionInput(
+            cohorts.SessionInput(
                 starts_at=from_jst(first + timedelta(weeks=week), time(10, 0)),
                 duration_minutes=120,
                 topic=f"第{week + 1}回",
@@ -120,7 +121,7 @@ def _complete_all(enrolment: Enrolment, coordinator: Person, done_on: list[date]
         else:
             progress.complete_module(enrolment, module, coordinator)
     days = {module.id: day for module, day in zip(modules, done_on, strict=True)}
-    for module_id, completion in queries.completions_of(enrolment).items():
+    for module_id, completion in trainee_queries.completions_of(enrolment).items():
         completion.completed_at = _utc(days[module_id])
     enrolment.completed_at = _utc(done_on[-1])
 
@@ -128,20 +129,19 @@ def _complete_all(enrolment: Enrolment, coordinator: Person, done_on: list[date]
 def _finished_cohort(org, curriculum, coordinator, graduates, withdrawn, rng) -> list[Enrolment]:
     today = today_jst()
     opens = today - timedelta(days=200)
-    cohort = services.open_cohort(
+    cohort = cohorts.open_cohort(
         org,
         curriculum,
-        services.CohortInput("2025年秋 第1期", 12, opens, opens + timedelta(days=20)),
+        cohorts.CohortInput("2025年秋 第1期", 12, opens, opens + timedelta(days=20)),
     )
     sessions = _sessions(cohort, opens + timedelta(days=28), 12)
     enrolments = [
-        services.enrol(cohort, person, by=coordinator, today=opens)
-        for person in [*graduates, withdrawn]
+        enrol(cohort, person, by=coordinator, today=opens) for person in [*graduates, withdrawn]
     ]
     for enrolment in enrolments:
         enrolment.enrolled_at = _utc(opens)
     _take_attendance(sessions[:4], enrolments, coordinator, rng)
-    services.withdraw(enrolments[-1])
+    withdraw(enrolments[-1])
     _take_attendance(sessions[4:], enrolments[:-1], coordinator, rng)
     for index, enrolment in enumerate(enrolments[:-1]):
         start = sessions[2].day_jst + timedelta(days=index)
@@ -151,18 +151,16 @@ def _finished_cohort(org, curriculum, coordinator, graduates, withdrawn, rng) ->
 
 def _running_cohort(org, curriculum, coordinator, trainees, rng) -> None:
     today = today_jst()
-    cohort = services.open_cohort(
+    cohort = cohorts.open_cohort(
         org,
         curriculum,
-        services.CohortInput(
+        cohorts.CohortInput(
             "2026年春 第2期", 10, today - timedelta(days=14), today + timedelta(days=14)
         ),
     )
-    services.set_applications(cohort, True)
+    cohorts.set_applications(cohort, True)
     sessions = _sessions(cohort, today - timedelta(days=7), 12)
-    enrolments = [
-        services.enrol(cohort, person, by=coordinator, today=today) for person in trainees
-    ]
+    enrolments = [enrol(cohort, person, by=coordinator, today=today) for person in trainees]
     _take_attendance(sessions[:1], enrolments, coordinator, rng)
     first, second = curriculum.current_modules[:2]
     for enrolment in enrolments[:2]:

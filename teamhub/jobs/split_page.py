@@ -124,7 +124,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
         "due_at": job.due_at,
         "today": today,
         "last_day": last_day,
-        "answer_window_start": reliability.answer_window_start(),
+        "window_start": reliability.window_start(),
     }
     window = max(1, (last_day - today).days + 1)  # today to the last day, both included
     required = job.required_skills or ()

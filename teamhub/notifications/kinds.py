@@ -13,11 +13,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from teamhub.i18n import jst_date, jst_datetime, yen
+from teamhub.i18n import jst_date, jst_weekday_datetime, yen
 
 
 def _when(value: str) -> str:
-    return jst_datetime(datetime.fromisoformat(value), "yyyy/MM/dd (EEE) HH:mm")
+    return jst_weekday_datetime(datetime.fromisoformat(value))
 
 
 def _day(value: str) -> str:

@@ -32,15 +32,14 @@ def inbox(person: Person) -> list[InboxItem]:
     return [InboxItem(n, subject_of(n.kind, n.params), body_of(n.kind, n.params)) for n in rows]
 
 
+# The header's count of a person's unread notifications; every signed-in page runs it.
+UNREAD_COUNT = sa.select(sa.func.count(Notification.id)).where(
+    Notification.person_id == sa.bindparam("person_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(person: Person) -> int:
-    return db.session.scalar(unread_count_of(person.id))
-
-
-def unread_count_of(person_id) -> sa.Select:
-    """The unread count of ``person_id`` (an id, or a column to correlate with)."""
-    return sa.select(sa.func.count(Notification.id)).where(
-        Notification.person_id == person_id, Notification.read_at.is_(None)
-    )
+    return db.session.scalar(UNREAD_COUNT, {"person_id": person.id})
 
 
 def email_choices(person: Person) -> dict[str, bool]:

@@ -96,9 +96,8 @@ class LedgerEntry(db.Model):
             "account",
             postgresql_include=["close_id", "amount_yen"],
         ),
-        # An entry is reversed at most once. Partial: almost every entry reverses nothing, and a
-        # unique index of ~2,000,000 nulls made each posted entry search among them (a close of
-        # 100,000 assignments spent ~1 s of its ~4 s in PostgreSQL on it; migration 0009).
+        # An entry is reversed at most once. Partial: almost every entry reverses nothing, and
+        # the index need not hold all their nulls (migration 0009).
         sa.Index(
             "uq_ledger_entry_reverses_id",
             "reverses_id",

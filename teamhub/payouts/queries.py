@@ -241,18 +241,28 @@ class StatementRef:
         return self.gross_yen - self.withheld_yen
 
 
+_WITHHOLDING = LedgerEntry.kind == WITHHOLDING
+# A member's statements (bound at each run), newest first, with their totals.
+STATEMENTS_OF_MEMBER = (
+    sa.select(
+        PayoutClose.id,
+        PayoutClose.period_start,
+        PayoutClose.period_end,
+        sa.func.sum(sa.case((_WITHHOLDING, 0), else_=-LedgerEntry.amount_yen)),
+        sa.func.sum(sa.case((_WITHHOLDING, LedgerEntry.amount_yen), else_=0)),
+    )
+    .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
+    .where(
+        LedgerEntry.membership_id == sa.bindparam("membership_id"), LedgerEntry.account == MEMBER
+    )
+    .group_by(PayoutClose.id)
+    .order_by(PayoutClose.period_end.desc(), PayoutClose.id.desc())
+)
+
+
 def statements_of(membership: Membership) -> list[StatementRef]:
     """The member's statements, newest first, with their totals."""
-    withholding = LedgerEntry.kind == WITHHOLDING
-    gross = sa.func.sum(sa.case((withholding, 0), else_=-LedgerEntry.amount_yen))
-    withheld = sa.func.sum(sa.case((withholding, LedgerEntry.amount_yen), else_=0))
-    rows = db.session.execute(
-        sa.select(PayoutClose.id, PayoutClose.period_start, PayoutClose.period_end, gross, withheld)
-        .join(LedgerEntry, LedgerEntry.close_id == PayoutClose.id)
-        .where(LedgerEntry.membership_id == membership.id, LedgerEntry.account == MEMBER)
-        .group_by(PayoutClose.id)
-        .order_by(PayoutClose.period_end.desc(), PayoutClose.id.desc())
-    )
+    rows = db.session.execute(STATEMENTS_OF_MEMBER, {"membership_id": membership.id})
     return [StatementRef(*row) for row in rows]
 
 
@@ -326,29 +336,6 @@ def net_paid_by_person(
     if since is not None:
         query = query.where(PaidDay.paid_on >= since)
     return [tuple(row) for row in db.session.execute(query)]
-
-
-def paid_window_and_firsts(
-    person_ids: PersonIds, since: date, parameters: dict | None = None
-) -> tuple[list[tuple[int, date, int]], dict[int, date]]:
-    """:func:`net_paid_by_person` from ``since`` on (read through ``ix_paid_day_paid_on``), and
-    :func:`first_paid_on_by_person`. ``parameters``: those of ``person_ids`` when it is a query
-    with bound parameters."""
-    if _none(person_ids):
-        return [], {}
-    window = db.session.execute(
-        sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen).where(
-            PaidDay.person_id.in_(person_ids), PaidDay.paid_on >= since
-        ),
-        parameters,
-    )
-    firsts = db.session.execute(
-        sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on).where(
-            FirstPaidDay.person_id.in_(person_ids)
-        ),
-        parameters,
-    )
-    return [tuple(row) for row in window], dict(firsts.all())
 
 
 def first_paid_on_by_person(person_ids: PersonIds) -> dict[int, date]:

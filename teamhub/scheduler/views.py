@@ -6,7 +6,8 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from teamhub.clock import utcnow
-from teamhub.scheduler import REGISTRY, queries, runs
+from teamhub.scheduler import queries, runs
+from teamhub.scheduler.registry import REGISTRY
 from teamhub.teams.queries import team_access
 
 

@@ -35,17 +35,21 @@ class TeamAccess:
 ROLE_RANK = {"member": 0, "editor": 1, "director": 2}
 
 
+# A team by its slug with the person's active membership in it; every team page runs it.
+TEAM_AND_MEMBERSHIP = (
+    sa.select(Team, Membership)
+    .join(Membership, Membership.team_id == Team.id)
+    .where(
+        Team.slug == sa.bindparam("slug"),
+        Membership.person_id == sa.bindparam("person_id"),
+        Membership.removed_at.is_(None),
+    )
+)
+
+
 def team_access(slug: str, person: Person, need: str = "member") -> TeamAccess:
     """Load a team through the person's membership; strangers get 404, too-low roles 403."""
-    row = db.session.execute(
-        sa.select(Team, Membership)
-        .join(Membership, Membership.team_id == Team.id)
-        .where(
-            Team.slug == slug,
-            Membership.person_id == person.id,
-            Membership.removed_at.is_(None),
-        )
-    ).first()
+    row = db.session.execute(TEAM_AND_MEMBERSHIP, {"slug": slug, "person_id": person.id}).first()
     if row is None:
         raise NotFound(_("This team does not exist or you are not a member of it."))
     team, membership = row

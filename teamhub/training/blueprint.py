@@ -1,7 +1,16 @@
 from flask import Blueprint
 from flask_login import current_user
 
-from teamhub.training import queries, trainee_views, views
+from teamhub.training import (
+    cohort_views,
+    curriculum_views,
+    enrolment_views,
+    org_views,
+    outcome_views,
+    review_views,
+    trainee_queries,
+    trainee_views,
+)
 
 bp = Blueprint("training", __name__)
 
@@ -11,43 +20,65 @@ POST = ["POST"]
 
 # Coordinators and mentors -------------------------------------------------------------------
 org = "/orgs/<org_slug>"
-rule(org, view_func=views.org_home)
-rule(f"{org}/settings", view_func=views.org_settings, methods=GET_POST)
-rule(f"{org}/curricula/new", view_func=views.new_curriculum, methods=GET_POST)
-rule(f"{org}/curricula/<int:curriculum_id>", view_func=views.curriculum)
-rule(f"{org}/curricula/<int:curriculum_id>/edit", view_func=views.edit_curriculum, methods=GET_POST)
-rule(f"{org}/curricula/<int:curriculum_id>/modules", view_func=views.add_module, methods=POST)
-rule(f"{org}/modules/<int:module_id>", view_func=views.module, methods=GET_POST)
-rule(f"{org}/modules/<int:module_id>/move", view_func=views.move_module, methods=POST)
-rule(f"{org}/modules/<int:module_id>/remove", view_func=views.remove_module, methods=POST)
-rule(f"{org}/modules/<int:module_id>/lessons", view_func=views.add_lesson, methods=POST)
-rule(f"{org}/lessons/<int:lesson_id>", view_func=views.lesson, methods=GET_POST)
-rule(f"{org}/lessons/<int:lesson_id>/delete", view_func=views.delete_lesson, methods=POST)
-rule(f"{org}/cohorts/new", view_func=views.new_cohort, methods=GET_POST)
-rule(f"{org}/cohorts/<int:cohort_id>", view_func=views.cohort)
-rule(f"{org}/cohorts/<int:cohort_id>/edit", view_func=views.edit_cohort, methods=GET_POST)
-rule(f"{org}/cohorts/<int:cohort_id>/sessions", view_func=views.add_session, methods=POST)
-rule(f"{org}/cohorts/<int:cohort_id>/enrol", view_func=views.enrol, methods=POST)
-rule(f"{org}/cohorts/<int:cohort_id>/link", view_func=views.application_link, methods=POST)
-rule(f"{org}/cohorts/<int:cohort_id>/outcomes", view_func=views.cohort_outcomes)
-rule(f"{org}/cohorts/<int:cohort_id>/progress.svg", view_func=views.cohort_progress_chart)
-rule(f"{org}/cohorts/<int:cohort_id>/earnings.svg", view_func=views.cohort_earnings_chart)
-rule(f"{org}/sessions/<int:session_id>/attendance", view_func=views.attendance, methods=GET_POST)
-rule(f"{org}/sessions/<int:session_id>/remove", view_func=views.remove_session, methods=POST)
-rule(f"{org}/trainees/<int:enrolment_id>", view_func=views.trainee)
+rule(org, view_func=org_views.org_home)
+rule(f"{org}/settings", view_func=org_views.org_settings, methods=GET_POST)
+rule(f"{org}/curricula/new", view_func=curriculum_views.new_curriculum, methods=GET_POST)
+rule(f"{org}/curricula/<int:curriculum_id>", view_func=curriculum_views.curriculum)
 rule(
-    f"{org}/trainees/<int:enrolment_id>/modules/<int:module_id>/complete",
-    view_func=views.complete_module,
+    f"{org}/curricula/<int:curriculum_id>/edit",
+    view_func=curriculum_views.edit_curriculum,
+    methods=GET_POST,
+)
+rule(
+    f"{org}/curricula/<int:curriculum_id>/modules",
+    view_func=curriculum_views.add_module,
     methods=POST,
 )
-rule(f"{org}/trainees/<int:enrolment_id>/withdraw", view_func=views.withdraw, methods=POST)
-rule(f"{org}/trainees/<int:enrolment_id>/recommend", view_func=views.recommend, methods=POST)
-rule(f"{org}/reviews", view_func=views.reviews)
-rule(f"{org}/reviews/<int:submission_id>", view_func=views.review, methods=GET_POST)
-rule(f"{org}/outcomes", view_func=views.org_outcomes)
-rule(f"{org}/outcomes.csv", view_func=views.outcomes_csv)
-rule(f"{org}/outcomes/progress.svg", view_func=views.org_progress_chart)
-rule(f"{org}/outcomes/earnings.svg", view_func=views.org_earnings_chart)
+rule(f"{org}/modules/<int:module_id>", view_func=curriculum_views.module, methods=GET_POST)
+rule(f"{org}/modules/<int:module_id>/move", view_func=curriculum_views.move_module, methods=POST)
+rule(
+    f"{org}/modules/<int:module_id>/remove", view_func=curriculum_views.remove_module, methods=POST
+)
+rule(f"{org}/modules/<int:module_id>/lessons", view_func=curriculum_views.add_lesson, methods=POST)
+rule(f"{org}/lessons/<int:lesson_id>", view_func=curriculum_views.lesson, methods=GET_POST)
+rule(
+    f"{org}/lessons/<int:lesson_id>/delete", view_func=curriculum_views.delete_lesson, methods=POST
+)
+rule(f"{org}/cohorts/new", view_func=cohort_views.new_cohort, methods=GET_POST)
+rule(f"{org}/cohorts/<int:cohort_id>", view_func=cohort_views.cohort)
+rule(f"{org}/cohorts/<int:cohort_id>/edit", view_func=cohort_views.edit_cohort, methods=GET_POST)
+rule(f"{org}/cohorts/<int:cohort_id>/sessions", view_func=cohort_views.add_session, methods=POST)
+rule(f"{org}/cohorts/<int:cohort_id>/enrol", view_func=cohort_views.enrol, methods=POST)
+rule(f"{org}/cohorts/<int:cohort_id>/link", view_func=cohort_views.application_link, methods=POST)
+rule(f"{org}/cohorts/<int:cohort_id>/outcomes", view_func=outcome_views.cohort_outcomes)
+rule(f"{org}/cohorts/<int:cohort_id>/progress.svg", view_func=outcome_views.cohort_progress_chart)
+rule(f"{org}/cohorts/<int:cohort_id>/earnings.svg", view_func=outcome_views.cohort_earnings_chart)
+rule(
+    f"{org}/sessions/<int:session_id>/attendance",
+    view_func=cohort_views.attendance,
+    methods=GET_POST,
+)
+rule(f"{org}/sessions/<int:session_id>/remove", view_func=cohort_views.remove_session, methods=POST)
+rule(f"{org}/trainees/<int:enrolment_id>", view_func=enrolment_views.trainee)
+rule(
+    f"{org}/trainees/<int:enrolment_id>/modules/<int:module_id>/complete",
+    view_func=enrolment_views.complete_module,
+    methods=POST,
+)
+rule(
+    f"{org}/trainees/<int:enrolment_id>/withdraw", view_func=enrolment_views.withdraw, methods=POST
+)
+rule(
+    f"{org}/trainees/<int:enrolment_id>/recommend",
+    view_func=enrolment_views.recommend,
+    methods=POST,
+)
+rule(f"{org}/reviews", view_func=review_views.reviews)
+rule(f"{org}/reviews/<int:submission_id>", view_func=review_views.review, methods=GET_POST)
+rule(f"{org}/outcomes", view_func=outcome_views.org_outcomes)
+rule(f"{org}/outcomes.csv", view_func=outcome_views.outcomes_csv)
+rule(f"{org}/outcomes/progress.svg", view_func=outcome_views.org_progress_chart)
+rule(f"{org}/outcomes/earnings.svg", view_func=outcome_views.org_earnings_chart)
 
 # Trainees, applicants, anyone with a certificate link ------------------------------------------
 rule("/training", view_func=trainee_views.my_training)
@@ -71,7 +102,7 @@ rule("/apply/<code>", view_func=trainee_views.apply, methods=GET_POST)
 rule("/certificates/<code>", view_func=trainee_views.certificate)
 
 # Directors ----------------------------------------------------------------------------------
-rule("/teams/<slug>/graduates", view_func=views.team_graduates)
+rule("/teams/<slug>/graduates", view_func=org_views.team_graduates)
 
 
 @bp.app_template_global()
@@ -79,4 +110,4 @@ def training_dashboard():
     """Training links for the home page; queried only where a template asks for them."""
     if not current_user.is_authenticated:
         return None
-    return queries.dashboard(current_user)
+    return trainee_queries.dashboard(current_user)

@@ -31,6 +31,12 @@ def yen_filter(value):
     return value
 
 
+def id_from(value) -> int:
+    """A database id from a select's value; 0 (matches nothing) when it is not one."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) <= 12 else 0
+
+
 def _max(n: int):
     return Length(max=n, message=_l("Use at most %(n)d characters.", n=n))
 

@@ -1,7 +1,7 @@
 """Outcome figures for a cohort or an organisation, and the city-hall CSV export.
 
-Everything below ``paid_work_by_person`` is pure arithmetic on plain values, so each rule is
-tested with exact numbers. Earnings enter through ONE seam, :func:`paid_work_by_person`.
+Everything here is pure arithmetic on plain values, so each rule is tested with exact numbers;
+:mod:`teamhub.training.reports` reads the values.
 
 Definitions (shown to coordinators on the report page too):
 
@@ -22,12 +22,10 @@ Definitions (shown to coordinators on the report page too):
 from __future__ import annotations
 
 import csv
-import functools
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 EARNINGS_WINDOW_MONTHS = 3
 MIN_CELL_PEOPLE = 5
@@ -41,59 +39,24 @@ class PaidWork:
     net_by_month: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" → whole yen
 
 
-def paid_work_by_person(
-    person_ids, since: date | None = None, parameters: dict | None = None
-) -> dict[int, PaidWork]:
-    """Return each person's paid work, read from the payout statements of every team they are in.
-
-    First paid day = the earliest paid close whose net pay to them was above zero; net_by_month =
-    their net pay (after withholding) summed per calendar month of the day they were paid, from
-    ``since`` on when given (a report needs only its earnings window, not years of history).
-    ``person_ids`` is a list of ids, or (with ``since``) a query selecting them, whose bound
-    parameters are ``parameters``.
-    """
-    from teamhub.payouts.queries import net_paid_by_person, paid_window_and_firsts
-
-    if since is not None:
-        return paid_work_from(*paid_window_and_firsts(person_ids, since, parameters))
-
-    paid: dict[int, PaidWork] = {}
-    for person_id, paid_on, net in sorted(net_paid_by_person(person_ids), key=lambda r: r[1]):
-        work = paid.setdefault(person_id, PaidWork())
-        month = f"{paid_on:%Y-%m}"
-        work.net_by_month[month] = work.net_by_month.get(month, 0) + net
-        if net > 0 and work.first_paid_on is None:
-            paid[person_id] = PaidWork(paid_on, work.net_by_month)
-    return paid
-
-
 def paid_work_from(
     recent: Iterable[tuple[int, date, int]], firsts: dict[int, date]
 ) -> dict[int, PaidWork]:
     """Each person's paid work from their (person, paid day, net yen) rows of a window and their
     first paid days: everyone with a first paid day, plus anyone paid in the window."""
     nets: dict[int, dict[str, int]] = {person_id: {} for person_id in firsts}
-    months: dict[date, str] = {}  # thousands of rows share a few dozen paid days
     for person_id, paid_on, net in recent:
-        month = months.get(paid_on)
-        if month is None:
-            month = months[paid_on] = f"{paid_on:%Y-%m}"
-        by_month = nets.get(person_id)
-        if by_month is None:
-            by_month = nets[person_id] = {}
+        by_month = nets.setdefault(person_id, {})
+        month = month_key(paid_on)
         by_month[month] = by_month.get(month, 0) + net
     return {
         person_id: PaidWork(firsts.get(person_id), by_month) for person_id, by_month in nets.items()
     }
 
 
-# The seam is looked up through this module at call time, so tests can replace it.
-PaidWorkSource = Callable[[list[int]], dict[int, PaidWork]]
-
-
-class TraineeRecord(NamedTuple):
-    """One trainee's facts for the report (one enrolment, or one person across cohorts). A tuple:
-    an organisation's report builds 10,000 of them per request."""
+@dataclass(frozen=True)
+class TraineeRecord:
+    """One trainee's facts for the report (one enrolment, or one person across cohorts)."""
 
     person_id: int
     status: str  # active | completed | withdrawn
@@ -146,35 +109,49 @@ def median_whole(values: Iterable[int]) -> int | None:
     return (ordered[middle - 1] + ordered[middle]) // 2
 
 
+def _month_index(day: date) -> int:
+    """Months since the start of year 0: consecutive months have consecutive numbers."""
+    return day.year * 12 + day.month - 1
+
+
+def _month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
+    return _month_name(_month_index(day))
 
 
 def earnings_window_start(as_of: date, window: int = EARNINGS_WINDOW_MONTHS) -> date:
     """The first day of the earliest month :func:`monthly_earnings` can look at."""
-    month_index = as_of.year * 12 + as_of.month - 1 - window
-    return date(month_index // 12, month_index % 12 + 1, 1)
+    first = _month_index(as_of) - window
+    return date(first // 12, first % 12 + 1, 1)
 
 
 def complete_months_after(completed_on: date, as_of: date) -> list[str]:
     """Calendar months after the completion month and before the month of ``as_of``."""
-    return list(_months_between(completed_on.year, completed_on.month, as_of.year, as_of.month))
+    return [_month_name(i) for i in range(_month_index(completed_on) + 1, _month_index(as_of))]
 
 
-@functools.lru_cache(maxsize=1024)
-def _months_between(first_year: int, first_month: int, year_to: int, month_to: int) -> tuple:
-    """Months after (first_year, first_month) and before (year_to, month_to); graduates of a
-    cohort share their months, so a report of thousands computes each span once."""
-    months = []
-    year, month = _next_month(first_year, first_month)
-    while (year, month) < (year_to, month_to):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = _next_month(year, month)
-    return tuple(months)
+def earnings_window(as_of: date, window: int = EARNINGS_WINDOW_MONTHS) -> list[tuple[int, str]]:
+    """The complete calendar months a report averages pay over, the last ``window`` before the
+    month of ``as_of``: (month number, "YYYY-MM"), oldest first. One for every graduate."""
+    end = _month_index(as_of)
+    return [(number, _month_name(number)) for number in range(end - window, end)]
+
+
+def average_after(
+    paid: PaidWork | None, completed_on: date, window: list[tuple[int, str]]
+) -> int | None:
+    """A graduate's average net yen per month over the window's months after the month they
+    completed; None when none of them is."""
+    completed = _month_index(completed_on)
+    months = [name for number, name in window if number > completed]
+    if not months:
+        return None
+    if paid is None:
+        return 0
+    return sum(paid.net_by_month.get(month, 0) for month in months) // len(months)
 
 
 def monthly_earnings(
@@ -184,18 +161,7 @@ def monthly_earnings(
     window: int = EARNINGS_WINDOW_MONTHS,
 ) -> int | None:
     """A graduate's average net yen per month over the last complete months since completion."""
-    months = _window_months(completed_on.year, completed_on.month, as_of.year, as_of.month, window)
-    if not months:
-        return None
-    if paid is None:
-        return 0
-    by_month = paid.net_by_month
-    return sum(by_month.get(month, 0) for month in months) // len(months)
-
-
-@functools.lru_cache(maxsize=1024)
-def _window_months(first_year: int, first_month: int, year_to: int, month_to: int, window: int):
-    return _months_between(first_year, first_month, year_to, month_to)[-window:]
+    return average_after(paid, completed_on, earnings_window(as_of, window))
 
 
 def days_to_first_paid(completed_on: date, first_paid_on: date | None) -> int | None:
@@ -245,12 +211,13 @@ def compute_outcomes(
     attended = [r for r in records if r.sessions_recorded]
     present = sum(r.sessions_present for r in attended)
     recorded = sum(r.sessions_recorded for r in attended)
+    window = earnings_window(as_of)
     first_paid, earnings = [], []
     for r in graduates:
         work = paid.get(r.person_id)
         if work is not None and work.first_paid_on is not None:
             first_paid.append(days_to_first_paid(r.completed_on, work.first_paid_on))
-        value = monthly_earnings(work, r.completed_on, as_of)
+        value = average_after(work, r.completed_on, window)
         if value is not None:
             earnings.append(value)
     reached = sum(1 for value in earnings if value >= target_yen)

@@ -1,5 +1,9 @@
 """What trainees do and what is recorded about them: attendance, lessons read, practice work,
 module completion (with the skills it grants), graduation with a certificate, recommendations.
+
+Services take models and plain values, check the rules, add and flush; the request commits.
+Attendance marks are the record; each enrolment keeps their counts (``sessions_present``,
+``sessions_recorded``), recounted here, the only place marks are written.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from teamhub.extensions import db
 from teamhub.i18n import jst_date
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Team
+from teamhub.training.checks import check_web_link, refuse
 from teamhub.training.models import (
     ATTENDANCE_STATUSES,
     Attendance,
@@ -30,7 +35,6 @@ from teamhub.training.models import (
     PracticeSubmission,
     Recommendation,
 )
-from teamhub.training.services import check_web_link
 
 CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
 MAX_SUBMISSION_CHARS = 20_000
@@ -39,11 +43,8 @@ MAX_SUBMISSION_CHARS = 20_000
 # Attendance ----------------------------------------------------------------------------------
 
 
-def record_attendance(
-    session: CohortSession, marks: dict[int, str], by: Person, today: date | None = None
-) -> int:
-    """Record present, absent or excused for trainees of the session's cohort; return how many."""
-    if (today or today_jst()) < session.day_jst:
+def _check_marks(session: CohortSession, marks: dict[int, str], today: date) -> None:
+    if today < session.day_jst:
         raise Conflict(
             _(
                 "This session is on %(day)s. Take attendance on that day or later.",
@@ -54,16 +55,21 @@ def record_attendance(
         raise Invalid(_("Mark at least one trainee as present, absent or excused."))
     if any(status not in ATTENDANCE_STATUSES for status in marks.values()):
         raise Invalid(_("Choose present, absent or excused for each trainee."))
-    roster = set(
-        db.session.scalars(
-            sa.select(Enrolment.id).where(
-                Enrolment.cohort_id == session.cohort_id, Enrolment.status != "withdrawn"
-            )
+    roster = db.session.scalars(
+        sa.select(Enrolment.id).where(
+            Enrolment.cohort_id == session.cohort_id, Enrolment.status != "withdrawn"
         )
     )
-    if not set(marks) <= roster:
+    if not set(marks) <= set(roster):
         raise Invalid(_("Some of the trainees marked are not in this cohort. Reload the page."))
-    existing = {
+
+
+def record_attendance(
+    session: CohortSession, marks: dict[int, str], by: Person, today: date | None = None
+) -> int:
+    """Record present, absent or excused for trainees of the session's cohort; return how many."""
+    _check_marks(session, marks, today or today_jst())
+    recorded = {
         a.enrolment_id: a
         for a in db.session.scalars(
             sa.select(Attendance).where(Attendance.session_id == session.id)
@@ -71,11 +77,11 @@ def record_attendance(
     }
     now = utcnow()
     for enrolment_id, status in marks.items():
-        row = existing.get(enrolment_id)
-        if row is None:
-            row = Attendance(session_id=session.id, enrolment_id=enrolment_id)
-            db.session.add(row)
-        row.status, row.recorded_by_id, row.recorded_at = status, by.id, now
+        mark = recorded.get(enrolment_id)
+        if mark is None:
+            mark = Attendance(session_id=session.id, enrolment_id=enrolment_id)
+            db.session.add(mark)
+        mark.status, mark.recorded_by_id, mark.recorded_at = status, by.id, now
     db.session.flush()
     recount_attendance(list(marks))
     return len(marks)
@@ -139,10 +145,7 @@ def _require_open_module(enrolment: Enrolment, module: CurriculumModule) -> None
         raise Conflict(_("This module is already completed."))
 
 
-def submit_practice(
-    enrolment: Enrolment, module: CurriculumModule, text: str = "", link_url: str = ""
-) -> PracticeSubmission:
-    """Hand in a try at the module's practice task for a coordinator to review."""
+def _check_submission(enrolment: Enrolment, module: CurriculumModule, text: str, link_url: str):
     _require_open_module(enrolment, module)
     if not module.has_practice:
         raise Conflict(_("This module has no practice task."))
@@ -155,13 +158,18 @@ def submit_practice(
     )
     if waiting:
         raise Conflict(_("Your last try is waiting for review. You will see the feedback here."))
-    text = text.strip()
     if not text and not link_url.strip():
-        message = _("Write your answer or paste a link to it.")
-        raise Invalid(message, {"text": message})
+        refuse("text", _("Write your answer or paste a link to it."))
     if len(text) > MAX_SUBMISSION_CHARS:
-        message = _("Use at most %(n)d characters.", n=MAX_SUBMISSION_CHARS)
-        raise Invalid(message, {"text": message})
+        refuse("text", _("Use at most %(n)d characters.", n=MAX_SUBMISSION_CHARS))
+
+
+def submit_practice(
+    enrolment: Enrolment, module: CurriculumModule, text: str = "", link_url: str = ""
+) -> PracticeSubmission:
+    """Hand in a try at the module's practice task for a coordinator to review."""
+    text = text.strip()
+    _check_submission(enrolment, module, text, link_url)
     last = db.session.scalar(
         sa.select(sa.func.max(PracticeSubmission.number)).where(
             PracticeSubmission.enrolment_id == enrolment.id,
@@ -188,11 +196,9 @@ def review_practice(
     """Pass a try (the module completes) or ask for another one with a comment."""
     comment = comment.strip()
     if not passed and not comment:
-        message = _("Tell the trainee what to change before the next try.")
-        raise Invalid(message, {"comment": message})
+        refuse("comment", _("Tell the trainee what to change before the next try."))
     if len(comment) > 5000:
-        message = _("Use at most %(n)d characters.", n=5000)
-        raise Invalid(message, {"comment": message})
+        refuse("comment", _("Use at most %(n)d characters.", n=5000))
     if submission.enrolment.status == "withdrawn":
         raise Conflict(_("This trainee's place has ended."))
     # Claim the review atomically: two reviewers cannot both decide.
@@ -302,14 +308,17 @@ def graduate_finished(curriculum_id: int) -> int:
 # Recommendations -----------------------------------------------------------------------------
 
 
-def recommend(enrolment: Enrolment, team: Team, by: Person, note: str = "") -> Recommendation:
+def recommend(
+    enrolment: Enrolment, team: Team | None, by: Person, note: str = ""
+) -> Recommendation:
     """Recommend a graduate to a team; the team's directors will see them."""
     if enrolment.status != "completed":
         raise Conflict(_("Only trainees who completed the training can be recommended."))
+    if team is None:
+        refuse("team_id", _("Choose a team from the list."))
     note = note.strip()
     if len(note) > 500:
-        message = _("Use at most %(n)d characters.", n=500)
-        raise Invalid(message, {"note": message})
+        refuse("note", _("Use at most %(n)d characters.", n=500))
     exists = db.session.scalar(
         sa.select(Recommendation.id).where(
             Recommendation.enrolment_id == enrolment.id, Recommendation.team_id == team.id

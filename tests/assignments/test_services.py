@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from teamhub.assignments import lifecycle, services, uploads
+from teamhub.assignments import lifecycle, queries, services, uploads
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
 from teamhub.assignments.reliability import Rate, Reliability, reliability_for
 from teamhub.clock import utcnow
@@ -343,6 +344,8 @@ def test_reliability_follows_the_rule_to_the_microsecond(team, drawn):
     db.session.flush()
     expected = expected_reliability(history, now)
     assert reliability_for([writer.id], now)[writer.id] == expected
+    with time_machine.travel(now, tick=False):
+        assert queries.my_assignments(writer)[1] == expected  # the member's own page
     [candidate] = [c for c in splitting.candidates(job) if c.membership_id == writer.id]
     assert candidate.reliability == expected
     savepoint.rollback()

@@ -67,9 +67,9 @@ def test_marking_paid_writes_the_day_and_the_first_day(ctx):
     assert firsts == {person.id: date(2026, 11, 10)}
     assert (days, firsts) == from_ledger([person.id])
     assert queries.first_paid_on_by_person([person.id]) == firsts
-    window, window_firsts = queries.paid_window_and_firsts([person.id], date(2026, 11, 1))
+    window = queries.net_paid_by_person([person.id], since=date(2026, 11, 1))
     assert window == [(person.id, date(2026, 11, 10), 74_895)]
-    assert window_firsts == firsts
+    assert queries.net_paid_by_person([person.id], since=date(2026, 11, 11)) == []
 
 
 def test_a_new_payment_date_moves_the_money_and_the_first_day(ctx):

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import time_machine
 
-from teamhub import scheduler, scheduling
+from teamhub import scheduling
 from teamhub.clock import from_jst, utcnow
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.notifications import reminders
-from teamhub.scheduler import process, runs
+from teamhub.scheduler import process, registry, runs
 from teamhub.scheduler.models import JobRun
 from teamhub.scheduling import Done
 from tests.conftest import login_as
@@ -80,7 +80,7 @@ def test_escrow_warning_goes_to_directors_once_a_day_until_confirmed(ctx, frozen
 
 
 def _cohort_with_session(starts_at: datetime):
-    from teamhub.training import services as training
+    from teamhub.training import cohorts, enrolments
     from tests import factories
     from tests import training_factories as tf
 
@@ -89,9 +89,9 @@ def _cohort_with_session(starts_at: datetime):
     tf.appoint(org, role="mentor")
     cohort = tf.make_cohort(org, tf.make_curriculum(org))
     trainee = factories.make_person()
-    training.enrol(cohort, trainee, coordinator)
-    session = training.add_session(
-        cohort, training.SessionInput(starts_at=starts_at, place="足利市民活動センター")
+    enrolments.enrol(cohort, trainee, coordinator)
+    session = cohorts.add_session(
+        cohort, cohorts.SessionInput(starts_at=starts_at, place="足利市民活動センター")
     )
     return session, coordinator, trainee
 
@@ -109,10 +109,10 @@ def test_session_reminder_uses_the_japan_date(ctx, frozen):
     assert session.id
 
 
-@pytest.mark.parametrize("name", sorted(scheduler.REGISTRY))
+@pytest.mark.parametrize("name", sorted(registry.REGISTRY))
 def test_every_job_run_twice_in_a_period_acts_once(ctx, frozen, name):
     work_in_progress(DUE, source="crowdworks", state="accepted")
-    job = scheduler.REGISTRY[name]
+    job = registry.REGISTRY[name]
     first = runs.run_job(job, "test", DUE - timedelta(hours=47))
     assert first is not None and first.outcome == "ok"
     assert runs.run_job(job, "other", DUE - timedelta(hours=47)) is None
@@ -123,7 +123,7 @@ def test_each_job_body_run_twice_has_one_effect(ctx, frozen):
     work_in_progress(DUE, source="crowdworks", state="accepted")
     work_in_progress(DUE - timedelta(hours=2))
     moments = [DUE - timedelta(hours=47), DUE + timedelta(hours=1)]
-    for job in scheduler.REGISTRY.values():
+    for job in registry.REGISTRY.values():
         for now in moments:
             before = len(notifications())
             job.run(now)
@@ -146,10 +146,10 @@ def test_a_failing_job_is_recorded_and_the_next_period_runs_again(ctx, frozen):
 
 
 def test_periods_follow_the_japan_day_and_the_interval():
-    daily = scheduler.REGISTRY["escrow_missing"]
+    daily = registry.REGISTRY["escrow_missing"]
     assert daily.period(datetime(2026, 12, 1, 14, 59, tzinfo=UTC)) == "2026-12-01"
     assert daily.period(datetime(2026, 12, 1, 15, 0, tzinfo=UTC)) == "2026-12-02"
-    quarter = scheduler.REGISTRY["due_soon"]
+    quarter = registry.REGISTRY["due_soon"]
     assert quarter.period(datetime(2026, 12, 1, 10, 14, tzinfo=UTC)) == "2026-12-01T10:00:00Z"
     assert quarter.period(datetime(2026, 12, 1, 10, 15, tzinfo=UTC)) == "2026-12-01T10:15:00Z"
     nine = daily.next_run_at(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
@@ -181,7 +181,7 @@ def test_a_stopping_leader_hands_over_at_once(ctx):
 def test_directors_see_what_the_scheduler_did_and_will_do(app, frozen):
     with app.app_context():
         work = work_in_progress(DUE)
-        runs.run_job(scheduler.REGISTRY["due_soon"], "test", DUE - timedelta(hours=47))
+        runs.run_job(registry.REGISTRY["due_soon"], "test", DUE - timedelta(hours=47))
         db.session.commit()
     frozen.move_to(DUE - timedelta(hours=46) + timedelta(minutes=1))
     director = login_as(app, work.roles.director.email)
@@ -233,16 +233,16 @@ def test_housekeeping_forgets_runs_older_than_a_month(ctx):
             )
         )
     db.session.flush()
-    run = runs.run_job(scheduler.REGISTRY["housekeeping"], "test", now)
+    run = runs.run_job(registry.REGISTRY["housekeeping"], "test", now)
     assert run.counts["runs_deleted"] == 2
     assert sorted(r.period for r in db.session.query(JobRun).filter_by(job="due_soon")) == ["p1"]
 
 
 def test_a_daily_job_whose_time_passed_runs_when_a_scheduler_starts_late():
-    nine = scheduler.REGISTRY["escrow_missing"]
+    nine = registry.REGISTRY["escrow_missing"]
     assert not nine.time_passed_today(from_jst(datetime(2026, 12, 1).date(), time(8, 59)))
     assert nine.time_passed_today(from_jst(datetime(2026, 12, 1).date(), time(9, 0)))
-    assert not scheduler.REGISTRY["due_soon"].time_passed_today(DUE)
+    assert not registry.REGISTRY["due_soon"].time_passed_today(DUE)
 
 
 @pytest.mark.commits
@@ -250,7 +250,7 @@ def test_the_scheduler_loop_leads_runs_and_hands_back_the_lease(app):
     import threading
 
     job = scheduling.ScheduledJob(
-        "housekeeping", "Housekeeping", scheduler.REGISTRY["housekeeping"].run, daily_at=(0, 0)
+        "housekeeping", "Housekeeping", registry.REGISTRY["housekeeping"].run, daily_at=(0, 0)
     )
     stop = threading.Event()
     thread = threading.Thread(

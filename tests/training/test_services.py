@@ -14,7 +14,16 @@ from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Team
-from teamhub.training import progress, queries, services
+from teamhub.training import (
+    access,
+    cohorts,
+    curricula,
+    enrolments,
+    organisations,
+    progress,
+    queries,
+    trainee_queries,
+)
 from teamhub.training.models import (
     Attendance,
     Cohort,
@@ -58,7 +67,7 @@ def cohort(org, curriculum):
 
 
 def enrolled(cohort, coordinator, n: int = 1) -> list[Enrolment]:
-    return [services.enrol(cohort, factories.make_person(), by=coordinator) for _ in range(n)]
+    return [enrolments.enrol(cohort, factories.make_person(), by=coordinator) for _ in range(n)]
 
 
 def training_skills(person_id: int) -> set[str]:
@@ -74,7 +83,7 @@ def training_skills(person_id: int) -> set[str]:
 # Organisations and appointments ---------------------------------------------------------------
 
 
-def organisation_input(**overrides) -> services.OrganisationInput:
+def organisation_input(**overrides) -> organisations.OrganisationInput:
     fields = {
         "name": "足利市役所",
         "slug": "ashikaga-city",
@@ -83,23 +92,23 @@ def organisation_input(**overrides) -> services.OrganisationInput:
         "municipality": "足利市",
     }
     fields.update(overrides)
-    return services.OrganisationInput(**fields)
+    return organisations.OrganisationInput(**fields)
 
 
 def test_only_the_operator_creates_organisations(ctx):
     person = factories.make_person()
     with pytest.raises(NotAllowed):
-        services.create_organisation(person, organisation_input())
+        organisations.create_organisation(person, organisation_input())
     person.is_operator = True
-    org = services.create_organisation(person, organisation_input())
+    org = organisations.create_organisation(person, organisation_input())
     assert (org.slug, org.target_monthly_yen) == ("ashikaga-city", 200_000)
 
 
 def test_organisation_input_is_checked_field_by_field(ctx):
     operator = factories.make_person(is_operator=True)
-    services.create_organisation(operator, organisation_input())
+    organisations.create_organisation(operator, organisation_input())
     with pytest.raises(Invalid) as refused:
-        services.create_organisation(
+        organisations.create_organisation(
             operator,
             organisation_input(name="", slug="ashikaga-city", kind="guild", prefecture="奄美県"),
         )
@@ -109,40 +118,40 @@ def test_organisation_input_is_checked_field_by_field(ctx):
 def test_operator_appoints_a_coordinator_by_email_and_can_end_it(org):
     operator = factories.make_person(is_operator=True)
     person = factories.make_person(email="coord@example.jp")
-    membership = services.appoint(operator, org, "Coord@Example.jp ", "coordinator")
+    membership = organisations.appoint(operator, org, "Coord@Example.jp ", "coordinator")
     assert (membership.person_id, membership.role) == (person.id, "coordinator")
-    assert queries.org_access(org.slug, person).is_coordinator
+    assert access.org_access(org.slug, person).is_coordinator
     with pytest.raises(Conflict):
-        services.appoint(operator, org, "coord@example.jp", "coordinator")
-    services.end_appointment(operator, membership)
+        organisations.appoint(operator, org, "coord@example.jp", "coordinator")
+    organisations.end_appointment(operator, membership)
     with pytest.raises(NotFound):
-        queries.org_access(org.slug, person)
-    again = services.appoint(operator, org, "coord@example.jp", "mentor")
+        access.org_access(org.slug, person)
+    again = organisations.appoint(operator, org, "coord@example.jp", "mentor")
     assert again.id == membership.id and again.active and again.role == "mentor"
 
 
 def test_appointing_an_unknown_email_says_to_sign_up_first(org):
     operator = factories.make_person(is_operator=True)
     with pytest.raises(Invalid) as refused:
-        services.appoint(operator, org, "nobody@example.jp")
+        organisations.appoint(operator, org, "nobody@example.jp")
     assert "sign up" in refused.value.reasons["email"]
     with pytest.raises(Invalid):
-        services.appoint(operator, org, factories.make_person().email, "boss")
+        organisations.appoint(operator, org, factories.make_person().email, "boss")
 
 
 def test_mentors_reach_the_organisation_but_not_coordinator_pages(org):
     mentor = tf.appoint(org, role="mentor")
-    assert queries.org_access(org.slug, mentor, need="mentor").membership.role == "mentor"
+    assert access.org_access(org.slug, mentor, need="mentor").membership.role == "mentor"
     with pytest.raises(NotAllowed):
-        queries.org_access(org.slug, mentor)
+        access.org_access(org.slug, mentor)
 
 
 def test_target_income_is_whole_yen_in_range(org):
-    services.set_target_income(org, 180_000)
+    organisations.set_target_income(org, 180_000)
     assert org.target_monthly_yen == 180_000
     for bad in (None, 0, -1, 10_000_001):
         with pytest.raises(Invalid):
-            services.set_target_income(org, bad)
+            organisations.set_target_income(org, bad)
     assert org.target_monthly_yen == 180_000
 
 
@@ -152,42 +161,42 @@ def test_target_income_is_whole_yen_in_range(org):
 def test_modules_are_added_in_order_and_reordered(curriculum):
     titles = [m.title for m in curriculum.current_modules]
     first, second, third = curriculum.current_modules
-    assert services.move_module(third, "up") is True
-    assert services.move_module(first, "up") is False  # already first
+    assert curricula.move_module(third, "up") is True
+    assert curricula.move_module(first, "up") is False  # already first
     db.session.refresh(curriculum)
     assert [m.title for m in curriculum.current_modules] == [titles[0], titles[2], titles[1]]
     assert [m.position for m in curriculum.current_modules] == [1, 2, 3]
-    services.move_module(first, "down")
+    curricula.move_module(first, "down")
     db.session.refresh(curriculum)
     assert [m.id for m in curriculum.current_modules] == [third.id, first.id, second.id]
     with pytest.raises(Invalid):
-        services.move_module(first, "sideways")
+        curricula.move_module(first, "sideways")
 
 
 def test_module_skills_must_be_known_codes(curriculum):
     with pytest.raises(Invalid) as refused:
-        services.add_module(curriculum, services.ModuleInput(title="x", skills=("hacking",)))
+        curricula.add_module(curriculum, curricula.ModuleInput(title="x", skills=("hacking",)))
     assert "skills" in refused.value.reasons
     with pytest.raises(Invalid) as refused:
-        services.add_module(curriculum, services.ModuleInput(title="  ", summary="x" * 2001))
+        curricula.add_module(curriculum, curricula.ModuleInput(title="  ", summary="x" * 2001))
     assert set(refused.value.reasons) == {"title", "summary"}
 
 
 def test_editing_a_module_bumps_its_version_only_when_something_changed(curriculum):
     module = curriculum.current_modules[0]
-    same = services.ModuleInput(
+    same = curricula.ModuleInput(
         title=module.title, practice_task=module.practice_task, skills=tuple(module.skills)
     )
-    services.update_module(module, same)
+    curricula.update_module(module, same)
     assert module.version == 1
-    services.update_module(module, services.ModuleInput(title="新しい題", skills=("seo",)))
+    curricula.update_module(module, curricula.ModuleInput(title="新しい題", skills=("seo",)))
     assert (module.version, module.title, module.skills) == (2, "新しい題", ["seo"])
 
 
 def test_a_module_nobody_worked_on_is_deleted_with_its_lessons(curriculum):
     module = curriculum.current_modules[2]
     module_id = module.id
-    assert services.remove_module(module) == "deleted"
+    assert curricula.remove_module(module) == "deleted"
     assert db.session.get(CurriculumModule, module_id) is None
     assert db.session.scalar(sa.select(Lesson.id).where(Lesson.module_id == module_id)) is None
     db.session.refresh(curriculum)
@@ -196,15 +205,15 @@ def test_a_module_nobody_worked_on_is_deleted_with_its_lessons(curriculum):
 
 def test_lessons_are_appended_edited_and_deleted(curriculum):
     module = curriculum.current_modules[0]
-    lesson = services.add_lesson(module, "三つ目", "本文")
+    lesson = curricula.add_lesson(module, "三つ目", "本文")
     assert lesson.position == 3
-    services.update_lesson(lesson, "題を変えた", "**太字**")
+    curricula.update_lesson(lesson, "題を変えた", "**太字**")
     assert lesson.title == "題を変えた"
     with pytest.raises(Invalid):
-        services.update_lesson(lesson, "", "x")
+        curricula.update_lesson(lesson, "", "x")
     with pytest.raises(Invalid):
-        services.add_lesson(module, "長すぎる", "x" * 50_001)
-    services.delete_lesson(lesson)
+        curricula.add_lesson(module, "長すぎる", "x" * 50_001)
+    curricula.delete_lesson(lesson)
     assert db.session.get(Lesson, lesson.id) is None
 
 
@@ -215,37 +224,37 @@ def test_completion_keeps_the_title_version_and_skills_the_trainee_completed(coh
     [enrolment] = enrolled(cohort, coordinator)
     module = cohort.curriculum.current_modules[0]
     progress.complete_module(enrolment, module, coordinator)
-    services.update_module(
-        module, services.ModuleInput(title="改訂版の題", skills=("design", "seo"))
+    curricula.update_module(
+        module, curricula.ModuleInput(title="改訂版の題", skills=("design", "seo"))
     )
     completion = db.session.scalar(sa.select(ModuleCompletion))
     assert (completion.module_title, completion.module_version) == ("Webライティングの基本", 1)
     assert completion.skills == ["web-writing"]
     assert training_skills(enrolment.person_id) == {"web-writing"}
     assert module.version == 2
-    assert queries.progress(enrolment).done == 1
+    assert trainee_queries.progress(enrolment).done == 1
 
 
 def test_removing_a_module_with_history_retires_it_and_progress_stays(cohort, coordinator):
     [enrolment] = enrolled(cohort, coordinator)
     module = cohort.curriculum.current_modules[0]
     progress.complete_module(enrolment, module, coordinator)
-    assert services.remove_module(module) == "retired"
+    assert curricula.remove_module(module) == "retired"
     assert db.session.get(CurriculumModule, module.id).retired_at is not None
-    view = queries.progress(enrolment)
+    view = trainee_queries.progress(enrolment)
     assert (view.done, view.total) == (0, 2)
     assert [c.module_title for c in view.retired_completions] == ["Webライティングの基本"]
     assert training_skills(enrolment.person_id) == {"web-writing"}
     with pytest.raises(Conflict):
-        services.update_module(module, services.ModuleInput(title="x"))
+        curricula.update_module(module, curricula.ModuleInput(title="x"))
 
 
 def test_a_practice_try_keeps_the_task_as_the_trainee_read_it(cohort, coordinator):
     [enrolment] = enrolled(cohort, coordinator)
     module = cohort.curriculum.current_modules[1]
     submission = progress.submit_practice(enrolment, module, "答え")
-    services.update_module(
-        module, services.ModuleInput(title=module.title, practice_task="別の課題", skills=("seo",))
+    curricula.update_module(
+        module, curricula.ModuleInput(title=module.title, practice_task="別の課題", skills=("seo",))
     )
     assert submission.task == "キーワードを3つ選び、見出し案を作ってください。"
     assert submission.module_version == 1
@@ -255,10 +264,10 @@ def test_adding_a_module_after_graduation_leaves_the_graduate_graduated(cohort, 
     [enrolment] = enrolled(cohort, coordinator)
     tf.graduate(enrolment, coordinator)
     code = enrolment.certificate_code
-    services.add_module(cohort.curriculum, services.ModuleInput(title="追加の回"))
+    curricula.add_module(cohort.curriculum, curricula.ModuleInput(title="追加の回"))
     db.session.refresh(enrolment)
     assert enrolment.status == "completed" and enrolment.certificate_code == code
-    assert queries.certificate(code).curriculum == cohort.curriculum.title
+    assert trainee_queries.certificate(code).curriculum == cohort.curriculum.title
 
 
 def test_retiring_the_last_missing_module_graduates_the_trainee(cohort, coordinator):
@@ -269,7 +278,7 @@ def test_retiring_the_last_missing_module_graduates_the_trainee(cohort, coordina
         submission = progress.submit_practice(enrolment, module, "答え")
         progress.review_practice(submission, coordinator, True)
     progress.submit_practice(enrolment, third, "途中")
-    services.remove_module(third)
+    curricula.remove_module(third)
     db.session.refresh(enrolment)
     assert enrolment.status == "completed" and enrolment.certificate_code
 
@@ -278,42 +287,42 @@ def test_retiring_the_last_missing_module_graduates_the_trainee(cohort, coordina
 
 
 def test_cohort_input_is_checked(org, curriculum):
-    bad = services.CohortInput(
+    bad = cohorts.CohortInput(
         name="", capacity=0, enrol_opens_on=date(2026, 5, 1), enrol_closes_on=date(2026, 4, 1)
     )
     with pytest.raises(Invalid) as refused:
-        services.open_cohort(org, curriculum, bad)
+        cohorts.open_cohort(org, curriculum, bad)
     assert set(refused.value.reasons) == {"name", "capacity", "enrol_closes_on"}
     other_org = tf.make_organisation()
     with pytest.raises(Invalid):
-        services.open_cohort(
+        cohorts.open_cohort(
             other_org,
             curriculum,
-            services.CohortInput("第1期", 5, date(2026, 4, 1), date(2026, 5, 1)),
+            cohorts.CohortInput("第1期", 5, date(2026, 4, 1), date(2026, 5, 1)),
         )
 
 
 def test_capacity_cannot_drop_below_the_trainees_enrolled(cohort, coordinator):
     enrolled(cohort, coordinator, 3)
-    data = services.CohortInput(cohort.name, 2, cohort.enrol_opens_on, cohort.enrol_closes_on)
+    data = cohorts.CohortInput(cohort.name, 2, cohort.enrol_opens_on, cohort.enrol_closes_on)
     with pytest.raises(Invalid) as refused:
-        services.update_cohort(cohort, data)
+        cohorts.update_cohort(cohort, data)
     assert "3" in refused.value.reasons["capacity"]
-    services.update_cohort(
-        cohort, services.CohortInput("改名", 3, data.enrol_opens_on, data.enrol_closes_on)
+    cohorts.update_cohort(
+        cohort, cohorts.CohortInput("改名", 3, data.enrol_opens_on, data.enrol_closes_on)
     )
     assert (cohort.name, cohort.capacity) == ("改名", 3)
 
 
 def test_a_session_near_midnight_in_japan_is_stored_in_utc_on_the_right_day(cohort):
     starts = from_jst(date(2026, 4, 1), time(0, 30))
-    session = services.add_session(cohort, services.SessionInput(starts_at=starts, place="公民館"))
+    session = cohorts.add_session(cohort, cohorts.SessionInput(starts_at=starts, place="公民館"))
     db.session.expire(session)
     assert session.starts_at == datetime(2026, 3, 31, 15, 30, tzinfo=UTC)
     assert session.day_jst == date(2026, 4, 1)
-    late = services.add_session(
+    late = cohorts.add_session(
         cohort,
-        services.SessionInput(starts_at=from_jst(date(2026, 4, 1), time(23, 45)), place="公民館"),
+        cohorts.SessionInput(starts_at=from_jst(date(2026, 4, 1), time(23, 45)), place="公民館"),
     )
     db.session.expire(late)
     assert late.starts_at == datetime(2026, 4, 1, 14, 45, tzinfo=UTC)
@@ -323,16 +332,16 @@ def test_a_session_near_midnight_in_japan_is_stored_in_utc_on_the_right_day(coho
 def test_a_session_needs_a_place_or_a_safe_online_link(cohort):
     starts = from_jst(date(2026, 4, 1), time(10, 0))
     with pytest.raises(Invalid) as refused:
-        services.add_session(cohort, services.SessionInput(starts_at=starts))
+        cohorts.add_session(cohort, cohorts.SessionInput(starts_at=starts))
     assert "place" in refused.value.reasons
     with pytest.raises(Invalid) as refused:
-        services.add_session(
-            cohort, services.SessionInput(starts_at=starts, online_url="javascript:alert(1)")
+        cohorts.add_session(
+            cohort, cohorts.SessionInput(starts_at=starts, online_url="javascript:alert(1)")
         )
     assert "online_url" in refused.value.reasons
     with pytest.raises(Invalid) as refused:
-        services.add_session(
-            cohort, services.SessionInput(starts_at=None, duration_minutes=0, place="x")
+        cohorts.add_session(
+            cohort, cohorts.SessionInput(starts_at=None, duration_minutes=0, place="x")
         )
     assert set(refused.value.reasons) == {"starts_on", "duration_minutes"}
 
@@ -342,8 +351,8 @@ def test_a_session_with_attendance_stays_on_the_schedule(cohort, coordinator):
     past, future = tf.add_sessions(cohort)
     progress.record_attendance(past, {enrolment.id: "present"}, coordinator)
     with pytest.raises(Conflict):
-        services.remove_session(past)
-    services.remove_session(future)
+        cohorts.remove_session(past)
+    cohorts.remove_session(future)
     assert len(db.session.scalars(sa.select(Attendance)).all()) == 1
 
 
@@ -355,7 +364,7 @@ def test_enrolment_takes_a_place_and_a_full_cohort_refuses(org, curriculum, coor
     enrolled(cohort, coordinator, 2)
     assert cohort.seats_taken == 2
     with pytest.raises(Conflict) as refused:
-        services.enrol(cohort, factories.make_person(), by=coordinator)
+        enrolments.enrol(cohort, factories.make_person(), by=coordinator)
     assert "full" in refused.value.message and "2" in refused.value.message
     assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 2
 
@@ -363,71 +372,73 @@ def test_enrolment_takes_a_place_and_a_full_cohort_refuses(org, curriculum, coor
 def test_the_enrolment_window_is_inclusive_and_refuses_outside_it(cohort, coordinator):
     person = factories.make_person()
     with pytest.raises(Conflict) as early:
-        services.enrol(cohort, person, today=cohort.enrol_opens_on - timedelta(days=1))
+        enrolments.enrol(cohort, person, today=cohort.enrol_opens_on - timedelta(days=1))
     assert "opens" in early.value.message
     with pytest.raises(Conflict) as late:
-        services.enrol(cohort, person, today=cohort.enrol_closes_on + timedelta(days=1))
+        enrolments.enrol(cohort, person, today=cohort.enrol_closes_on + timedelta(days=1))
     assert "closed" in late.value.message
     assert cohort.seats_taken == 0
-    services.enrol(cohort, person, today=cohort.enrol_closes_on)
-    services.enrol(cohort, factories.make_person(), today=cohort.enrol_opens_on)
+    enrolments.enrol(cohort, person, today=cohort.enrol_closes_on)
+    enrolments.enrol(cohort, factories.make_person(), today=cohort.enrol_opens_on)
     assert cohort.seats_taken == 2
 
 
 def test_nobody_is_enrolled_twice(cohort, coordinator):
     [enrolment] = enrolled(cohort, coordinator)
     with pytest.raises(Conflict):
-        services.enrol(cohort, enrolment.person, by=coordinator)
+        enrolments.enrol(cohort, enrolment.person, by=coordinator)
     assert cohort.seats_taken == 1
 
 
 def test_withdrawal_frees_the_place_and_the_person_can_come_back(cohort, coordinator):
     [enrolment] = enrolled(cohort, coordinator)
-    services.withdraw(enrolment)
+    enrolments.withdraw(enrolment)
     assert (enrolment.status, cohort.seats_taken) == ("withdrawn", 0)
-    again = services.enrol(cohort, enrolment.person, by=coordinator)
+    again = enrolments.enrol(cohort, enrolment.person, by=coordinator)
     assert again.id == enrolment.id and again.status == "active" and cohort.seats_taken == 1
     tf.graduate(again, coordinator)
     with pytest.raises(Conflict):
-        services.withdraw(again)
+        enrolments.withdraw(again)
 
 
 def test_enrol_by_email_needs_an_account(cohort, coordinator):
     with pytest.raises(Invalid) as refused:
-        services.enrol_by_email(cohort, "nobody@example.jp", coordinator)
+        enrolments.enrol_by_email(cohort, "nobody@example.jp", coordinator)
     assert "application link" in refused.value.reasons["email"]
     person = factories.make_person(email="hanako@example.jp")
-    assert services.enrol_by_email(cohort, " Hanako@Example.JP", coordinator).person_id == person.id
+    assert (
+        enrolments.enrol_by_email(cohort, " Hanako@Example.JP", coordinator).person_id == person.id
+    )
 
 
 def test_the_application_link_works_only_while_open(cohort):
     person = factories.make_person()
     with pytest.raises(Conflict):
-        services.apply(cohort.application_code, person)
-    services.set_applications(cohort, True)
-    enrolment = services.apply(cohort.application_code, person)
+        enrolments.apply(cohort.application_code, person)
+    cohorts.set_applications(cohort, True)
+    enrolment = enrolments.apply(cohort.application_code, person)
     assert (enrolment.via, enrolment.enrolled_by_id) == ("application", None)
     old = cohort.application_code
-    services.set_applications(cohort, True, new_link=True)
+    cohorts.set_applications(cohort, True, new_link=True)
     with pytest.raises(NotFound):
-        services.apply(old, factories.make_person())
+        enrolments.apply(old, factories.make_person())
     with pytest.raises(NotFound):
-        services.apply("", factories.make_person())
+        enrolments.apply("", factories.make_person())
 
 
 def test_applying_to_a_full_cohort_or_outside_the_window_says_so(org, curriculum):
     cohort = tf.make_cohort(org, curriculum, capacity=1)
-    services.set_applications(cohort, True)
-    services.apply(cohort.application_code, factories.make_person())
+    cohorts.set_applications(cohort, True)
+    enrolments.apply(cohort.application_code, factories.make_person())
     with pytest.raises(Conflict) as full:
-        services.apply(cohort.application_code, factories.make_person())
+        enrolments.apply(cohort.application_code, factories.make_person())
     assert "full" in full.value.message
     closed = tf.make_cohort(
         org, curriculum, enrol_opens_on=date(2020, 1, 1), enrol_closes_on=date(2020, 2, 1)
     )
-    services.set_applications(closed, True)
+    cohorts.set_applications(closed, True)
     with pytest.raises(Conflict) as late:
-        services.apply(closed.application_code, factories.make_person())
+        enrolments.apply(closed.application_code, factories.make_person())
     assert "closed" in late.value.message
 
 
@@ -436,7 +447,7 @@ def test_seat_claims_cannot_overfill_even_with_a_stale_count(org, curriculum, co
     # Another request took the last place after this cohort row was loaded.
     db.session.execute(sa.update(Cohort).where(Cohort.id == cohort.id).values(seats_taken=1))
     with pytest.raises(Conflict):
-        services.enrol(cohort, factories.make_person(), by=coordinator)
+        enrolments.enrol(cohort, factories.make_person(), by=coordinator)
 
 
 # Attendance ----------------------------------------------------------------------------------
@@ -500,7 +511,7 @@ def test_attendance_refuses_unknown_statuses_strangers_and_future_sessions(cohor
 def test_withdrawn_trainees_are_not_on_the_attendance_roster(cohort, coordinator):
     [enrolment] = enrolled(cohort, coordinator)
     past, _future = tf.add_sessions(cohort)
-    services.withdraw(enrolment)
+    enrolments.withdraw(enrolment)
     with pytest.raises(Invalid):
         progress.record_attendance(past, {enrolment.id: "present"}, coordinator)
 
@@ -584,7 +595,7 @@ def test_withdrawn_trainees_cannot_progress(cohort, coordinator):
     [enrolment] = enrolled(cohort, coordinator)
     manual, practice, _third = cohort.curriculum.current_modules
     submission = progress.submit_practice(enrolment, practice, "答え")
-    services.withdraw(enrolment)
+    enrolments.withdraw(enrolment)
     with pytest.raises(Conflict):
         progress.complete_module(enrolment, manual, coordinator)
     with pytest.raises(Conflict):
@@ -600,16 +611,16 @@ def test_completing_every_module_graduates_with_a_certificate(cohort, coordinato
     assert enrolment.status == "completed" and enrolment.completed_at is not None
     assert len(enrolment.certificate_code) == 19
     assert training_skills(enrolment.person_id) == {"web-writing", "seo", "proposals"}
-    view = queries.certificate(enrolment.certificate_code.lower())
+    view = trainee_queries.certificate(enrolment.certificate_code.lower())
     assert view.name == enrolment.person.display_name
     assert (view.cohort, view.curriculum) == (cohort.name, cohort.curriculum.title)
     assert view.completed_on == today_jst()
     with pytest.raises(NotFound):
-        queries.certificate("AAAA-BBBB-CCCC-DDDD")
+        trainee_queries.certificate("AAAA-BBBB-CCCC-DDDD")
 
 
 def test_an_empty_curriculum_never_graduates_anyone(org, coordinator):
-    empty = services.create_curriculum(org, "空の講座")
+    empty = curricula.create_curriculum(org, "空の講座")
     cohort = tf.make_cohort(org, empty)
     [enrolment] = enrolled(cohort, coordinator)
     assert progress.graduate_if_done(enrolment) is False
@@ -629,10 +640,10 @@ def test_progress_counts_lessons_read_and_completions(cohort, coordinator):
     manual = cohort.curriculum.current_modules[0]
     progress.mark_lesson_read(enrolment, manual.lessons[0])
     progress.mark_lesson_read(enrolment, manual.lessons[0])
-    first = queries.progress(enrolment).modules[0]
+    first = trainee_queries.progress(enrolment).modules[0]
     assert (first.lessons_read, first.lessons_total, first.percent) == (1, 2, 33)
     progress.complete_module(enrolment, manual, coordinator)
-    view = queries.progress(enrolment)
+    view = trainee_queries.progress(enrolment)
     assert (view.modules[0].percent, view.done, view.total, view.percent) == (100, 1, 3, 33)
 
 

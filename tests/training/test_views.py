@@ -294,7 +294,7 @@ def test_enrolment_by_email_and_its_refusals(app, setup, make_person):
     newcomer = make_person(email="newcomer@example.jp")
     assert client.post(url, data={"email": "newcomer@example.jp"}).status_code == 302
     again = client.post(url, data={"email": "newcomer@example.jp"})
-    assert again.status_code == 422 and "already enrolled" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "already enrolled" in again.get_data(as_text=True)
     unknown = client.post(url, data={"email": "nobody@example.jp"})
     assert unknown.status_code == 422 and "application link" in unknown.get_data(as_text=True)
     with app.app_context():
@@ -303,7 +303,7 @@ def test_enrolment_by_email_and_its_refusals(app, setup, make_person):
         assert db.session.scalar(sa.select(Enrolment.id).where(Enrolment.person_id == newcomer.id))
     make_person(email="late@example.jp")
     full = client.post(url, data={"email": "late@example.jp"})
-    assert full.status_code == 422 and "is full (3 places)" in full.get_data(as_text=True)
+    assert full.status_code == 409 and "is full (3 places)" in full.get_data(as_text=True)
     assert count(app, Enrolment) == 3
 
 

@@ -1,0 +1,145 @@
+"""Who takes a place in a cohort: enrolled by a coordinator or through the application link,
+while the enrolment window is open and places are left; withdrawal frees the place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from teamhub.auth.models import Person
+from teamhub.auth.services import find_person_by_email
+from teamhub.clock import today_jst, utcnow
+from teamhub.errors import Conflict, NotFound
+from teamhub.extensions import db
+from teamhub.i18n import jst_date
+from teamhub.training.checks import refuse
+from teamhub.training.models import Cohort, Enrolment
+
+
+def _check_window(cohort: Cohort, today: date) -> None:
+    if today < cohort.enrol_opens_on:
+        raise Conflict(
+            _(
+                "Enrolment for %(cohort)s opens on %(day)s. Please apply from that day.",
+                cohort=cohort.name,
+                day=jst_date(cohort.enrol_opens_on),
+            )
+        )
+    if today > cohort.enrol_closes_on:
+        raise Conflict(
+            _(
+                "Enrolment for %(cohort)s closed on %(day)s. Ask the coordinator about the "
+                "next cohort.",
+                cohort=cohort.name,
+                day=jst_date(cohort.enrol_closes_on),
+            )
+        )
+
+
+def _claim_seat(cohort: Cohort) -> None:
+    """Take one place atomically, so two people applying at once cannot overfill the cohort."""
+    claimed = db.session.execute(
+        sa.update(Cohort)
+        .where(Cohort.id == cohort.id, Cohort.seats_taken < Cohort.capacity)
+        .values(seats_taken=Cohort.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(cohort, ["seats_taken"])
+    if claimed != 1:
+        raise Conflict(
+            _(
+                "%(cohort)s is full (%(n)d places). Ask the coordinator about the next cohort.",
+                cohort=cohort.name,
+                n=cohort.capacity,
+            )
+        )
+
+
+def _release_seat(cohort: Cohort) -> None:
+    db.session.execute(
+        sa.update(Cohort)
+        .where(Cohort.id == cohort.id, Cohort.seats_taken > 0)
+        .values(seats_taken=Cohort.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(cohort, ["seats_taken"])
+
+
+def enrol(
+    cohort: Cohort,
+    person: Person,
+    by: Person | None = None,
+    today: date | None = None,
+    via: str = "coordinator",
+) -> Enrolment:
+    """Give ``person`` a place in the cohort while the window is open and places are left."""
+    _check_window(cohort, today or today_jst())
+    enrolment = db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.person_id == person.id
+        )
+    )
+    if enrolment is not None and enrolment.status != "withdrawn":
+        raise Conflict(
+            _(
+                "%(name)s is already enrolled in %(cohort)s.",
+                name=person.display_name,
+                cohort=cohort.name,
+            )
+        )
+    _claim_seat(cohort)
+    if enrolment is None:
+        enrolment = Enrolment(cohort_id=cohort.id, person_id=person.id)
+        db.session.add(enrolment)
+    enrolment.status = "active"
+    enrolment.via = via
+    enrolment.enrolled_at = utcnow()
+    enrolment.enrolled_by_id = by.id if by is not None else None
+    enrolment.withdrawn_at = None
+    db.session.flush()
+    return enrolment
+
+
+def enrol_by_email(cohort: Cohort, email: str, by: Person, today: date | None = None) -> Enrolment:
+    """Enrol the person with an account under ``email``."""
+    person = find_person_by_email(email or "")
+    if person is None:
+        refuse(
+            "email",
+            _(
+                "No account uses this email address. Share the application link with them, "
+                "or ask them to sign up first."
+            ),
+        )
+    return enrol(cohort, person, by=by, today=today)
+
+
+def cohort_for_application(code: str) -> Cohort:
+    """The cohort behind an application link, or why the link cannot be used."""
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.application_code == (code or "")))
+    if cohort is None:
+        raise NotFound(_("This application link is not valid. Ask the coordinator for a new one."))
+    if not cohort.applications_open:
+        raise Conflict(
+            _("Applications through this link are closed. Ask the coordinator what to do next.")
+        )
+    return cohort
+
+
+def apply(code: str, person: Person, today: date | None = None) -> Enrolment:
+    """Enrol oneself through a cohort's application link."""
+    return enrol(cohort_for_application(code), person, today=today, via="application")
+
+
+def withdraw(enrolment: Enrolment) -> None:
+    """End a trainee's place; it frees a place and keeps what they did."""
+    if enrolment.status == "completed":
+        raise Conflict(_("This trainee has completed the training and cannot be withdrawn."))
+    if enrolment.status == "withdrawn":
+        return
+    enrolment.status = "withdrawn"
+    enrolment.withdrawn_at = utcnow()
+    _release_seat(enrolment.cohort)
+    db.session.flush()
