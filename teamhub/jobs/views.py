@@ -65,14 +65,13 @@ def edit_job(slug, job_id):
     return render_form("jobs/form.html", form, refused, access=access, team=access.team, job=job)
 
 
-def _board_page(access, job_id, refused=None, escrow_form=None, cancel_form=None):
-    """The job board, with the forms the director may use (one sent back as it was sent)."""
+def _board_page(access, job_id, refused=None, escrow_form=None):
+    """The job board, with the escrow form when the director may use it (sent back as it was
+    sent when refused)."""
     board = queries.board(access.team, job_id)
     job = board.job
     if escrow_form is None and access.is_director and job.is_open and not job.escrow_ready:
         escrow_form = EscrowForm.blank(utcnow())
-    if cancel_form is None and access.is_director and job.is_open:
-        cancel_form = CancelForm(formdata=None)
     page = render_template(
         "jobs/board.html",
         access=access,
@@ -80,7 +79,6 @@ def _board_page(access, job_id, refused=None, escrow_form=None, cancel_form=None
         board=board,
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
-        cancel_form=cancel_form,
         error=refused.message if refused else None,
     )
     return page, refused.status if refused else 200
@@ -116,6 +114,7 @@ def acknowledge_flags(slug, job_id):
 
 @login_required
 def cancel_job(slug, job_id):
+    """Its own page: the reason members will see, then the job and its open work cancelled."""
     access = team_access(slug, current_user, need="director")
     job = queries.team_job(access.team, job_id)
     form = CancelForm()
@@ -124,7 +123,7 @@ def cancel_job(slug, job_id):
             services.cancel_job(job, access.membership, form.reason.data)
             flash(_("The job was cancelled."), "success")
             return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
-    return _board_page(access, job.id, refused, cancel_form=form)
+    return render_form("jobs/cancel.html", form, refused, access=access, team=access.team, job=job)
 
 
 # Splitting -----------------------------------------------------------------------------------

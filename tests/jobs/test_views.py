@@ -553,9 +553,10 @@ def test_a_rows_own_input_errors_are_in_the_directors_language(app, crew):
         assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
 
 
-def test_the_director_confirms_escrow_and_cancels_from_the_board_and_bad_input_stays(app, crew):
-    """The board's escrow and cancel forms: shown empty on a visit, sent back with the
-    messages beside the field when refused, and they act when filled in."""
+def test_the_director_confirms_escrow_and_cancels_the_job_and_bad_input_stays(app, crew):
+    """The board's escrow form and the job's cancel page (linked from the board): shown empty
+    on a visit, sent back with the messages beside the field when refused, and they act when
+    filled in."""
     roles, _writers = crew
     with app.app_context():
         team = db.session.get(factories.Team, roles.team.id)
@@ -568,7 +569,9 @@ def test_the_director_confirms_escrow_and_cancels_from_the_board_and_bad_input_s
     assert (
         f'id="confirmed_date" name="confirmed_date" required type="date" value="{today}"' in board
     )
-    assert 'id="reason" maxlength="300" name="reason" required type="text" value=""' in board
+    assert f'href="{board_url}/cancel"' in board and 'name="reason"' not in board
+    cancel_page = director.get(f"{board_url}/cancel").get_data(as_text=True)
+    assert 'id="reason" maxlength="300" name="reason" required type="text" value=""' in cancel_page
 
     refused = director.post(f"{board_url}/escrow", data={"confirmed_date": "12月1日"})
     page = refused.get_data(as_text=True)
@@ -590,7 +593,7 @@ def test_the_director_confirms_escrow_and_cancels_from_the_board_and_bad_input_s
     cancelled = director.post(f"{board_url}/cancel", data={"reason": "クライアントの都合"})
     assert cancelled.status_code == 302
     board = director.get(board_url).get_data(as_text=True)
-    assert "クライアントの都合" in board and 'name="reason"' not in board
+    assert "クライアントの都合" in board and f'href="{board_url}/cancel"' not in board
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job.escrow_confirmed_at is not None and not job.is_open
