@@ -56,7 +56,7 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
 
 def configure_extensions(app: Flask) -> None:
     from teamhub import security
-    from teamhub.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from teamhub.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from teamhub.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -70,6 +70,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     security.configure(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

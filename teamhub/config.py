@@ -56,6 +56,8 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a secret
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Sections of pages kept by what they show (Flask-Caching), in each worker's memory.
+    CACHE_TYPE = "SimpleCache"
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     INVITATION_TTL_DAYS = 7
     # Where emails point their links; the address people open the app at.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,13 @@ from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.teams.models import Membership, Team
+
+
+def shown_key(*shown) -> str:
+    """The key of a page's section kept in the cache (``{% cache %}``): a digest of every
+    value the section shows, so that any change of them is another section, never a stale one.
+    The language and the links' place are given beside it."""
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def no_such_job() -> NotFound:
@@ -88,9 +96,19 @@ class Board:
     overdue_ids: frozenset[int]
 
     @property
+    def shown(self) -> str:
+        """The assignments section's key: every column of each assignment, its member's name
+        and which are overdue (the counts and workloads follow from them)."""
+        rows = [(name, *(getattr(a, key) for key in _COLUMNS)) for a, name in self.assignments]
+        return shown_key(rows, sorted(self.overdue_ids))
+
+    @property
     def unassigned_units(self) -> int:
         return max(0, self.job.unit_count - self.assigned_units - self.job.kept_units)
 
+
+# Every column of an assignment: the board's kept section is keyed by all of them.
+_COLUMNS = [column.key for column in sa.inspect(Assignment).column_attrs]
 
 # The job's assignments with their members' names (not their memberships and people).
 _BOARD_ASSIGNMENTS = (

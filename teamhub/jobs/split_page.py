@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -70,6 +70,11 @@ class SplitPage:
     def offers(self) -> dict[int, sa.Row]:
         """The job's assignments by id."""
         return {a.id: a for a in self.assignments}
+
+    def standing(self, opened: Collection[int]) -> list[sa.Row]:
+        """The offers still open that are not ``opened`` for change: a save leaves them as they
+        are."""
+        return [a for a in self.editable if a.id not in opened]
 
     @property
     def locked_units(self) -> int:

@@ -80,6 +80,7 @@ def _board_page(access, job_id, refused=None, escrow_form=None):
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
         error=refused.message if refused else None,
+        shown_key=queries.shown_key,
     )
     return page, refused.status if refused else 200
 
@@ -139,6 +140,7 @@ def _split_page(access, page, form, status=200, conflict="", notice=""):
         form=form,
         conflict=conflict,
         notice=notice,
+        shown_key=queries.shown_key,
     )
     return html, status
 
