@@ -103,12 +103,19 @@ class Board:
         return shown_key(rows, sorted(self.overdue_ids))
 
     @property
+    def summary_shown(self) -> str:
+        """The summary's key: every column of the job and the units approved and assigned."""
+        job = [getattr(self.job, key) for key in _JOB_COLUMNS]
+        return shown_key(job, self.approved_units, self.assigned_units)
+
+    @property
     def unassigned_units(self) -> int:
         return max(0, self.job.unit_count - self.assigned_units - self.job.kept_units)
 
 
 # Every column of an assignment: the board's kept section is keyed by all of them.
 _COLUMNS = [column.key for column in sa.inspect(Assignment).column_attrs]
+_JOB_COLUMNS = [column.key for column in sa.inspect(Job).column_attrs]
 
 # The job's assignments with their members' names (not their memberships and people).
 _BOARD_ASSIGNMENTS = (

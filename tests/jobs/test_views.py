@@ -572,6 +572,9 @@ def test_the_director_confirms_escrow_and_cancels_the_job_and_bad_input_stays(ap
     director = login_as(app, roles.director.email)
     board_url = f"/teams/{roles.team.slug}/jobs/{job_id}"
     board = director.get(board_url).get_data(as_text=True)
+    assert "未確認：メンバーは作業を始められません" in board and "受け取った金額を記録" in board
+    editors = login_as(app, roles.editor.email).get(board_url).get_data(as_text=True)
+    assert "受け取った金額を記録" not in editors  # the money is the directors'
     today = utcnow().astimezone(JST).date().isoformat()
     assert (
         f'id="confirmed_date" name="confirmed_date" required type="date" value="{today}"' in board
@@ -597,6 +600,8 @@ def test_the_director_confirms_escrow_and_cancels_the_job_and_bad_input_stays(ap
         f"{board_url}/escrow", data={"confirmed_date": yesterday, "confirmed_time": "09:30"}
     )
     assert confirmed.status_code == 302
+    board = director.get(board_url).get_data(as_text=True)
+    assert "未確認" not in board and "に確認済み" in board
     cancelled = director.post(f"{board_url}/cancel", data={"reason": "クライアントの都合"})
     assert cancelled.status_code == 302
     board = director.get(board_url).get_data(as_text=True)
