@@ -137,10 +137,11 @@ def configure_request_hooks(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from teamhub import forms, i18n
+    from teamhub import forms, i18n, sections
 
     i18n.register_filters(app)
     forms.register_template_helpers(app)
+    app.jinja_env.globals["shown_key"] = sections.shown_key
 
 
 def configure_errors(app: Flask) -> None:

@@ -5,7 +5,6 @@ from teamhub.assignments import views
 bp = Blueprint("assignments", __name__, url_prefix="/teams/<slug>")
 
 rule = bp.add_url_rule
-rule("/my-assignments", view_func=views.my_assignments)
 rule("/reviews", view_func=views.review_queue)
 rule("/assignments/<int:assignment_id>", view_func=views.detail)
 for action in (

@@ -21,19 +21,6 @@ from teamhub.teams.queries import roster, team_access, team_member
 
 
 @login_required
-def my_assignments(slug):
-    access = team_access(slug, current_user)
-    assignments, reliability = queries.my_assignments(access.membership)
-    return render_template(
-        "assignments/mine.html",
-        access=access,
-        team=access.team,
-        assignments=assignments,
-        reliability=reliability,
-    )
-
-
-@login_required
 def review_queue(slug):
     access = team_access(slug, current_user, need="editor")
     return render_template(

@@ -2,15 +2,17 @@ from flask import Blueprint
 
 from teamhub.jobs import views
 
-bp = Blueprint("jobs", __name__, url_prefix="/teams/<slug>/jobs")
+bp = Blueprint("jobs", __name__, url_prefix="/teams/<slug>")
 
 rule = bp.add_url_rule
-rule("", view_func=views.job_list)
-rule("/new", view_func=views.new_job, methods=["GET", "POST"])
-rule("/<int:job_id>", view_func=views.job_board)
-rule("/<int:job_id>/edit", view_func=views.edit_job, methods=["GET", "POST"])
-rule("/<int:job_id>/escrow", view_func=views.confirm_escrow, methods=["POST"])
-rule("/<int:job_id>/acknowledge", view_func=views.acknowledge_flags, methods=["POST"])
-rule("/<int:job_id>/cancel", view_func=views.cancel_job, methods=["GET", "POST"])
-rule("/<int:job_id>/split", view_func=views.split_job)
-rule("/<int:job_id>/split", view_func=views.save_split, methods=["POST"])
+rule("/my-assignments", view_func=views.my_assignments)
+rule("/jobs", view_func=views.job_list)
+rule("/jobs/new", view_func=views.new_job, methods=["GET", "POST"])
+job = "/jobs/<int:job_id>"
+rule(job, view_func=views.job_board)
+rule(f"{job}/edit", view_func=views.edit_job, methods=["GET", "POST"])
+rule(f"{job}/escrow", view_func=views.confirm_escrow, methods=["POST"])
+rule(f"{job}/acknowledge", view_func=views.acknowledge_flags, methods=["POST"])
+rule(f"{job}/cancel", view_func=views.cancel_job, methods=["GET", "POST"])
+rule(f"{job}/split", view_func=views.split_job)
+rule(f"{job}/split", view_func=views.save_split, methods=["POST"])

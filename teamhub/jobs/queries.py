@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,14 +16,8 @@ from teamhub.clock import utcnow
 from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
+from teamhub.sections import shown_key
 from teamhub.teams.models import Membership, Team
-
-
-def shown_key(*shown) -> str:
-    """The key of a page's section kept in the cache (``{% cache %}``): a digest of every
-    value the section shows, so that any change of them is another section, never a stale one.
-    The language and the links' place are given beside it."""
-    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def no_such_job() -> NotFound:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from teamhub.clock import from_jst, utcnow
 from teamhub.errors import Conflict, Invalid
 from teamhub.forms import Refusal, render_form
-from teamhub.jobs import queries, scam, services, split_page, splitting
+from teamhub.jobs import my_work, queries, scam, services, split_page, splitting
 from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
 from teamhub.teams.queries import team_access
 
@@ -29,6 +29,20 @@ def _job_input(form: JobForm) -> services.JobInput:
         due_at=from_jst(form.due_date.data, form.due_time.data),
         expected_payment_on=form.expected_payment_on.data,
         required_skills=form.required_skills.data or [],
+    )
+
+
+@login_required
+def my_assignments(slug):
+    access = team_access(slug, current_user)
+    assignments, reliability, shown = my_work.my_assignments(access.membership)
+    return render_template(
+        "jobs/mine.html",
+        access=access,
+        team=access.team,
+        assignments=assignments,
+        reliability=reliability,
+        shown=shown,
     )
 
 
@@ -80,7 +94,6 @@ def _board_page(access, job_id, refused=None, escrow_form=None):
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
         error=refused.message if refused else None,
-        shown_key=queries.shown_key,
     )
     return page, refused.status if refused else 200
 
@@ -140,7 +153,6 @@ def _split_page(access, page, form, status=200, conflict="", notice=""):
         form=form,
         conflict=conflict,
         notice=notice,
-        shown_key=queries.shown_key,
     )
     return html, status
 

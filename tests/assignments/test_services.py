@@ -12,14 +12,14 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from teamhub.assignments import lifecycle, queries, services, uploads
+from teamhub.assignments import lifecycle, services, uploads
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
 from teamhub.assignments.reliability import Rate, Reliability, reliability_for
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed
 from teamhub.extensions import db
+from teamhub.jobs import my_work, splitting
 from teamhub.jobs import services as job_services
-from teamhub.jobs import splitting
 from teamhub.teams.models import Membership
 from tests.factories import (
     add_member,
@@ -345,7 +345,7 @@ def test_reliability_follows_the_rule_to_the_microsecond(team, drawn):
     expected = expected_reliability(history, now)
     assert reliability_for([writer.id], now)[writer.id] == expected
     with time_machine.travel(now, tick=False):
-        assert queries.my_assignments(writer)[1] == expected  # the member's own page
+        assert my_work.my_assignments(writer)[1] == expected  # the member's own page
     [candidate] = [c for c in splitting.candidates(job) if c.membership_id == writer.id]
     assert candidate.reliability == expected
     savepoint.rollback()
