@@ -22,6 +22,7 @@ def _report_page(access, report: reports.Report, cohort=None) -> str:
         report=report,
         cohort=cohort,
         minimum=outcomes.MIN_CELL_PEOPLE,
+        shown=report.shown,
     )
 
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from teamhub.clock import JST, today_jst
 from teamhub.extensions import db
 from teamhub.payouts.models import FirstPaidDay, PaidDay
+from teamhub.sections import shown_key
 from teamhub.training import outcomes
 from teamhub.training.models import Cohort, Enrolment, ModuleCompletion, Organisation
 
@@ -28,6 +29,13 @@ class Report:
     rows: list[tuple[Cohort, outcomes.Outcomes]]
     total: outcomes.Outcomes
     has_paid_work: bool
+
+    @property
+    def shown(self) -> str:
+        """The key of the report's kept section: every figure it shows, with its cohorts'
+        names and the organisation's target."""
+        rows = [(cohort.id, cohort.name, figures) for cohort, figures in self.rows]
+        return shown_key(rows, self.total, self.has_paid_work)
 
 
 def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
