@@ -136,7 +136,13 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     )
     writer = login_as(app, writers[0][1])
     mine = writer.get(f"/teams/{roles.team.slug}/my-assignments").get_data(as_text=True)
-    assert "観光記事 40本" in mine
+    assert "観光記事 40本" in mine and "返答してください" in mine
+    # The list is kept (Flask-Caching) under a key of what it shows: once the offer is
+    # accepted, the next visit shows it accepted.
+    [offer] = re.findall(r'id="my-(\d+)"', mine)
+    assert writer.post(f"/teams/{roles.team.slug}/assignments/{offer}/accept").status_code == 302
+    mine = writer.get(f"/teams/{roles.team.slug}/my-assignments").get_data(as_text=True)
+    assert "返答してください" not in mine and "引き受け済み" in mine
 
 
 def test_a_suggestion_that_gives_no_one_anything_says_why(app, crew):

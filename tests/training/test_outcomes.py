@@ -301,6 +301,23 @@ def test_the_target_income_setting_changes_who_counts(app, seeded):
         assert reports.outcome_report(org).total.reached_target == Figure(3, 3)
 
 
+def test_the_report_page_shows_the_figures_of_the_moment_it_is_opened(app, seeded):
+    """The page's figures section is kept (Flask-Caching) under a key of what it shows: a new
+    target and a withdrawn trainee show on the next visit, never the kept section."""
+    client = login_as(app, seeded["coordinator"])
+    url = f"/orgs/{seeded['org_slug']}/outcomes"
+    first = client.get(url).get_data(as_text=True)
+    assert "¥200,000" in first and client.get(url).get_data(as_text=True) == first
+    client.post(f"/orgs/{seeded['org_slug']}/settings", data={"target_monthly_yen": "90000"})
+    assert "¥90,000" in client.get(url).get_data(as_text=True)
+    with app.test_request_context():
+        active = db.session.scalar(sa.select(Enrolment).where(Enrolment.status == "active"))
+        enrolments.withdraw(active)
+        db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r"<dt>受講中</dt><dd>0</dd>", page), page
+
+
 def _person(email):
     from teamhub.auth.services import find_person_by_email
 
