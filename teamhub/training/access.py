@@ -56,13 +56,36 @@ ORGANISATION_AND_ROLE = (
 def org_access(org_slug: str, person: Person, need: str = "coordinator") -> OrgAccess:
     """Load an organisation through the person's role; strangers get 404, mentors 403."""
     parameters = {"org_slug": org_slug, "person_id": person.id}
-    row = db.session.execute(ORGANISATION_AND_ROLE, parameters).first()
+    return _allowed(db.session.execute(ORGANISATION_AND_ROLE, parameters).first(), need)
+
+
+def _allowed(row, need: str) -> OrgAccess:
     if row is None:
         raise NotFound(_("This organisation does not exist or you do not work for it."))
-    org, membership = row
+    org, membership = row[0], row[1]
     if not membership.can(need):
         raise NotAllowed(_("Only the organisation's coordinators can do this."))
     return OrgAccess(org, membership)
+
+
+# A cohort of such an organisation, read with the access (a cohort's pages run it).
+ORGANISATION_ROLE_AND_COHORT = ORGANISATION_AND_ROLE.add_columns(Cohort).outerjoin(
+    Cohort,
+    sa.and_(Cohort.id == sa.bindparam("cohort_id"), Cohort.organisation_id == Organisation.id),
+)
+
+
+def cohort_access(
+    org_slug: str, cohort_id: int, person: Person, need: str = "coordinator"
+) -> tuple[OrgAccess, Cohort]:
+    """:func:`org_access` and a cohort of the organisation in one query; another
+    organisation's cohort is 404, as if it did not exist."""
+    parameters = {"org_slug": org_slug, "person_id": person.id, "cohort_id": cohort_id}
+    row = db.session.execute(ORGANISATION_ROLE_AND_COHORT, parameters).first()
+    access = _allowed(row, need)
+    if row.Cohort is None:
+        raise NotFound(_("This cohort does not exist here."))
+    return access, row.Cohort
 
 
 # Records of an organisation ------------------------------------------------------------------
@@ -87,13 +110,6 @@ def org_lesson(org: Organisation, lesson_id: int) -> Lesson:
     if lesson is None or lesson.module.curriculum.organisation_id != org.id:
         raise NotFound(_("This lesson does not exist here."))
     return lesson
-
-
-def org_cohort(org: Organisation, cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or cohort.organisation_id != org.id:
-        raise NotFound(_("This cohort does not exist here."))
-    return cohort
 
 
 def org_session(org: Organisation, session_id: int) -> CohortSession:

@@ -12,7 +12,7 @@ from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
 from teamhub.forms import Refusal, render_form
 from teamhub.training import cohorts, enrolments, progress, queries
-from teamhub.training.access import org_access, org_cohort, org_session
+from teamhub.training.access import cohort_access, org_access, org_session
 from teamhub.training.forms import ApplicationLinkForm, CohortForm, EnrolForm, SessionForm, id_from
 from teamhub.training.models import ATTENDANCE_LABELS, Curriculum
 
@@ -55,8 +55,7 @@ def new_cohort(org_slug):
 
 @login_required
 def edit_cohort(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    cohort = org_cohort(access.org, cohort_id)
+    access, cohort = cohort_access(org_slug, cohort_id, current_user)
     form = _cohort_form(access.org, obj=cohort if request.method == "GET" else None)
     form.curriculum_id.data = str(cohort.curriculum_id)
     with Refusal(form) as refused:
@@ -92,14 +91,13 @@ def _cohort_page(access, cohort, refused: Refusal, **forms):
 
 @login_required
 def cohort(org_slug, cohort_id):
-    access = org_access(org_slug, current_user, need="mentor")
-    return _cohort_page(access, org_cohort(access.org, cohort_id), Refusal())
+    access, cohort = cohort_access(org_slug, cohort_id, current_user, need="mentor")
+    return _cohort_page(access, cohort, Refusal())
 
 
 @login_required
 def application_link(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    cohort = org_cohort(access.org, cohort_id)
+    access, cohort = cohort_access(org_slug, cohort_id, current_user)
     form = ApplicationLinkForm()
     if not form.validate_on_submit():
         return _cohort_page(access, cohort, Refusal(form), link_form=form)
@@ -126,8 +124,7 @@ def _session_input(form: SessionForm) -> cohorts.SessionInput:
 
 @login_required
 def add_session(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    cohort = org_cohort(access.org, cohort_id)
+    access, cohort = cohort_access(org_slug, cohort_id, current_user)
     form = SessionForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
@@ -195,8 +192,7 @@ def attendance(org_slug, session_id):
 
 @login_required
 def enrol(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    cohort = org_cohort(access.org, cohort_id)
+    access, cohort = cohort_access(org_slug, cohort_id, current_user)
     form = EnrolForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from teamhub.clock import today_jst
 from teamhub.training import charts, outcomes, queries, reports
-from teamhub.training.access import org_access, org_cohort
+from teamhub.training.access import cohort_access, org_access
 
 # SVG images carry pygal's own <style>; they may use it, and nothing else.
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -34,8 +34,7 @@ def org_outcomes(org_slug):
 
 @login_required
 def cohort_outcomes(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    cohort = org_cohort(access.org, cohort_id)
+    access, cohort = cohort_access(org_slug, cohort_id, current_user)
     return _report_page(access, reports.outcome_report(access.org, cohort), cohort)
 
 
@@ -107,8 +106,8 @@ def org_progress_chart(org_slug):
 
 @login_required
 def cohort_progress_chart(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    return _progress_svg([org_cohort(access.org, cohort_id)])
+    _access, cohort = cohort_access(org_slug, cohort_id, current_user)
+    return _progress_svg([cohort])
 
 
 @login_required
@@ -119,6 +118,5 @@ def org_earnings_chart(org_slug):
 
 @login_required
 def cohort_earnings_chart(org_slug, cohort_id):
-    access = org_access(org_slug, current_user)
-    cohort = org_cohort(access.org, cohort_id)
+    access, cohort = cohort_access(org_slug, cohort_id, current_user)
     return _earnings_svg(reports.outcome_report(access.org, cohort))
