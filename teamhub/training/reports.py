@@ -82,14 +82,24 @@ GRADUATES = sa.select(Enrolment.person_id).where(
     Enrolment.cohort_id.in_(sa.bindparam("cohort_ids", expanding=True)),
     Enrolment.status == "completed",
 )
-# Their net pay on each day they were paid since a day (bound), in any team, and their first
-# paid day: the payouts' paid-day summaries.
-GRADUATES_PAID_SINCE = sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen).where(
-    PaidDay.person_id.in_(GRADUATES), PaidDay.paid_on >= sa.bindparam("since")
+# Their net pay on each day they were paid since a day (bound), in any team, beside their first
+# paid day: the payouts' paid-day summaries, read together (a graduate may have either alone).
+_PAID_SINCE = (
+    sa.select(PaidDay.person_id, PaidDay.paid_on, PaidDay.net_yen)
+    .where(PaidDay.person_id.in_(GRADUATES), PaidDay.paid_on >= sa.bindparam("since"))
+    .subquery("paid_since")
 )
-GRADUATES_FIRST_PAID = sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on).where(
-    FirstPaidDay.person_id.in_(GRADUATES)
+_FIRST_PAID = (
+    sa.select(FirstPaidDay.person_id, FirstPaidDay.paid_on)
+    .where(FirstPaidDay.person_id.in_(GRADUATES))
+    .subquery("first_paid")
 )
+GRADUATES_PAID_WORK = sa.select(
+    sa.func.coalesce(_PAID_SINCE.c.person_id, _FIRST_PAID.c.person_id),
+    _FIRST_PAID.c.paid_on,
+    _PAID_SINCE.c.paid_on,
+    _PAID_SINCE.c.net_yen,
+).join_from(_PAID_SINCE, _FIRST_PAID, _PAID_SINCE.c.person_id == _FIRST_PAID.c.person_id, full=True)
 
 
 def trainee_records(cohort_ids: list[int]) -> dict[int, list[outcomes.TraineeRecord]]:
@@ -108,10 +118,14 @@ def trainee_records(cohort_ids: list[int]) -> dict[int, list[outcomes.TraineeRec
 def graduates_paid_work(cohort_ids: list[int], since: date) -> dict[int, outcomes.PaidWork]:
     """What the graduates of these cohorts were paid through teamhub in every team they are in:
     their first paid day, and their net pay per month from ``since`` on."""
-    chosen = {"cohort_ids": cohort_ids}
-    window = db.session.execute(GRADUATES_PAID_SINCE, {**chosen, "since": since}).all()
-    firsts = dict(db.session.execute(GRADUATES_FIRST_PAID, chosen).all())
-    return outcomes.paid_work_from([tuple(row) for row in window], firsts)
+    params = {"cohort_ids": cohort_ids, "since": since}
+    recent, firsts = [], {}
+    for person_id, first_paid_on, paid_on, net in db.session.execute(GRADUATES_PAID_WORK, params):
+        if first_paid_on is not None:
+            firsts[person_id] = first_paid_on
+        if paid_on is not None:
+            recent.append((person_id, paid_on, net))
+    return outcomes.paid_work_from(recent, firsts)
 
 
 def completion_days(cohort_ids: list[int]) -> tuple[list[date], list[date]]:
