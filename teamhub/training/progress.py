@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from teamhub.auth.models import Person
+from teamhub.claims import claim, insert_once
 from teamhub.clock import today_jst, utcnow
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
@@ -79,8 +80,16 @@ def record_attendance(
     for enrolment_id, status in marks.items():
         mark = recorded.get(enrolment_id)
         if mark is None:
-            mark = Attendance(session_id=session.id, enrolment_id=enrolment_id)
-            db.session.add(mark)
+            mark = Attendance(session_id=session.id, enrolment_id=enrolment_id, status=status,
+                              recorded_by_id=by.id, recorded_at=now)  # fmt: skip
+            if insert_once(mark):
+                continue
+            # Marked by another request at the same moment (a double click): mark over it.
+            mark = db.session.scalar(
+                sa.select(Attendance).where(
+                    Attendance.session_id == session.id, Attendance.enrolment_id == enrolment_id
+                )
+            )
         mark.status, mark.recorded_by_id, mark.recorded_at = status, by.id, now
     db.session.flush()
     recount_attendance(list(marks))
@@ -201,21 +210,11 @@ def review_practice(
         refuse("comment", _("Use at most %(n)d characters.", n=5000))
     if submission.enrolment.status == "withdrawn":
         raise Conflict(_("This trainee's place has ended."))
-    # Claim the review atomically: two reviewers cannot both decide.
-    claimed = db.session.execute(
-        sa.update(PracticeSubmission)
-        .where(PracticeSubmission.id == submission.id, PracticeSubmission.decision.is_(None))
-        .values(
-            decision="passed" if passed else "retry",
-            comment=comment,
-            reviewed_by_id=by.id,
-            reviewed_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    # Claim the review: two reviewers (or a double click) cannot both decide.
+    decision = {"decision": "passed" if passed else "retry", "comment": comment,
+                "reviewed_by_id": by.id, "reviewed_at": utcnow()}  # fmt: skip
+    if not claim(submission, {"decision": None}, decision):
         raise Conflict(_("This try was already reviewed. Reload the page to see the decision."))
-    db.session.refresh(submission)
     if passed:
         _record_completion(submission.enrolment, submission.module, by, "practice")
 
