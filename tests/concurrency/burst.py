@@ -89,9 +89,16 @@ def clients_like(app: Flask, client: FlaskClient, n: int) -> list[FlaskClient]:
     return clients
 
 
-def fire(app: Flask, client: FlaskClient, url: str, data: dict | None = None, n: int = 5) -> Burst:
+def fire(
+    app: Flask, client: FlaskClient, url: str, data: dict | None = None, n: int = 5
+) -> Burst:
     """POST ``data`` to ``url`` ``n`` times at once as ``client``'s person; see the module doc."""
-    clients = clients_like(app, client, n)
+    return fire_each(app, [(other, url, data) for other in clients_like(app, client, n)])
+
+
+def fire_each(app: Flask, sends: list[tuple[FlaskClient, str, dict | None]]) -> Burst:
+    """Send each POST (client, url, form data) at once, each in its own thread."""
+    n = len(sends)
     barrier = threading.Barrier(n)
     local = threading.local()
     answers: list[tuple[int, str, str] | None] = [None] * n
@@ -106,9 +113,10 @@ def fire(app: Flask, client: FlaskClient, url: str, data: dict | None = None, n:
                 broken.append(statement)
 
     def send(index: int) -> None:
+        client, url, data = sends[index]
         local.armed = True
         try:
-            response = clients[index].post(url, data=dict(data or {}))
+            response = client.post(url, data=dict(data or {}))
             answers[index] = (
                 response.status_code,
                 response.headers.get("Location", ""),
