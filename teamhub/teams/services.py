@@ -104,8 +104,9 @@ def create_team(founder: Person, settings: TeamSettings) -> Team:
     _check_settings(settings, None)
     team = Team()
     _apply_settings(team, settings)
-    db.session.add(team)
-    db.session.flush()
+    if not insert_once(team):  # the address was taken meanwhile (a double click, a namesake)
+        message = _("This address is already used by another team.")
+        raise Invalid(message, {"slug": message})
     db.session.add(Membership(team=team, person=founder, role="director"))
     db.session.flush()
     return team

@@ -128,8 +128,8 @@ def mark_lesson_read(enrolment: Enrolment, lesson: Lesson) -> None:
             LessonRead.enrolment_id == enrolment.id, LessonRead.lesson_id == lesson.id
         )
     )
-    if done is None:
-        db.session.add(LessonRead(enrolment_id=enrolment.id, lesson_id=lesson.id))
+    if done is None:  # read at the same moment by another request (a double click): the same
+        insert_once(LessonRead(enrolment_id=enrolment.id, lesson_id=lesson.id))
     db.session.flush()
 
 
@@ -194,8 +194,8 @@ def submit_practice(
         text=text,
         link_url=check_web_link(link_url, "link_url"),
     )
-    db.session.add(submission)
-    db.session.flush()
+    if not insert_once(submission):  # the same try sent twice at once (a double click)
+        raise Conflict(_("Your last try is waiting for review. You will see the feedback here."))
     return submission
 
 
@@ -240,7 +240,8 @@ def _record_completion(
         how=how,
         recorded_by_id=by.id if by is not None else None,
     )
-    db.session.add(completion)
+    if not insert_once(completion):  # completed at the same moment by another request
+        raise Conflict(_("This module is already completed."))
     grant_skills(enrolment.person_id, module.skills)
     db.session.flush()
     graduate_if_done(enrolment)
@@ -256,8 +257,8 @@ def grant_skills(person_id: int, codes: list[str]) -> None:
             )
         )
     )
-    for code in sorted(set(codes) - held):
-        db.session.add(PersonSkill(person_id=person_id, skill=code, source="training"))
+    for code in sorted(set(codes) - held):  # granted meanwhile by another module: held once
+        insert_once(PersonSkill(person_id=person_id, skill=code, source="training"))
     db.session.flush()
 
 
@@ -328,6 +329,6 @@ def recommend(
     recommendation = Recommendation(
         enrolment_id=enrolment.id, team_id=team.id, note=note, recommended_by_id=by.id
     )
-    db.session.add(recommendation)
-    db.session.flush()
+    if not insert_once(recommendation):  # recommended at the same moment by another request
+        raise Conflict(_("This graduate is already recommended to %(team)s.", team=team.name))
     return recommendation

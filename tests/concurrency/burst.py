@@ -89,9 +89,7 @@ def clients_like(app: Flask, client: FlaskClient, n: int) -> list[FlaskClient]:
     return clients
 
 
-def fire(
-    app: Flask, client: FlaskClient, url: str, data: dict | None = None, n: int = 5
-) -> Burst:
+def fire(app: Flask, client: FlaskClient, url: str, data: dict | None = None, n: int = 5) -> Burst:
     """POST ``data`` to ``url`` ``n`` times at once as ``client``'s person; see the module doc."""
     return fire_each(app, [(other, url, data) for other in clients_like(app, client, n)])
 

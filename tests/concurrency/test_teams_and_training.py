@@ -19,6 +19,7 @@ from teamhub.training.models import (
     Attendance,
     Cohort,
     Enrolment,
+    LessonRead,
     ModuleCompletion,
     PracticeSubmission,
 )
@@ -192,3 +193,54 @@ def test_a_practice_review_sent_five_times_at_once_completes_the_module_once(app
     with app.app_context():
         assert db.session.get(PracticeSubmission, submission_id).decision == "passed"
         assert _count(ModuleCompletion) == 1
+
+
+def _enrolled(app):
+    """A trainee enrolled in a fresh cohort: (org slug, enrolment id, the curriculum's modules'
+    ids and first lessons' ids, coordinator, trainee)."""
+    slug, cohort_id, _code, _session, coordinator, trainee = _cohort(app)
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        enrolment = enrolments.enrol(cohort, db.session.get(Person, trainee.id))
+        modules = [(m.id, m.lessons[0].id) for m in cohort.curriculum.current_modules]
+        db.session.commit()
+        return slug, enrolment.id, modules, coordinator, trainee
+
+
+def test_a_lesson_marked_read_five_times_at_once_is_read_once(app):
+    _slug, enrolment_id, modules, _coordinator, trainee = _enrolled(app)
+    module_id, lesson_id = modules[0]
+    url = f"/training/{enrolment_id}/modules/{module_id}/lessons/{lesson_id}/read"
+
+    burst = fire(app, login_as(app, trainee.email), url)
+
+    burst.assert_same_answer(302)
+    with app.app_context():
+        assert _count(LessonRead, LessonRead.enrolment_id == enrolment_id) == 1
+
+
+def test_a_module_completed_five_times_at_once_is_completed_once(app):
+    slug, enrolment_id, modules, coordinator, _trainee = _enrolled(app)
+    url = f"/orgs/{slug}/trainees/{enrolment_id}/modules/{modules[0][0]}/complete"
+
+    burst = fire(app, login_as(app, coordinator.email), url)
+
+    burst.assert_one_winner(won=302, lost=(409,))
+    with app.app_context():
+        assert _count(ModuleCompletion, ModuleCompletion.enrolment_id == enrolment_id) == 1
+
+
+def test_a_practice_try_sent_five_times_at_once_is_one_try(app):
+    _slug, enrolment_id, modules, coordinator, trainee = _enrolled(app)
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        first = enrolment.cohort.curriculum.current_modules[0]
+        progress.complete_module(enrolment, first, db.session.get(Person, coordinator.id))
+        db.session.commit()
+    url = f"/training/{enrolment_id}/modules/{modules[1][0]}/practice"
+
+    burst = fire(app, login_as(app, trainee.email), url, {"text": "見出し案です"})
+
+    burst.assert_one_winner(won=302, lost=(409,))
+    with app.app_context():
+        assert _count(PracticeSubmission, PracticeSubmission.enrolment_id == enrolment_id) == 1
