@@ -72,6 +72,12 @@ def test_a_step_sent_five_times_at_once_happens_once(app, step):
     burst = fire(app, login_as(app, email), url, data)
 
     burst.assert_one_winner(won=302, lost=(409,))
+    lost = [
+        body for status, body in zip(burst.statuses, burst.bodies, strict=True) if status == 409
+    ]
+    assert all(
+        "この操作は既に行われています" in body for body in lost
+    )  # what happened, in Japanese
     with app.app_context():
         assignment = db.session.get(Assignment, work.assignment_id)
         assert assignment.state == target
