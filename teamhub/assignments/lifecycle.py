@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from teamhub import signals
 from teamhub.assignments import terms
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
+from teamhub.claims import claim
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed
 from teamhub.extensions import db
@@ -35,6 +36,11 @@ TRANSITIONS = {
 
 
 def _refusal(assignment: Assignment, action: str) -> str:
+    if assignment.state == TRANSITIONS[action][1]:
+        return _(
+            "This was already done: the assignment is %(state)s. Reload the page to see it.",
+            state=assignment.state_label,
+        )
     if assignment.state == "declined":
         return _("This offer was declined, so nothing more can be done with it.")
     if assignment.state in ("cancelled", "reassigned"):
@@ -54,18 +60,20 @@ def _move(
     comment: str = "",
     at: datetime | None = None,
 ) -> AssignmentEvent:
+    """Take the step from the state read, or not at all: a request that read the same state as
+    another one already moving the assignment (a double click) is refused with a 409."""
     sources, target = TRANSITIONS[action]
-    if assignment.state not in sources:
+    read = assignment.state
+    if read not in sources or not claim(assignment, {"state": read}, {"state": target}):
         raise Conflict(_refusal(assignment, action))
     event = AssignmentEvent(
         assignment_id=assignment.id,
-        from_state=assignment.state,
+        from_state=read,
         to_state=target,
         actor_id=actor_id,
         at=at or utcnow(),
         comment=comment,
     )
-    assignment.state = target
     db.session.add(event)
     return event
 

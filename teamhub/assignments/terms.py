@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment, TermsNotice
+from teamhub.claims import claim
 from teamhub.clock import JST, utcnow
 from teamhub.extensions import db
 from teamhub.teams.models import WITHHOLDING_PAYER_TYPES, Membership, Team
@@ -81,9 +82,10 @@ def _material(terms: dict) -> dict:
 
 
 def accept_current(assignment: Assignment, at: datetime) -> None:
+    """Accept the latest notice once (a second request at the same moment finds it accepted)."""
     notice = current_notice(assignment)
     if notice is not None and notice.accepted_at is None:
-        notice.accepted_at = at
+        claim(notice, {"accepted_at": None}, {"accepted_at": at})
 
 
 def awaiting_acceptance(assignment: Assignment) -> bool:

@@ -12,6 +12,7 @@ from teamhub import money, signals
 from teamhub.assignments import lifecycle
 from teamhub.assignments.models import Assignment
 from teamhub.auth.models import Person
+from teamhub.claims import claim
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
@@ -122,25 +123,38 @@ def update_job(job: Job, data: JobInput) -> None:
 
 
 def confirm_escrow(job: Job, by: Person, confirmed_at: datetime) -> None:
-    """Record that the client's payment is held in escrow (仮払い), so work may start."""
+    """Record that the client's payment is held in escrow (仮払い), so work may start, or
+    correct the time recorded. A request that read the same record as another one changing it
+    gets that one's answer when it wrote the same time, a 409 when another."""
     if not job.needs_escrow:
         raise Conflict(_("Direct jobs have no platform escrow to confirm."))
     if confirmed_at > utcnow():
         message = _("The confirmation time cannot be in the future.")
         raise Invalid(message, {"confirmed_at": message})
-    job.escrow_confirmed_at = confirmed_at
-    job.escrow_confirmed_by_id = by.id
+    read = job.escrow_confirmed_at
+    changed = claim(
+        job,
+        {"escrow_confirmed_at": read},
+        {"escrow_confirmed_at": confirmed_at, "escrow_confirmed_by_id": by.id},
+    )
+    if not changed:
+        if job.escrow_confirmed_at == confirmed_at:
+            return
+        raise Conflict(_("Someone else recorded the escrow meanwhile. Reload the page."))
     db.session.flush()
     signals.escrow_confirmed.send(job)
 
 
 def acknowledge_scam_flags(job: Job, by: Person) -> None:
-    """Record that the director read the scam guard's reasons and will go ahead."""
-    if not job.scam_flagged:
+    """Record that the director read the scam guard's reasons and will go ahead (once: a
+    second request finds them acknowledged and changes nothing)."""
+    if not job.scam_flagged or job.scam_acknowledged_at is not None:
         return
-    job.scam_acknowledged_at = utcnow()
-    job.scam_acknowledged_by_id = by.id
-    db.session.flush()
+    claim(
+        job,
+        {"scam_acknowledged_at": None},
+        {"scam_acknowledged_at": utcnow(), "scam_acknowledged_by_id": by.id},
+    )
 
 
 def cancel_job(job: Job, by: Membership, reason: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from teamhub.assignments import lifecycle, terms
 from teamhub.assignments.models import Assignment
+from teamhub.claims import claim
 from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
@@ -54,20 +55,13 @@ def units_locked(job: Job) -> int:
 
 def _claim_version(job: Job, expected_version: int) -> None:
     """Optimistic lock: only the save that read the current version may write."""
-    claimed = db.session.execute(
-        sa.update(Job)
-        .where(Job.id == job.id, Job.split_version == expected_version)
-        .values(split_version=expected_version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not claim(job, {"split_version": expected_version}, {"split_version": expected_version + 1}):
         raise Conflict(
             _(
                 "Another director saved this split while you were editing it. Nothing of yours "
                 "was saved: reload the page to see their version, then make your changes again."
             )
         )
-    db.session.refresh(job, ["split_version"])
 
 
 def _line_problems(line: SplitLine, job: Job, members: set[int]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from teamhub import money
 from teamhub.auth.models import Person
+from teamhub.claims import claim, insert_once
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
@@ -103,8 +104,9 @@ def create_team(founder: Person, settings: TeamSettings) -> Team:
     _check_settings(settings, None)
     team = Team()
     _apply_settings(team, settings)
-    db.session.add(team)
-    db.session.flush()
+    if not insert_once(team):  # the address was taken meanwhile (a double click, a namesake)
+        message = _("This address is already used by another team.")
+        raise Invalid(message, {"slug": message})
     db.session.add(Membership(team=team, person=founder, role="director"))
     db.session.flush()
     return team
@@ -162,32 +164,37 @@ def find_invitation(token: str) -> Invitation:
 
 
 def accept_invitation(token: str, person: Person) -> Membership:
-    """Join the invitation's team once; the link cannot be used again."""
+    """Join the invitation's team once; the link cannot be used again. A second request of the
+    same person at the same moment (a double click) gets the first one's answer."""
     invitation = find_invitation(token)
-    membership = db.session.scalar(
-        sa.select(Membership).where(
-            Membership.team_id == invitation.team_id, Membership.person_id == person.id
-        )
-    )
+    membership = _membership_of(invitation.team_id, person)
     if membership is not None and membership.active:
         raise Conflict(_("You are already a member of this team."))
-    # Claim the invitation atomically so two clicks cannot both use it.
-    claimed = db.session.execute(
-        sa.update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=utcnow(), accepted_by_id=person.id)
-    ).rowcount
-    if claimed != 1:
+    if not claim(
+        invitation, {"accepted_at": None}, {"accepted_at": utcnow(), "accepted_by_id": person.id}
+    ):
+        joined = _membership_of(invitation.team_id, person)
+        if invitation.accepted_by_id == person.id and joined is not None and joined.active:
+            return joined
         raise Conflict(_("This invitation has already been used. Ask the director for a new one."))
     if membership is None:
-        membership = Membership(team_id=invitation.team_id, person=person)
-        db.session.add(membership)
+        membership = Membership(team_id=invitation.team_id, person_id=person.id)
+        if not insert_once(membership):  # joined through another invitation meanwhile
+            raise Conflict(_("You are already a member of this team."))
+    elif not claim(membership, {"removed_at": membership.removed_at}, {"removed_at": None}):
+        raise Conflict(_("You are already a member of this team."))
     membership.role = invitation.role
-    membership.removed_at = None
     membership.joined_at = utcnow()
     db.session.flush()
-    db.session.refresh(invitation)
     return membership
+
+
+def _membership_of(team_id: int, person: Person) -> Membership | None:
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.team_id == team_id, Membership.person_id == person.id
+        )
+    )
 
 
 def revoke_invitation(invitation: Invitation) -> None:
@@ -202,42 +209,50 @@ def revoke_invitation(invitation: Invitation) -> None:
 # Roles and membership ------------------------------------------------------------------------
 
 
-def _active_directors(team_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Membership.id)).where(
-            Membership.team_id == team_id,
+def _ensure_director_remains(membership: Membership) -> None:
+    """Refuse to take away the team's last director. The directors' rows are locked while this
+    request decides, so two directors stepping down at once cannot both leave."""
+    if not membership.is_director:
+        return
+    directors = db.session.scalars(
+        sa.select(Membership.id)
+        .where(
+            Membership.team_id == membership.team_id,
             Membership.role == "director",
             Membership.removed_at.is_(None),
         )
-    )
-
-
-def _ensure_director_remains(membership: Membership) -> None:
-    if membership.is_director and _active_directors(membership.team_id) <= 1:
+        .with_for_update()
+    ).all()
+    if membership.id in directors and len(directors) <= 1:
         raise Conflict(
             _("A team always needs at least one director. Make someone else director first.")
         )
 
 
 def change_role(membership: Membership, role: str) -> None:
-    """Give a member another role; the last director cannot step down."""
+    """Give a member another role; the last director cannot step down. A request that read the
+    same role as another one changing it gets that one's answer when it asked for the same role,
+    a 409 when another."""
     if role not in ROLES:
         raise Invalid(_("Choose a role from the list."))
     if not membership.active:
         raise Conflict(_("This person is no longer a member of the team."))
     if role != "director":
         _ensure_director_remains(membership)
-    membership.role = role
-    db.session.flush()
+    read = {"role": membership.role, "removed_at": None}
+    if not claim(membership, read, {"role": role}):
+        if membership.active and membership.role == role:
+            return
+        raise Conflict(_("Someone else changed this member meanwhile. Reload the page."))
 
 
 def remove_member(membership: Membership) -> None:
-    """Take a person off the team; their history and earnings stay."""
+    """Take a person off the team; their history and earnings stay. Removing twice (a double
+    click) changes nothing more."""
     if not membership.active:
         return
     _ensure_director_remains(membership)
-    membership.removed_at = utcnow()
-    db.session.flush()
+    claim(membership, {"removed_at": None}, {"removed_at": utcnow()})
 
 
 # Availability and profile --------------------------------------------------------------------

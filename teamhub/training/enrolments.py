@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email
+from teamhub.claims import claim, insert_once
 from teamhub.clock import today_jst, utcnow
 from teamhub.errors import Conflict, NotFound
 from teamhub.extensions import db
@@ -82,24 +83,25 @@ def enrol(
         )
     )
     if enrolment is not None and enrolment.status != "withdrawn":
-        raise Conflict(
-            _(
-                "%(name)s is already enrolled in %(cohort)s.",
-                name=person.display_name,
-                cohort=cohort.name,
-            )
-        )
+        raise Conflict(_already_enrolled(person, cohort))
     _claim_seat(cohort)
+    values = {"status": "active", "via": via, "enrolled_at": utcnow(), "withdrawn_at": None,
+              "enrolled_by_id": by.id if by is not None else None}  # fmt: skip
     if enrolment is None:
-        enrolment = Enrolment(cohort_id=cohort.id, person_id=person.id)
-        db.session.add(enrolment)
-    enrolment.status = "active"
-    enrolment.via = via
-    enrolment.enrolled_at = utcnow()
-    enrolment.enrolled_by_id = by.id if by is not None else None
-    enrolment.withdrawn_at = None
+        enrolment = Enrolment(cohort_id=cohort.id, person_id=person.id, **values)
+        taken = not insert_once(enrolment)
+    else:
+        taken = not claim(enrolment, {"status": "withdrawn"}, values)
+    if taken:  # another request enrolled them first (a double click): the same refusal as after
+        raise Conflict(_already_enrolled(person, cohort))
     db.session.flush()
     return enrolment
+
+
+def _already_enrolled(person: Person, cohort: Cohort) -> str:
+    return _(
+        "%(name)s is already enrolled in %(cohort)s.", name=person.display_name, cohort=cohort.name
+    )
 
 
 def enrol_by_email(cohort: Cohort, email: str, by: Person, today: date | None = None) -> Enrolment:
@@ -134,12 +136,15 @@ def apply(code: str, person: Person, today: date | None = None) -> Enrolment:
 
 
 def withdraw(enrolment: Enrolment) -> None:
-    """End a trainee's place; it frees a place and keeps what they did."""
+    """End a trainee's place; it frees a place (once) and keeps what they did."""
     if enrolment.status == "completed":
         raise Conflict(_("This trainee has completed the training and cannot be withdrawn."))
     if enrolment.status == "withdrawn":
         return
-    enrolment.status = "withdrawn"
-    enrolment.withdrawn_at = utcnow()
+    read = {"status": enrolment.status}
+    if not claim(enrolment, read, {"status": "withdrawn", "withdrawn_at": utcnow()}):
+        if enrolment.status == "withdrawn":
+            return  # another request withdrew them first
+        raise Conflict(_("This trainee has completed the training and cannot be withdrawn."))
     _release_seat(enrolment.cohort)
     db.session.flush()

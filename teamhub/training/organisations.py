@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email, require_operator
+from teamhub.claims import insert_once
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict
 from teamhub.extensions import db
@@ -71,8 +72,8 @@ def create_organisation(operator: Person, data: OrganisationInput) -> Organisati
     _check_organisation(data, None)
     org = Organisation()
     _apply_organisation(org, data)
-    db.session.add(org)
-    db.session.flush()
+    if not insert_once(org):  # the address was taken meanwhile (a double click, a namesake)
+        refuse("slug", _("This address is already used by another organisation."))
     return org
 
 
@@ -106,8 +107,9 @@ def appoint(
     if membership is not None and membership.active and membership.role == role:
         raise Conflict(_("%(name)s already has this role.", name=person.display_name))
     if membership is None:
-        membership = OrganisationMembership(organisation_id=org.id, person_id=person.id)
-        db.session.add(membership)
+        membership = OrganisationMembership(organisation_id=org.id, person_id=person.id, role=role)
+        if not insert_once(membership):  # appointed at the same moment by another request
+            raise Conflict(_("%(name)s already has this role.", name=person.display_name))
     membership.role = role
     membership.ended_at = None
     membership.appointed_at = utcnow()

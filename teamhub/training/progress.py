@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from teamhub.auth.models import Person
+from teamhub.claims import claim, insert_once
 from teamhub.clock import today_jst, utcnow
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
@@ -79,8 +80,16 @@ def record_attendance(
     for enrolment_id, status in marks.items():
         mark = recorded.get(enrolment_id)
         if mark is None:
-            mark = Attendance(session_id=session.id, enrolment_id=enrolment_id)
-            db.session.add(mark)
+            mark = Attendance(session_id=session.id, enrolment_id=enrolment_id, status=status,
+                              recorded_by_id=by.id, recorded_at=now)  # fmt: skip
+            if insert_once(mark):
+                continue
+            # Marked by another request at the same moment (a double click): mark over it.
+            mark = db.session.scalar(
+                sa.select(Attendance).where(
+                    Attendance.session_id == session.id, Attendance.enrolment_id == enrolment_id
+                )
+            )
         mark.status, mark.recorded_by_id, mark.recorded_at = status, by.id, now
     db.session.flush()
     recount_attendance(list(marks))
@@ -119,8 +128,8 @@ def mark_lesson_read(enrolment: Enrolment, lesson: Lesson) -> None:
             LessonRead.enrolment_id == enrolment.id, LessonRead.lesson_id == lesson.id
         )
     )
-    if done is None:
-        db.session.add(LessonRead(enrolment_id=enrolment.id, lesson_id=lesson.id))
+    if done is None:  # read at the same moment by another request (a double click): the same
+        insert_once(LessonRead(enrolment_id=enrolment.id, lesson_id=lesson.id))
     db.session.flush()
 
 
@@ -185,8 +194,8 @@ def submit_practice(
         text=text,
         link_url=check_web_link(link_url, "link_url"),
     )
-    db.session.add(submission)
-    db.session.flush()
+    if not insert_once(submission):  # the same try sent twice at once (a double click)
+        raise Conflict(_("Your last try is waiting for review. You will see the feedback here."))
     return submission
 
 
@@ -201,21 +210,11 @@ def review_practice(
         refuse("comment", _("Use at most %(n)d characters.", n=5000))
     if submission.enrolment.status == "withdrawn":
         raise Conflict(_("This trainee's place has ended."))
-    # Claim the review atomically: two reviewers cannot both decide.
-    claimed = db.session.execute(
-        sa.update(PracticeSubmission)
-        .where(PracticeSubmission.id == submission.id, PracticeSubmission.decision.is_(None))
-        .values(
-            decision="passed" if passed else "retry",
-            comment=comment,
-            reviewed_by_id=by.id,
-            reviewed_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    # Claim the review: two reviewers (or a double click) cannot both decide.
+    decision = {"decision": "passed" if passed else "retry", "comment": comment,
+                "reviewed_by_id": by.id, "reviewed_at": utcnow()}  # fmt: skip
+    if not claim(submission, {"decision": None}, decision):
         raise Conflict(_("This try was already reviewed. Reload the page to see the decision."))
-    db.session.refresh(submission)
     if passed:
         _record_completion(submission.enrolment, submission.module, by, "practice")
 
@@ -241,7 +240,8 @@ def _record_completion(
         how=how,
         recorded_by_id=by.id if by is not None else None,
     )
-    db.session.add(completion)
+    if not insert_once(completion):  # completed at the same moment by another request
+        raise Conflict(_("This module is already completed."))
     grant_skills(enrolment.person_id, module.skills)
     db.session.flush()
     graduate_if_done(enrolment)
@@ -257,8 +257,8 @@ def grant_skills(person_id: int, codes: list[str]) -> None:
             )
         )
     )
-    for code in sorted(set(codes) - held):
-        db.session.add(PersonSkill(person_id=person_id, skill=code, source="training"))
+    for code in sorted(set(codes) - held):  # granted meanwhile by another module: held once
+        insert_once(PersonSkill(person_id=person_id, skill=code, source="training"))
     db.session.flush()
 
 
@@ -329,6 +329,6 @@ def recommend(
     recommendation = Recommendation(
         enrolment_id=enrolment.id, team_id=team.id, note=note, recommended_by_id=by.id
     )
-    db.session.add(recommendation)
-    db.session.flush()
+    if not insert_once(recommendation):  # recommended at the same moment by another request
+        raise Conflict(_("This graduate is already recommended to %(team)s.", team=team.name))
     return recommendation

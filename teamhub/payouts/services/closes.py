@@ -8,14 +8,14 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from teamhub import signals
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
 from teamhub.auth.models import Person
+from teamhub.claims import claim, insert_once
 from teamhub.clock import today_jst, utcnow
-from teamhub.errors import Invalid
+from teamhub.errors import Conflict, Invalid
 from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.payouts import periods
@@ -157,16 +157,11 @@ def confirm_close(team: Team, period_end: date, by: Person | None) -> PayoutClos
     close = PayoutClose(
         team_id=team.id, period_start=start, period_end=period_end, confirmed_by_id=by_id
     )
-    with db.session.begin_nested():
-        try:
-            with db.session.begin_nested():
-                db.session.add(close)
-                db.session.flush()
-        except IntegrityError:
-            close = None  # another confirmation made it first
-        if close is not None:
+    with db.session.begin_nested():  # a job that cannot be settled takes the close back
+        made = insert_once(close)
+        if made:
             _post(close, team, work, by_id)
-    if close is None:
+    if not made:  # another confirmation made it first: its close is the answer
         return find_close(team, period_end)
     signals.close_confirmed.send(close)
     return close
@@ -222,17 +217,20 @@ def _withholding_entries(blank: dict, settlements: list[Settlement]) -> list[dic
 
 
 def mark_paid(close: PayoutClose, paid_on: date) -> None:
-    """Record the day the members were paid."""
+    """Record the day the members were paid (or correct it). A request that read the same close
+    as another one marking it gets that one's answer when it sent the same day, a 409 when
+    another."""
     if paid_on > today_jst():
         message = _("The payment date cannot be in the future.")
         raise Invalid(message, {"paid_on": message})
     if paid_on < close.period_end:
         message = _("Members cannot be paid before the period ends.")
         raise Invalid(message, {"paid_on": message})
-    close.status = "paid"
-    close.paid_on = paid_on
-    close.marked_paid_at = utcnow()
-    db.session.flush()
+    read = {"status": close.status, "paid_on": close.paid_on}
+    if not claim(close, read, {"status": "paid", "paid_on": paid_on, "marked_paid_at": utcnow()}):
+        if close.status == "paid" and close.paid_on == paid_on:
+            return
+        raise Conflict(_("Someone else marked this close paid meanwhile. Reload the page."))
     refresh_paid_days(_paid_people(close))
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from teamhub import money
 from teamhub.auth.models import Person
+from teamhub.claims import insert_once
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.jobs.models import WITHHOLDING_CATEGORIES, Job
@@ -38,7 +39,8 @@ def correct_share(
     if line not in _live(close, line.membership_id, SHARE):
         raise Conflict(_("This line was already corrected. Correct the newest line instead."))
     _check_correction(line, gross_yen, reason)
-    _reverse(line, reason, by_id)
+    if not _reverse(line, reason, by_id):
+        raise Conflict(_("This line was already corrected. Correct the newest line instead."))
     corrected = _entry(
         close, line.job_id, MEMBER, -gross_yen, assignment_id=line.assignment_id,
         membership_id=line.membership_id, units=line.units, payment_due_on=line.payment_due_on,
@@ -76,14 +78,18 @@ def _entry(close: PayoutClose, job_id: int, account: str, amount: int, **refs) -
     return entry
 
 
-def _reverse(entry: LedgerEntry, note: str, by_id: int | None) -> LedgerEntry:
-    """Post the mirror image of ``entry``; the unique reverses_id means it happens once."""
-    return _entry(
-        db.session.get(PayoutClose, entry.close_id), entry.job_id, entry.account, -entry.amount_yen,
-        assignment_id=entry.assignment_id, membership_id=entry.membership_id, units=-entry.units,
+def _reverse(entry: LedgerEntry, note: str, by_id: int | None) -> bool:
+    """Post the mirror image of ``entry``; the unique reverses_id means it happens once: False
+    when another correction (a double click) reversed it first."""
+    close = db.session.get(PayoutClose, entry.close_id)
+    mirror = LedgerEntry(
+        team_id=close.team_id, close_id=close.id, job_id=entry.job_id, account=entry.account,
+        amount_yen=-entry.amount_yen, assignment_id=entry.assignment_id,
+        membership_id=entry.membership_id, units=-entry.units,
         payment_due_on=entry.payment_due_on, kind=entry.kind, reverses_id=entry.id, note=note,
         created_by_id=by_id,
     )  # fmt: skip
+    return insert_once(mirror)
 
 
 def _live(close: PayoutClose, membership_id: int, kind: str) -> list[LedgerEntry]:
@@ -128,7 +134,8 @@ def _redo_withholding(
 ) -> None:
     """Reverse the member's withholding (member and tax-office sides), post it on the new pay."""
     for entry in _live(close, line.membership_id, WITHHOLDING):
-        _reverse(entry, reason, by_id)
+        if not _reverse(entry, reason, by_id):
+            raise Conflict(_("This line was already corrected. Correct the newest line instead."))
     withheld = money.withholding(_withholdable_gross(team, close, line.membership_id))
     if not withheld:
         return
