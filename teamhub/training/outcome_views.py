@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub.clock import today_jst
+from teamhub.downloads import csv_download
 from teamhub.training import charts, outcomes, queries, reports
 from teamhub.training.access import cohort_access, org_access
 
@@ -60,14 +61,7 @@ def outcomes_csv(org_slug):
     report = reports.outcome_report(access.org)
     rows = [(c.name, o) for c, o in report.rows] + [(_("All cohorts"), report.total)]
     filename = f"outcomes-{access.org.slug}-{today_jst().isoformat()}.csv"
-    return Response(
-        outcomes.outcomes_csv(csv_header(), rows).encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
+    return csv_download(outcomes.outcomes_csv(csv_header(), rows).encode("utf-8"), filename)
 
 
 # Charts --------------------------------------------------------------------------------------

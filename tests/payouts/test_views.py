@@ -143,11 +143,13 @@ def test_member_reads_own_statement_and_csv_others_get_404(app, october, make_pe
     assert "Correct a line" not in text and "訂正" not in text  # members cannot correct
     download = member.get(f"/teams/{slug}/payouts/{close_id}/statements/{mid}.csv")
     assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["期間", "メンバー", "案件"]
     assert rows[-1][2:5] == ["差引支払額", "", "37093"]
     earnings = member.get(f"/teams/{slug}/earnings").get_data(as_text=True)
-    assert "2026-10" in earnings and "¥37,093" in earnings
+    assert "2026年10月" in earnings and "2026年" in earnings and "¥37,093" in earnings
+    assert "2026-10" not in earnings
     link = f'href="/teams/{slug}/payouts/{close_id}/statements/{mid}">'
     assert link + "2026/10/01 (木) – 2026/10/31 (土)</a>" in earnings
     editor = login_as(app, roles.editor.email)
