@@ -205,8 +205,8 @@ def _receipt_form(job, estimate: int) -> ReceiptForm:
 def receipt(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = team_job(access.team, job_id)
-    estimate = services.estimated_received(job)
-    form = _receipt_form(job, estimate)
+    estimate = services.estimate_receipt(job)
+    form = _receipt_form(job, estimate.received_yen)
     with Refusal(form) as refused:
         if form.validate_on_submit():
             fee_bp = money.percent_to_bp(form.team_fee.data) if form.team_fee.data else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,6 +49,12 @@ def test_director_records_receipt_previews_confirms_and_marks_paid(app, october)
     assert "島の記事" in page  # money still to record
     form = director.get(f"/teams/{slug}/jobs/{job_id}/receipt").get_data(as_text=True)
     assert 'value="45925"' in form  # the estimate: ¥55,000 less Lancers' 16.5%
+    estimate = re.search(r'<dl class="facts" id="receipt-estimate">(.*?)</dl>', form, re.S)[1]
+    assert re.findall(r"<dt>([^<]+)</dt><dd>(?:<strong>)?([^<]+)<", estimate) == [
+        ("契約金額（税込）", "¥55,000"),
+        ("システム利用料（見込み）", "-¥9,075"),
+        ("受取額（見込み）", "¥45,925"),
+    ]
     answer = director.post(
         f"/teams/{slug}/jobs/{job_id}/receipt",
         data={"received_yen": "４５，９００円", "received_on": "2026-10-20", "team_fee": "10"},
