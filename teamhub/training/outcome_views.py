@@ -40,17 +40,23 @@ def cohort_outcomes(org_slug, cohort_id):
 
 
 def csv_header() -> list[str]:
+    """The city-hall CSV's columns: each says whom its figure describes, and in what unit."""
     return [
         _("Cohort"),
-        _("Enrolled"),
-        _("Active"),
-        _("Completed"),
-        _("Withdrawn"),
-        _("Attendance rate (%)"),
-        _("Graduates with a first paid assignment"),
-        _("Median days from completion to first paid work"),
-        _("Median monthly earnings of graduates (yen)"),
-        _("Graduates reaching the target monthly income"),
+        _("Enrolled (people, withdrawn included)"),
+        _("In training (people)"),
+        _("Graduates (people)"),
+        _("Withdrawn (people)"),
+        _("Attendance rate (%; trainees with attendance recorded)"),
+        _("Graduates with a first paid assignment (people)"),
+        _(
+            "Median days from completion to first paid work (graduates with a first paid assignment)"
+        ),
+        _("Graduates counted for monthly earnings (people; a complete month since completion)"),
+        _(
+            "Median monthly earnings (yen; graduates counted, ¥0 included; blank unless 5 or more earned)"
+        ),
+        _("Graduates reaching the target monthly income (people; of the graduates counted)"),
         _("Target monthly income (yen)"),
     ]
 
