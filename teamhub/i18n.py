@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from babel.dates import format_skeleton
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -54,23 +55,56 @@ def jst_weekday_datetime(value: datetime) -> str:
     return format_datetime(value, "yyyy/MM/dd (EEE) HH:mm")
 
 
-def jst_date(value: date | datetime | None) -> str:
-    """A day as Japan's calendar has it, with the weekday: '2026/04/01 (水)'."""
-    if value is None:
-        return "—"
+def _japan_day(value: date | datetime | str) -> date:
+    """The day in Japan of a moment, a day, or a day written ``2026-12-05`` (as frozen notices
+    and notifications keep them)."""
+    if isinstance(value, str):
+        value = (
+            date.fromisoformat(value[:10]) if len(value) <= 10 else datetime.fromisoformat(value)
+        )
     if isinstance(value, datetime):
-        value = in_japan(value).date()
-    return format_date(value, "yyyy/MM/dd (EEE)")
+        return in_japan(value).date()
+    return value
+
+
+def jst_date(value: date | datetime | str | None) -> str:
+    """A day as Japan's calendar has it, with the weekday: '2026/04/01 (水)'."""
+    if value is None or value == "":
+        return "—"
+    return format_date(_japan_day(value), "yyyy/MM/dd (EEE)")
+
+
+def jst_month(value: date | datetime | str | None) -> str:
+    """A calendar month in the reader's language: '2026年11月' (English 'Nov 2026')."""
+    if value is None or value == "":
+        return "—"
+    return format_skeleton("yMMM", _japan_day(value), locale=get_locale())
+
+
+def jst_year(value: date | datetime | str | None) -> str:
+    """A calendar year in the reader's language: '2026年' (English '2026')."""
+    if value is None or value == "":
+        return "—"
+    return format_skeleton("y", _japan_day(value), locale=get_locale())
+
+
+def work_units(unit_name: str, count: int) -> str:
+    """A count of units of work, the unit's name first so a name that starts with a number
+    never runs into the count: '記事（3,000字） × 40'."""
+    return f"{unit_name} × {count:,}"
 
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["yen"] = yen
     app.jinja_env.filters["jst"] = jst_datetime
     app.jinja_env.filters["jst_date"] = jst_date
+    app.jinja_env.filters["jst_month"] = jst_month
+    app.jinja_env.filters["jst_year"] = jst_year
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         get_locale=get_locale,
         label=labels.label,
         percent=bp_to_percent,
+        work_units=work_units,
         parse_iso=datetime.fromisoformat,
     )

@@ -94,7 +94,7 @@ def test_demo_has_paid_months_and_the_npo_report_shows_graduates_pay(app, runner
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         statuses = db.session.scalars(sa.select(PayoutClose.status)).all()
-        assert statuses.count("paid") == 5 and statuses.count("confirmed") == 1
+        assert statuses.count("paid") == 6 and statuses.count("confirmed") == 0
         assert db.session.scalar(sa.select(sa.func.sum(LedgerEntry.amount_yen))) == 0
     director = login_as(app, "director@amami.example", DEMO_PASSWORD)
     payouts = director.get("/teams/amami-writers/payouts").get_data(as_text=True)
@@ -104,3 +104,64 @@ def test_demo_has_paid_months_and_the_npo_report_shows_graduates_pay(app, runner
     coordinator = login_as(app, "coordinator@ashikaga.example", DEMO_PASSWORD)
     report = coordinator.get("/orgs/ashikaga-npo/outcomes").get_data(as_text=True)
     assert "明細はまだ記録されていない" not in report and "¥" in report
+
+
+def test_demo_months_look_like_a_real_teams(app, runner):
+    """Most work is approved as delivered (revisions are a minority for every experienced
+    member) and past months' work was due within its month, not in the future."""
+    from teamhub.assignments.models import Assignment
+    from teamhub.assignments.reliability import reliability_for
+    from teamhub.clock import JST, today_jst, utcnow
+    from teamhub.jobs.models import Job
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    this_month = today_jst().replace(day=1)
+    with app.app_context():
+        amami = db.session.scalar(sa.select(Team).where(Team.slug == "amami-writers"))
+        ids = db.session.scalars(
+            sa.select(Membership.id).where(Membership.team_id == amami.id)
+        ).all()
+        figures = [f for f in reliability_for(ids).values() if f.revision.total >= 2]
+        assert len(figures) >= 5  # members with months of approved work
+        assert all(f.revision.hits < f.revision.total for f in figures)
+        revised = sum(f.revision.hits for f in figures)
+        approved = sum(f.revision.total for f in figures)
+        assert 0 < revised * 100 // approved <= 30
+        assert any(f.on_time.hits < f.on_time.total for f in figures)  # a late delivery or two
+        past = db.session.scalars(sa.select(Assignment).where(Assignment.state == "approved")).all()
+        past = [a for a in past if a.approved_at.astimezone(JST).date() < this_month]
+        assert len(past) >= 20
+        now = utcnow()
+        for assignment in past:
+            job = db.session.get(Job, assignment.job_id)
+            delivered = assignment.first_submitted_at.astimezone(JST)
+            for due in (assignment.due_at, job.due_at):
+                assert due < now
+                assert due.astimezone(JST).strftime("%Y%m") == delivered.strftime("%Y%m")
+            assert assignment.offered_at < assignment.answered_at < assignment.approved_at < now
+
+
+def test_demo_leaves_an_ended_period_ready_for_a_newcomer_to_close(app, runner):
+    """The Amami writers' last ended month has its money received and its work approved but no
+    close: the director previews it and confirms it, as a newcomer on `make run` would."""
+    from teamhub.clock import today_jst
+    from teamhub.payouts import periods
+    from teamhub.payouts.models import PayoutClose
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        amami = db.session.scalar(sa.select(Team).where(Team.slug == "amami-writers"))
+        start, end = periods.previous_period(amami.close_schedule, today_jst())
+        amami_closes = sa.select(PayoutClose).where(PayoutClose.team_id == amami.id)
+        assert db.session.scalar(amami_closes.where(PayoutClose.period_end == end)) is None
+    director = login_as(app, "director@amami.example", DEMO_PASSWORD)
+    payouts = director.get("/teams/amami-writers/payouts").get_data(as_text=True)
+    assert f'<option value="{end.isoformat()}">' in payouts  # the first choice
+    preview = director.get(f"/teams/amami-writers/payouts/preview?period_end={end.isoformat()}")
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and f"{start.month}月 観光・暮らし記事" in text
+    confirmed = director.post("/teams/amami-writers/payouts/confirm", data={"period_end": end})
+    assert confirmed.status_code == 302
+    with app.app_context():
+        close = db.session.scalar(amami_closes.where(PayoutClose.period_end == end))
+        assert close.status == "confirmed"

@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from teamhub.clock import JST
-from teamhub.i18n import jst_date, jst_datetime, yen
+from teamhub.i18n import jst_date, jst_datetime, jst_month, jst_year, work_units, yen
 
 CATALOG = (
     Path(__file__).parent.parent / "teamhub" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
@@ -83,6 +83,26 @@ def test_times_are_shown_in_japan(app):
         assert jst_datetime(late_utc + timedelta(minutes=1)) == "2026/04/01 00:31"
         assert jst_date(late_utc).startswith("2026/04/01")
         assert jst_date(date(2026, 12, 1)).startswith("2026/12/01")
+
+
+def test_days_months_and_units_read_one_way_in_each_language(app):
+    """One formatter for each: days 2026/12/05, months 2026年11月, a count after its unit."""
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        assert jst_date("2026-12-05") == "2026/12/05 (土)"  # as frozen notices keep days
+        assert jst_date("2026-11-30T15:30:00+00:00") == "2026/12/01 (火)"
+        assert jst_month(date(2026, 11, 30)) == "2026年11月"
+        assert jst_month(datetime(2026, 11, 30, 15, 30, tzinfo=UTC)) == "2026年12月"
+        assert jst_year(date(2026, 11, 1)) == "2026年"
+        assert jst_month(None) == jst_date("") == "—"
+        with force_locale("en"):
+            assert (jst_month(date(2026, 11, 1)), jst_year(date(2026, 11, 1))) == (
+                "Nov 2026",
+                "2026",
+            )
+    assert work_units("記事（3,000字）", 40) == "記事（3,000字） × 40"
+    assert work_units("件", 1200) == "件 × 1,200"
 
 
 def test_templates_follow_a_language_switch_within_one_request(app):

@@ -1,28 +1,53 @@
-"""Demo payouts: three months of closes for each demo team, built through the real services.
+"""Demo payouts: past months of each demo team's work, built through the real services.
 
-The work is offered, done and approved through the assignment state machine, then dated back into
-the month it belongs to; the money is received, closed and (except Amami's latest close) paid.
-The Ashikaga designers are graduates of the demo NPO cohort, so its outcome report shows real pay.
+Each month's job is recorded, offered, done and approved through the assignment state machine,
+then dated back into its month (``demo.history``): due within the month, most work approved as
+delivered, a few pieces sent back once, a delivery or two late. The money is received; the
+months are closed and paid, except the Amami writers' last month, whose money is in and work
+approved but whose close is left for a newcomer to try. The Ashikaga designers are graduates of
+the demo NPO cohort, so its outcome report shows real pay.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
 from teamhub.clock import from_jst, today_jst
+from teamhub.demo.history import Timeline, date_back, last_notification_id, read_and_sent_since
 from teamhub.demo.work import advance, offer
 from teamhub.extensions import db
 from teamhub.jobs import services as jobs
 from teamhub.payouts import periods, services
 from teamhub.teams.models import Membership, Team
 
-MONTHS = 3
+
+@dataclass(frozen=True)
+class Months:
+    """A demo team's past work: what it is, for how many months, and how many of the latest
+    are left without a close."""
+
+    source: str
+    category: str
+    title: str
+    unit_name: str
+    unit_yen: int
+    months: int
+    left_open: int = 0
+
+
 WORK = {
-    "amami-writers": ("crowdworks", "writing", "観光・暮らし記事", "記事 (3,000字)", 3_000),
-    "ashikaga-design": ("lancers", "design", "商店街チラシ・バナー制作", "点", 40_000),
+    "amami-writers": Months(
+        "crowdworks", "writing", "観光・暮らし記事", "記事（3,000字）", 3_000, 4, 1
+    ),
+    "ashikaga-design": Months("lancers", "design", "商店街チラシ・バナー制作", "点", 40_000, 3),
 }
+# (worker, month) pairs whose work was sent back once, and those delivered after the due date:
+# about one piece in five revised, one in twenty late, as in a steady team.
+REVISED = {(0, 1), (1, 3), (2, 0), (3, 2), (4, 1)}
+LATE = {(4, 2)}
 
 
 def _members(team: Team) -> tuple[Membership, Membership | None, list[Membership]]:
@@ -36,44 +61,67 @@ def _members(team: Team) -> tuple[Membership, Membership | None, list[Membership
     return director, editor, [m for m in rows if m.role == "member"][:6]
 
 
-def _month_of_work(team, director, editor, workers, start: date, end: date, month_index: int):
-    source, category, title, unit_name, unit_yen = WORK[team.slug]
-    units = [4 + (i * 3 + month_index) % 5 for i in range(len(workers))]
+def _timeline(start: date, due_day: date, worker: int, month: int) -> Timeline:
+    """When one worker's part of a month's job was offered, answered, delivered and due."""
+    offered = from_jst(start + timedelta(days=1), time(9, 0))
+    answered = offered + timedelta(hours=2 + 3 * worker)  # all within a day
+    delivered_day = start + timedelta(days=6 + 2 * worker)
+    if (worker, month) in LATE:
+        delivered_day = due_day + timedelta(days=1)
+    return Timeline(
+        offered=offered,
+        answered=answered,
+        delivered=from_jst(delivered_day, time(15, 0)),
+        due=from_jst(due_day, time(18, 0)),
+        revised=(worker, month) in REVISED,
+    )
+
+
+def _month_of_work(team, director, editor, workers, start: date, end: date, month: int):
+    work = WORK[team.slug]
+    units = [4 + (i * 3 + month) % 5 for i in range(len(workers))]
+    marker = last_notification_id()
     job = jobs.record_job(team, director.person, jobs.JobInput(
-        title=f"{start:%-m}月 {title}", client_name="地元の観光協会", source=source,
-        category=category, contract_yen=unit_yen * sum(units), unit_name=unit_name,
+        title=f"{start:%-m}月 {work.title}", client_name="地元の観光協会", source=work.source,
+        category=work.category, contract_yen=work.unit_yen * sum(units), unit_name=work.unit_name,
         unit_count=sum(units), due_at=from_jst(today_jst() + timedelta(days=7), time(18, 0)),
     ))  # fmt: skip
     if job.needs_escrow:
         jobs.confirm_escrow(job, director.person, from_jst(start, time(9, 0)))
-    for offset, (member, count) in enumerate(zip(workers, units, strict=True)):
+    due_day = start + (end - start) * 3 // 4  # the 23rd of a 31-day month
+    for worker, (member, count) in enumerate(zip(workers, units, strict=True)):
         assignment = offer(job, director, member, count)
-        advance(assignment, member, editor or director, director, "approved")
-        delivered = from_jst(start + timedelta(days=8 + offset), time(15, 0))
-        assignment.answered_at = from_jst(start + timedelta(days=1), time(10, 0))
-        assignment.first_submitted_at = delivered
-        assignment.approved_at = delivered + timedelta(days=1)
-    job.due_at = from_jst(start + timedelta(days=20), time(18, 0))
+        when = _timeline(start, due_day, worker, month)
+        advance(assignment, member, editor or director, director, "approved", when.revised)
+        date_back(assignment, when)
+    job.created_at = from_jst(start, time(8, 30))
+    job.due_at = from_jst(due_day, time(18, 0))
+    read_and_sent_since(marker, from_jst(due_day, time(20, 0)))
     services.record_receipt(job, services.estimated_received(job), end - timedelta(days=4))
 
 
+def _past_periods(team: Team, count: int) -> list[tuple[date, date]]:
+    """The team's last ``count`` ended payout periods, oldest first."""
+    ends, day = [], today_jst()
+    for _month in range(count):
+        start, end = periods.previous_period(team.close_schedule, day)
+        ends.append((start, end))
+        day = start
+    return list(reversed(ends))
+
+
 def load_payouts_demo() -> None:
-    """Close the last three months of each demo team; leave Amami's latest close to be paid."""
+    """Each demo team's past months of work, closed and paid but for the months left open."""
     today = today_jst()
-    for slug in WORK:
+    for slug, work in WORK.items():
         team = db.session.scalar(sa.select(Team).where(Team.slug == slug))
         if team is None:
             continue
         director, editor, workers = _members(team)
-        ends, day = [], today
-        for _month in range(MONTHS):
-            start, end = periods.previous_period(team.close_schedule, day)
-            ends.append((start, end))
-            day = start
-        for index, (start, end) in enumerate(reversed(ends)):
-            _month_of_work(team, director, editor, workers, start, end, index)
-            close = services.confirm_close(team, end, director.person)
-            latest = index == MONTHS - 1
-            if not (latest and slug == "amami-writers"):
+        past = _past_periods(team, work.months)
+        for month, (start, end) in enumerate(past):
+            _month_of_work(team, director, editor, workers, start, end, month)
+            if month < len(past) - work.left_open:
+                close = services.confirm_close(team, end, director.person)
                 services.mark_paid(close, min(end + timedelta(days=10), today))
     db.session.flush()

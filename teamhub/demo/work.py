@@ -22,9 +22,12 @@ def offer(job, director, member, units, fixed_yen=None):
     return assignment
 
 
-def advance(assignment, member, editor, director, to_state: str) -> None:
-    """Walk an assignment through the real state machine up to ``to_state``."""
+def advance(assignment, member, editor, director, to_state: str, revised: bool = False) -> None:
+    """Walk an assignment through the real state machine up to ``to_state``; approved work
+    goes through a change request only when ``revised`` (most work is approved as delivered)."""
     path = ["accepted", "in_progress", "submitted", "changes_requested", "resubmitted", "approved"]
+    if to_state == "approved" and not revised:
+        path = [step for step in path if step not in ("changes_requested", "resubmitted")]
     if to_state == "declined":
         lifecycle.decline(assignment, member, "子どもの行事と重なるため")
         return
@@ -51,7 +54,7 @@ def amami_jobs(team, director, editor, members) -> None:
     tours = services.record_job(team, person, JobInput(
         title="奄美大島 観光スポット紹介記事 40本", client_name="株式会社しまツアー",
         source="crowdworks", category="writing", contract_yen=120_000,
-        unit_name="記事 (3,000字)", unit_count=40, due_at=due(12),
+        unit_name="記事（3,000字）", unit_count=40, due_at=due(12),
         description="奄美大島の観光スポットを紹介する記事です。写真はこちらで用意します。",
         required_skills=["web-writing"], expected_payment_on=today_jst() + timedelta(days=40),
     ))  # fmt: skip

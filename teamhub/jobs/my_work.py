@@ -103,3 +103,18 @@ def my_assignments(membership: Membership) -> tuple[list[Work], reliability.Reli
     figures = reliability.from_flags(rows)
     shown = [tuple(row)[:_SHOWN] for row in rows]
     return [Work(*values) for values in shown], figures, shown_key(shown, figures)
+
+
+# Assignments a member has to answer, do or revise (the home page counts them per team).
+TO_DO_STATES = ("offered", "accepted", "in_progress", "changes_requested")
+
+
+def work_to_do(person_id: int) -> dict[int, int]:
+    """How many assignments the person has to answer, do or revise, by membership id."""
+    rows = db.session.execute(
+        sa.select(Assignment.membership_id, sa.func.count(Assignment.id))
+        .join(Membership, Membership.id == Assignment.membership_id)
+        .where(Membership.person_id == person_id, Assignment.state.in_(TO_DO_STATES))
+        .group_by(Assignment.membership_id)
+    )
+    return {membership_id: n for membership_id, n in rows}

@@ -161,7 +161,7 @@ def summary(close: PayoutClose) -> CloseSummary:
 
 @dataclass
 class EarningsRow:
-    period: str
+    period: date  # the first day of the month (or of the year) the row adds up
     gross_yen: int = 0
     withheld_yen: int = 0
 
@@ -177,7 +177,8 @@ def earnings(statements: list[StatementRef]) -> tuple[list[EarningsRow], list[Ea
     years: dict[str, EarningsRow] = {}
     for statement in statements:
         period_end = statement.period_end
-        for key, bucket in ((period_end.strftime("%Y-%m"), months), (str(period_end.year), years)):
+        month, year = period_end.replace(day=1), period_end.replace(month=1, day=1)
+        for key, bucket in ((month, months), (year, years)):
             row = bucket.setdefault(key, EarningsRow(key))
             row.gross_yen += statement.gross_yen
             row.withheld_yen += statement.withheld_yen

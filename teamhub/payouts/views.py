@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub import money
 from teamhub.clock import today_jst
+from teamhub.downloads import csv_download
 from teamhub.errors import Invalid, NotFound
 from teamhub.forms import Refusal, render_form
 from teamhub.jobs.queries import team_job
@@ -172,11 +173,7 @@ def correct(slug, close_id, membership_id):
 def statement_csv(slug, close_id, membership_id):
     _access, found = _statement(slug, close_id, membership_id)
     name = f"statement-{found.close.period_end:%Y%m%d}-{membership_id}.csv"
-    return Response(
-        queries.statement_csv(found),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    return csv_download(queries.statement_csv(found), name)
 
 
 @login_required
@@ -208,8 +205,8 @@ def _receipt_form(job, estimate: int) -> ReceiptForm:
 def receipt(slug, job_id):
     access = team_access(slug, current_user, need="director")
     job = team_job(access.team, job_id)
-    estimate = services.estimated_received(job)
-    form = _receipt_form(job, estimate)
+    estimate = services.estimate_receipt(job)
+    form = _receipt_form(job, estimate.received_yen)
     with Refusal(form) as refused:
         if form.validate_on_submit():
             fee_bp = money.percent_to_bp(form.team_fee.data) if form.team_fee.data else None

@@ -1,5 +1,4 @@
 from flask import Blueprint
-from flask_login import current_user
 
 from teamhub.training import (
     cohort_views,
@@ -8,7 +7,6 @@ from teamhub.training import (
     org_views,
     outcome_views,
     review_views,
-    trainee_queries,
     trainee_views,
 )
 
@@ -103,11 +101,3 @@ rule("/certificates/<code>", view_func=trainee_views.certificate)
 
 # Directors ----------------------------------------------------------------------------------
 rule("/teams/<slug>/graduates", view_func=org_views.team_graduates)
-
-
-@bp.app_template_global()
-def training_dashboard():
-    """Training links for the home page; queried only where a template asks for them."""
-    if not current_user.is_authenticated:
-        return None
-    return trainee_queries.dashboard(current_user)

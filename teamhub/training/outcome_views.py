@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from teamhub.clock import today_jst
+from teamhub.downloads import csv_download
 from teamhub.training import charts, outcomes, queries, reports
 from teamhub.training.access import cohort_access, org_access
 
@@ -39,17 +40,23 @@ def cohort_outcomes(org_slug, cohort_id):
 
 
 def csv_header() -> list[str]:
+    """The city-hall CSV's columns: each says whom its figure describes, and in what unit."""
     return [
         _("Cohort"),
-        _("Enrolled"),
-        _("Active"),
-        _("Completed"),
-        _("Withdrawn"),
-        _("Attendance rate (%)"),
-        _("Graduates with a first paid assignment"),
-        _("Median days from completion to first paid work"),
-        _("Median monthly earnings of graduates (yen)"),
-        _("Graduates reaching the target monthly income"),
+        _("Enrolled (people, withdrawn included)"),
+        _("In training (people)"),
+        _("Graduates (people)"),
+        _("Withdrawn (people)"),
+        _("Attendance rate (%; trainees with attendance recorded)"),
+        _("Graduates with a first paid assignment (people)"),
+        _(
+            "Median days from completion to first paid work (graduates with a first paid assignment)"
+        ),
+        _("Graduates counted for monthly earnings (people; a complete month since completion)"),
+        _(
+            "Median monthly earnings (yen; graduates counted, ¥0 included; blank unless 5 or more earned)"
+        ),
+        _("Graduates reaching the target monthly income (people; of the graduates counted)"),
         _("Target monthly income (yen)"),
     ]
 
@@ -60,14 +67,7 @@ def outcomes_csv(org_slug):
     report = reports.outcome_report(access.org)
     rows = [(c.name, o) for c, o in report.rows] + [(_("All cohorts"), report.total)]
     filename = f"outcomes-{access.org.slug}-{today_jst().isoformat()}.csv"
-    return Response(
-        outcomes.outcomes_csv(csv_header(), rows).encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
+    return csv_download(outcomes.outcomes_csv(csv_header(), rows).encode("utf-8"), filename)
 
 
 # Charts --------------------------------------------------------------------------------------

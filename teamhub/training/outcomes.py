@@ -16,7 +16,9 @@ Definitions (shown to coordinators on the report page too):
   graduates without a complete month since completion are not counted yet.
 - medians: the middle value, or the mean of the two middle values with the fraction dropped.
 - small cells: in the export, any figure describing fewer than ``MIN_CELL_PEOPLE`` people
-  (zero included) is left blank.
+  (zero included) is left blank. The median of monthly earnings describes the graduates who
+  earned something: with ¥0 counted, a median over 5 graduates of whom 3 earned is one
+  person's pay, so it is shown only when at least ``MIN_CELL_PEOPLE`` graduates earned.
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ class Outcomes:
     reached_target: Figure
     target_yen: int
     graduate_earnings: tuple[int, ...] = ()  # each measurable graduate's monthly yen, sorted
+
+    @property
+    def earnings_counted(self) -> Figure:
+        """How many graduates the monthly earnings figures are computed over (¥0 included)."""
+        n = len(self.graduate_earnings)
+        return Figure(n, n)
 
 
 def suppress(figure: Figure, minimum: int = MIN_CELL_PEOPLE) -> int | None:
@@ -221,6 +229,7 @@ def compute_outcomes(
         if value is not None:
             earnings.append(value)
     reached = sum(1 for value in earnings if value >= target_yen)
+    earned = sum(1 for value in earnings if value > 0)
     return Outcomes(
         enrolled=Figure(len(records), len(records)),
         active=_count(records, "active"),
@@ -229,7 +238,7 @@ def compute_outcomes(
         attendance_rate=Figure(attendance_percent(present, recorded), len(attended)),
         with_first_paid=Figure(len(first_paid), len(first_paid)),
         median_days_to_first_paid=Figure(median_whole(first_paid), len(first_paid)),
-        median_monthly_earnings=Figure(median_whole(earnings), len(earnings)),
+        median_monthly_earnings=Figure(median_whole(earnings), earned),
         reached_target=Figure(reached, reached),
         target_yen=target_yen,
         graduate_earnings=tuple(sorted(earnings)),
@@ -305,6 +314,7 @@ def outcomes_csv(
                         o.attendance_rate,
                         o.with_first_paid,
                         o.median_days_to_first_paid,
+                        o.earnings_counted,
                         o.median_monthly_earnings,
                         o.reached_target,
                     )

@@ -64,10 +64,30 @@ class Dashboard:
     enrolments: list[Enrolment]
     recommended: list[tuple[Team, int]]  # teams the person directs, with graduates recommended
     is_operator: bool
+    cohorts: dict[int, list[Cohort]]  # the cohorts of each organisation in ``roles``, by its id
+
+    @property
+    def in_training(self) -> bool:
+        """Whether the person is a trainee now (an enrolment still running)."""
+        return any(e.status == "active" for e in self.enrolments)
+
+
+def cohorts_of_organisations(organisation_ids: list[int]) -> dict[int, list[Cohort]]:
+    """The cohorts of these organisations, newest first, by organisation id, in one query."""
+    found: dict[int, list[Cohort]] = {org_id: [] for org_id in organisation_ids}
+    if organisation_ids:
+        for cohort in db.session.scalars(
+            sa.select(Cohort)
+            .where(Cohort.organisation_id.in_(organisation_ids))
+            .order_by(Cohort.enrol_opens_on.desc(), Cohort.id.desc())
+        ):
+            found[cohort.organisation_id].append(cohort)
+    return found
 
 
 def dashboard(person: Person) -> Dashboard:
-    """What the home page links to for training: organisations, own cohorts, recommendations."""
+    """What the home page links to for training: the organisations the person helps run and
+    their cohorts, the person's own cohorts, graduates recommended to their teams."""
     recommended = db.session.execute(
         sa.select(Team, sa.func.count(Recommendation.id))
         .join(Membership, Membership.team_id == Team.id)
@@ -80,11 +100,13 @@ def dashboard(person: Person) -> Dashboard:
         .group_by(Team.id)
         .order_by(Team.name)
     ).all()
+    roles = roles_of(person)
     return Dashboard(
-        roles=roles_of(person),
+        roles=roles,
         enrolments=enrolments_of(person),
         recommended=[(team, n) for team, n in recommended],
         is_operator=bool(person.is_operator),
+        cohorts=cohorts_of_organisations([r.organisation_id for r in roles]),
     )
 
 

@@ -63,7 +63,7 @@ def test_a_cohort_from_curriculum_to_verified_certificate(live_app, new_context,
     coordinator = new_context().new_page()
     console = watch_console(coordinator)
     log_in(coordinator, base, "coordinator@ashikaga.example")
-    coordinator.click(f"#training-links a[href='/orgs/{slug}']")
+    coordinator.click(f"#my-organisations a[href='/orgs/{slug}']")
     coordinator.wait_for_url(f"{base}/orgs/{slug}")
 
     # A curriculum of three modules; the second has a practice task; reorder once.
@@ -130,7 +130,7 @@ def test_a_cohort_from_curriculum_to_verified_certificate(live_app, new_context,
     # The trainee reads a lesson, sends the practice task, and the bars move.
     trainee = new_context().new_page()
     log_in(trainee, base, TRAINEES[0][0])
-    trainee.click("#training-links a[href^='/training/']")
+    trainee.click("#my-training a[href^='/training/']")
     trainee.wait_for_url(re.compile(r".*/training/\d+$"))
     cohort_page = trainee.url
     assert overall(trainee) == "0"

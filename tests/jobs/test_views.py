@@ -670,3 +670,51 @@ def test_refused_escrow_and_edits_say_why_atop_their_forms(app, crew):
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job.escrow_confirmed_at is None and job.title != "改題"
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as a reader sees it: no tags, attributes or scripts."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_count_of_units_and_the_dates_of_terms_read_one_way_on_every_page(app, crew):
+    """A unit whose name starts with a number never runs into its count (「3,000字の記事 × 2」,
+    never 「2 3,000字の記事」), and the terms notice's dates read 2026/12/05, never 2026-12-05."""
+    from datetime import date
+
+    from teamhub.assignments import lifecycle
+    from teamhub.assignments.services import submit_work
+    from teamhub.jobs.splitting import SplitLine, save_split
+
+    roles, writers = crew
+    with app.app_context():
+        team = db.session.get(factories.Team, roles.team.id)
+        job = factories.make_job(
+            team, source="direct", unit_name="3,000字の記事", expected_payment_on=date(2027, 1, 20)
+        )
+        director = db.session.get(Membership, roles.director_membership)
+        writer = db.session.get(Membership, writers[0][0])
+        line = SplitLine(membership_id=writer.id, units=2, due_at=job.due_at)
+        [offer] = save_split(job, director, [line], 0, 0).created
+        lifecycle.accept(offer, writer)
+        lifecycle.start(offer, writer)
+        submit_work(offer, writer, text="本文です。")
+        db.session.commit()
+        offer_id, job_id = offer.id, job.id
+    slug = roles.team.slug
+    member = login_as(app, writers[0][1])
+    lead = login_as(app, roles.director.email)
+    pages = [
+        member.get(f"/teams/{slug}/my-assignments"),
+        member.get(f"/teams/{slug}/assignments/{offer_id}"),
+        lead.get(f"/teams/{slug}/reviews"),
+        lead.get(f"/teams/{slug}/jobs/{job_id}"),
+    ]
+    for response in pages:
+        text = _visible_text(response.get_data(as_text=True))
+        assert response.status_code == 200
+        assert "3,000字の記事 × " in text, text
+        assert "2 3,000字" not in text, text
+        assert not re.search(r"\b20\d\d-\d\d\b", text), text
+    terms = _visible_text(pages[1].get_data(as_text=True))
+    assert "3,000字の記事 × 2" in terms and "2027/01/20 (水)" in terms

@@ -439,11 +439,11 @@ def test_earnings_add_statements_up_by_month_and_year():
     ]
     months, years = queries.earnings(statements)
     assert [(m.period, m.gross_yen, m.withheld_yen, m.net_yen) for m in months] == [
-        ("2026-10", 42_000, 4_084, 37_916),
-        ("2026-09", 10_000, 1_021, 8_979),
-        ("2025-12", 5_000, 0, 5_000),
+        (date(2026, 10, 1), 42_000, 4_084, 37_916),
+        (date(2026, 9, 1), 10_000, 1_021, 8_979),
+        (date(2025, 12, 1), 5_000, 0, 5_000),
     ]
     assert [(y.period, y.gross_yen, y.net_yen) for y in years] == [
-        ("2026", 52_000, 46_895),
-        ("2025", 5_000, 5_000),
+        (date(2026, 1, 1), 52_000, 46_895),
+        (date(2025, 1, 1), 5_000, 5_000),
     ]

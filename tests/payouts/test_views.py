@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,6 +49,12 @@ def test_director_records_receipt_previews_confirms_and_marks_paid(app, october)
     assert "島の記事" in page  # money still to record
     form = director.get(f"/teams/{slug}/jobs/{job_id}/receipt").get_data(as_text=True)
     assert 'value="45925"' in form  # the estimate: ¥55,000 less Lancers' 16.5%
+    estimate = re.search(r'<dl class="facts" id="receipt-estimate">(.*?)</dl>', form, re.S)[1]
+    assert re.findall(r"<dt>([^<]+)</dt><dd>(?:<strong>)?([^<]+)<", estimate) == [
+        ("契約金額（税込）", "¥55,000"),
+        ("システム利用料（見込み）", "-¥9,075"),
+        ("受取額（見込み）", "¥45,925"),
+    ]
     answer = director.post(
         f"/teams/{slug}/jobs/{job_id}/receipt",
         data={"received_yen": "４５，９００円", "received_on": "2026-10-20", "team_fee": "10"},
@@ -143,11 +150,13 @@ def test_member_reads_own_statement_and_csv_others_get_404(app, october, make_pe
     assert "Correct a line" not in text and "訂正" not in text  # members cannot correct
     download = member.get(f"/teams/{slug}/payouts/{close_id}/statements/{mid}.csv")
     assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["期間", "メンバー", "案件"]
     assert rows[-1][2:5] == ["差引支払額", "", "37093"]
     earnings = member.get(f"/teams/{slug}/earnings").get_data(as_text=True)
-    assert "2026-10" in earnings and "¥37,093" in earnings
+    assert "2026年10月" in earnings and "2026年" in earnings and "¥37,093" in earnings
+    assert "2026-10" not in earnings
     link = f'href="/teams/{slug}/payouts/{close_id}/statements/{mid}">'
     assert link + "2026/10/01 (木) – 2026/10/31 (土)</a>" in earnings
     editor = login_as(app, roles.editor.email)

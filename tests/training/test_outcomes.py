@@ -99,7 +99,7 @@ def test_a_report_without_trainees_or_paid_work_is_empty_not_an_error():
     assert o.median_monthly_earnings == Figure(None, 0)
     unpaid = outcomes.compute_outcomes(RECORDS, {}, 200_000, AS_OF)
     assert unpaid.with_first_paid == Figure(0, 0)
-    assert unpaid.median_monthly_earnings == Figure(0, 3)
+    assert unpaid.median_monthly_earnings == Figure(0, 0)  # describes those who earned: none
     assert unpaid.reached_target == Figure(0, 0)
 
 
@@ -161,6 +161,7 @@ HEADER = [
     "attendance",
     "first_paid",
     "median_days",
+    "counted",
     "median_yen",
     "reached",
     "target",
@@ -172,10 +173,52 @@ def test_csv_blanks_small_cells_has_a_bom_and_defuses_formulas():
     text = outcomes.outcomes_csv(HEADER, [("第1期", o), ("=HYPERLINK(1)", o)])
     assert text.startswith("\ufeff")
     lines = text.removeprefix("\ufeff").split("\r\n")
-    assert lines[1] == "第1期,6,,,,72,,,,,200000"
-    assert lines[2] == "'=HYPERLINK(1),6,,,,72,,,,,200000"
+    assert lines[1] == "第1期,6,,,,72,,,,,,200000"
+    assert lines[2] == "'=HYPERLINK(1),6,,,,72,,,,,,200000"
     loose = outcomes.outcomes_csv(HEADER, [("第1期", o)], minimum=2)
-    assert loose.split("\r\n")[1] == "第1期,6,,4,,72,4,7,200000,2,200000"
+    assert loose.split("\r\n")[1] == "第1期,6,,4,,72,4,7,3,200000,2,200000"
+
+
+def test_a_median_of_earnings_is_blank_unless_five_graduates_earned_and_says_of_whom():
+    """Five graduates are counted for earnings but only three earned: the median (¥0 counted)
+    would be one person's pay, so the export leaves it blank; the count of graduates counted
+    is shown, and every column says whom its figure describes."""
+    graduates = [TraineeRecord(n, "completed", date(2026, 1, 10), 5, 5) for n in range(1, 6)]
+    paid = {n: PaidWork(date(2026, 2, 1), {"2026-02": n * 20_000}) for n in (1, 2, 3)}
+    o = outcomes.compute_outcomes(graduates, paid, 200_000, AS_OF)
+    assert o.graduate_earnings == (
+        0,
+        0,
+        10_000,
+        20_000,
+        30_000,
+    )  # February's pay over February and March
+    assert o.median_monthly_earnings == Figure(10_000, 3)  # one graduate's pay: 3 earned
+    assert o.earnings_counted == Figure(5, 5)
+    row = outcomes.outcomes_csv(HEADER, [("第1期", o)]).split("\r\n")[1].split(",")
+    assert dict(zip(HEADER, row, strict=True)) == {
+        "cohort": "第1期", "enrolled": "5", "active": "", "completed": "5", "withdrawn": "",
+        "attendance": "100", "first_paid": "", "median_days": "", "counted": "5",
+        "median_yen": "", "reached": "", "target": "200000",
+    }  # fmt: skip
+    everyone = {n: PaidWork(date(2026, 2, 1), {"2026-02": n * 20_000}) for n in range(1, 6)}
+    shown = outcomes.compute_outcomes(graduates, everyone, 200_000, AS_OF)
+    assert outcomes.suppress(shown.median_monthly_earnings) == 30_000
+
+
+def test_the_city_hall_csv_headers_say_whom_each_figure_describes(app, client):
+    from teamhub.training.outcome_views import csv_header
+
+    with app.test_request_context():
+        header = csv_header()
+    assert len(header) == len(HEADER)
+    assert header[5] == "出席率（％・出欠を記録した受講登録者）"
+    assert header[8] == "月収の集計対象の修了者数（人・修了した月の翌月以降の月がある修了者）"
+    assert (
+        header[9]
+        == "月収の中央値（円・集計対象の修了者、0円を含む。報酬を得た人が5人未満なら空欄）"
+    )
+    assert header[10] == "目標月収に達した修了者数（人・集計対象の修了者のうち）"
 
 
 def pay(person, paid_on: date, net_yen: int) -> None:
@@ -283,7 +326,7 @@ def test_the_city_hall_csv_from_the_seeded_cohort(app, seeded):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 3
-    assert rows[1] == ["第3期", "7", "", "5", "", "71", "", "", "", "", "200000"]
+    assert rows[1] == ["第3期", "7", "", "5", "", "71", "", "", "", "", "", "200000"]
     assert rows[2][1:] == rows[1][1:]
     page = client.get(f"/orgs/{seeded['org_slug']}/outcomes").get_data(as_text=True)
     assert "¥145,000" in page and "71%" in page

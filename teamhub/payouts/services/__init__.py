@@ -22,7 +22,12 @@ from teamhub.payouts.services.fee_schedules import (
     tiers_text,
     update_fee_schedule,
 )
-from teamhub.payouts.services.receipts import estimated_received, record_receipt
+from teamhub.payouts.services.receipts import (
+    ReceiptEstimate,
+    estimate_receipt,
+    estimated_received,
+    record_receipt,
+)
 from teamhub.payouts.services.settlement import (
     ApprovedWork,
     ClosePreview,
@@ -36,11 +41,13 @@ __all__ = [
     "ApprovedWork",
     "ClosePreview",
     "NothingToClose",
+    "ReceiptEstimate",
     "Settlement",
     "Share",
     "StatementPreview",
     "confirm_close",
     "correct_share",
+    "estimate_receipt",
     "estimated_received",
     "fee_schedule",
     "fee_schedules",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,10 +17,28 @@ from teamhub.payouts.models import ClosedJob
 from teamhub.payouts.services.fee_schedules import fee_schedule
 
 
+@dataclass(frozen=True)
+class ReceiptEstimate:
+    """What the platform should pay for a job, from its fee schedule: the contract total with
+    tax, less the platform fee (システム利用料, its consumption tax included)."""
+
+    total_incl_tax_yen: int
+    platform_fee_yen: int
+
+    @property
+    def received_yen(self) -> int:
+        return self.total_incl_tax_yen - self.platform_fee_yen
+
+
+def estimate_receipt(job: Job) -> ReceiptEstimate:
+    """The platform's fee on the job and what it should pay out, by its fee schedule."""
+    fee = money.fee_for(fee_schedule(job.source), job.total_incl_tax_yen, job.tax_yen)
+    return ReceiptEstimate(job.total_incl_tax_yen, fee)
+
+
 def estimated_received(job: Job) -> int:
     """What the platform should pay out: the tax-inclusive total less its fee."""
-    fee = money.fee_for(fee_schedule(job.source), job.total_incl_tax_yen, job.tax_yen)
-    return job.total_incl_tax_yen - fee
+    return estimate_receipt(job).received_yen
 
 
 def record_receipt(
