@@ -34,7 +34,7 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
     director = new_context().new_page()
     log_in(director, base, roles.director.email)
     director.goto(f"{base}/teams/{slug}/payouts")
-    director.click("text=受け取った金額を記録")
+    director.click("text=受取額を記録する")
     assert (
         director.input_value("input[name=received_yen]") == "8580"
     )  # CrowdWorks: ¥11,000 - ¥2,420
