@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from teamhub.clock import today_jst
@@ -41,9 +42,9 @@ def cohort_outcomes(org_slug, cohort_id):
 def csv_header() -> list[str]:
     return [
         _("Cohort"),
-        _("Enrolled"),
+        pgettext("people", "Enrolled"),
         _("Active"),
-        _("Completed"),
+        pgettext("people", "Completed"),
         _("Withdrawn"),
         _("Attendance rate (%)"),
         _("Graduates with a first paid assignment"),

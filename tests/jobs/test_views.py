@@ -244,6 +244,7 @@ def test_the_split_page_shows_each_members_figures_as_they_are_now(app, crew):
     now_page = _page(director, url)
     row = _candidate_row(now_page, writer_id)
     assert "改名した書き手" in row and ">0</td>" in row  # renamed, no capacity left
+    assert "<th>完了率</th>" in now_page and "<th>24時間以内の返答率</th>" in now_page  # rates
     for rate in figures:
         assert f'{rate.shown} <small class="muted">({rate.fraction})</small>' in row
     assert figures.completion.fraction == "1/2" and figures.completion.shown == "50%"
