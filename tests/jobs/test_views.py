@@ -160,9 +160,9 @@ def test_a_suggestion_that_gives_no_one_anything_says_why(app, crew):
     page = director.get(f"{jobs}/{nobody_skilled_id}/split?suggest=1").get_data(as_text=True)
     assert "必要なスキルがあり、納期までに作業可能量が残っているメンバーがいません" in page
     assert not re.search(r'<option selected value="\d+"', page)  # no row was filled
-    assert "分担案を作れません" not in director.get(
-        f"{jobs}/{nobody_skilled_id}/split"
-    ).get_data(as_text=True)  # said only when a suggestion was asked for
+    assert "分担案を作れません" not in director.get(f"{jobs}/{nobody_skilled_id}/split").get_data(
+        as_text=True
+    )  # said only when a suggestion was asked for
 
 
 def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew):
@@ -663,7 +663,9 @@ def test_refused_escrow_and_edits_say_why_atop_their_forms(app, crew):
         f"{board}/escrow", data={"confirmed_date": tomorrow, "confirmed_time": "09:30"}
     )
     assert refused.status_code == 422
-    assert "仮払いを確認した日時には、今までの日時を入力してください。" in refused.get_data(as_text=True)
+    assert "仮払いを確認した日時には、今までの日時を入力してください。" in refused.get_data(
+        as_text=True
+    )
     refused = director.post(f"{board}/edit", data=job_form(title="改題"))
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409 and 'value="改題"' in page
