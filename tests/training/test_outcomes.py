@@ -289,7 +289,8 @@ def test_the_city_hall_csv_from_the_seeded_cohort(app, seeded):
     assert rows[2][1:] == rows[1][1:]
     page = client.get(f"/orgs/{seeded['org_slug']}/outcomes").get_data(as_text=True)
     assert "¥145,000" in page and "71%" in page
-    assert "<dt>受講登録者</dt>" in page and "<th>修了者</th>" in page and "<th>出席率</th>" in page
+    assert "<dt>受講登録者</dt>" in page and "<th>修了者</th>" in page
+    assert "<th>出席率</th>" in page
 
 
 def test_the_target_income_setting_changes_who_counts(app, seeded):
@@ -353,8 +354,7 @@ def test_a_cohorts_own_report_shows_the_figures_of_its_row_in_the_organisation_r
     client = login_as(app, seeded["coordinator"])
     base = f"/orgs/{seeded['org_slug']}/cohorts"
     page = client.get(f"{base}/{cohort_id}/outcomes").get_data(as_text=True)
-    assert "¥145,000" in page and "71%" in page
-    assert "<dt>受講登録者</dt>" in page and "<th>修了者</th>" in page and "<th>出席率</th>" in page and "第3期" in page
+    assert "¥145,000" in page and "71%" in page and "第3期" in page
     empty_page = client.get(f"{base}/{empty_id}/outcomes")
     assert empty_page.status_code == 200 and "第4期" in empty_page.get_data(as_text=True)
     assert client.get(f"{base}/{elsewhere_id}/outcomes").status_code == 404
