@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from teamhub.clock import JST
-from teamhub.i18n import jst_date, jst_datetime, yen
+from teamhub.i18n import join_list, jst_date, jst_datetime, jst_period, yen
 
 CATALOG = (
     Path(__file__).parent.parent / "teamhub" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
@@ -86,6 +86,38 @@ def test_times_are_shown_in_japan(app):
         assert jst_datetime(late_utc + timedelta(minutes=1)) == "2026/04/01 00:31"
         assert jst_date(late_utc).startswith("2026/04/01")
         assert jst_date(date(2026, 12, 1)).startswith("2026/12/01")
+
+
+def test_days_periods_and_lists_are_written_as_the_reader_writes_them(app):
+    """Japanese brackets its weekdays （水）, runs a period with 〜 and lists with 、; English
+    keeps (Wed), – and commas."""
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        assert jst_date(date(2026, 4, 1)) == "2026/04/01（水）"
+        assert (
+            jst_period(date(2026, 10, 1), date(2026, 10, 31))
+            == "2026/10/01（木）〜2026/10/31（土）"
+        )
+        assert join_list(["pdf", "png", "txt"]) == "pdf、png、txt" and join_list([]) == ""
+        with force_locale("en"):
+            assert jst_date(date(2026, 4, 1)) == "2026/04/01 (Wed)"
+            assert jst_period(date(2026, 10, 1), date(2026, 10, 31)) == (
+                "2026/10/01 (Thu) – 2026/10/31 (Sat)"
+            )
+            assert join_list(["pdf", "png"]) == "pdf and png"
+
+
+def test_english_counts_take_their_plural_and_japanese_its_counter(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ ngettext('%(n)d module', '%(n)d modules', n, n=n) }}"
+    with app.test_request_context():
+        assert render_template_string(template, n=1) == "全1単元"
+        with force_locale("en"):
+            assert render_template_string(template, n=1) == "1 module"
+            assert render_template_string(template, n=3) == "3 modules"
 
 
 def test_templates_follow_a_language_switch_within_one_request(app):

@@ -20,7 +20,7 @@ from teamhub.teams.models import Membership, Team
 
 MONTHS = 3
 WORK = {
-    "amami-writers": ("crowdworks", "writing", "観光・暮らし記事", "記事 (3,000字)", 3_000),
+    "amami-writers": ("crowdworks", "writing", "観光・暮らし記事", "記事（3,000字）", 3_000),
     "ashikaga-design": ("lancers", "design", "商店街チラシ・バナー制作", "点", 40_000),
 }
 

@@ -51,7 +51,7 @@ def amami_jobs(team, director, editor, members) -> None:
     tours = services.record_job(team, person, JobInput(
         title="奄美大島 観光スポット紹介記事 40本", client_name="株式会社しまツアー",
         source="crowdworks", category="writing", contract_yen=120_000,
-        unit_name="記事 (3,000字)", unit_count=40, due_at=due(12),
+        unit_name="記事（3,000字）", unit_count=40, due_at=due(12),
         description="奄美大島の観光スポットを紹介する記事です。写真はこちらで用意します。",
         required_skills=["web-writing"], expected_payment_on=today_jst() + timedelta(days=40),
     ))  # fmt: skip

@@ -37,7 +37,7 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     director.select_option("select[name=source]", "crowdworks")
     director.select_option("select[name=category]", "writing")
     director.fill("input[name=contract_yen]", "120000")
-    director.fill("input[name=unit_name]", "記事 (3,000字)")
+    director.fill("input[name=unit_name]", "記事（3,000字）")
     director.fill("input[name=unit_count]", "40")
     director.fill(
         "input[name=due_date]", (utcnow() + timedelta(days=14)).astimezone(JST).date().isoformat()

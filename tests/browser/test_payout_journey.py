@@ -67,5 +67,5 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
     data = download_info.value.path().read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["期間", "メンバー", "案件"] and rows[1][2] == "島の観光記事"
+    assert rows[0][:3] == ["対象期間", "メンバー", "案件"] and rows[1][2] == "島の観光記事"
     assert rows[-1][2:5] == ["差引支払額", "", "6934"]

@@ -28,7 +28,7 @@ def job_form(**overrides) -> dict:
         "description": "奄美の観光記事",
         "contract_yen": "１２０,０００",
         "tax_shown_separately": "y",
-        "unit_name": "記事 (3,000字)",
+        "unit_name": "記事（3,000字）",
         "unit_count": "40",
         "due_date": due.date().isoformat(),
         "due_time": "18:00",
@@ -137,6 +137,7 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     writer = login_as(app, writers[0][1])
     mine = writer.get(f"/teams/{roles.team.slug}/my-assignments").get_data(as_text=True)
     assert "観光記事 40本" in mine and "返答してください" in mine
+    assert "記事（3,000字） × 8" in mine  # the unit's name, then how many
     # The list is kept (Flask-Caching) under a key of what it shows: once the offer is
     # accepted, the next visit shows it accepted.
     [offer] = re.findall(r'id="my-(\d+)"', mine)
