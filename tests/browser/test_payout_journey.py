@@ -54,7 +54,7 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
     director.fill("input[name=paid_on]", today_jst().isoformat())
     director.click("#mark-paid")
     director.wait_for_url(close_url)
-    assert "支払済み" in director.content() or "Paid on" in director.content()
+    assert "締めを支払済みにしました。" in director.content()
 
     member = new_context().new_page()
     log_in(member, base, roles.member.email)
