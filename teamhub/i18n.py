@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from teamhub import labels
@@ -50,9 +52,16 @@ def jst_datetime(value: datetime | None) -> str:
     return in_japan(value).strftime("%Y/%m/%d %H:%M")
 
 
+def _day_pattern(time: str = "") -> str:
+    """A day with its weekday bracketed as the reader writes it, （水） in Japanese, then ``time``."""
+    if str(get_locale()) == "ja":
+        return "yyyy/MM/dd（EEE）" + time
+    return "yyyy/MM/dd (EEE)" + (f" {time}" if time else "")
+
+
 def jst_weekday_datetime(value: datetime) -> str:
-    """A moment as Japan time with its weekday in the reader's language: '2026/04/01 (水) 00:30'."""
-    return format_datetime(value, "yyyy/MM/dd (EEE) HH:mm")
+    """A moment as Japan time with its weekday in the reader's language: '2026/04/01（水）00:30'."""
+    return format_datetime(value, _day_pattern("HH:mm"))
 
 
 def _japan_day(value: date | datetime | str) -> date:
@@ -68,10 +77,10 @@ def _japan_day(value: date | datetime | str) -> date:
 
 
 def jst_date(value: date | datetime | str | None) -> str:
-    """A day as Japan's calendar has it, with the weekday: '2026/04/01 (水)'."""
+    """A day as Japan's calendar has it, with the weekday: '2026/04/01（水）'."""
     if value is None or value == "":
         return "—"
-    return format_date(_japan_day(value), "yyyy/MM/dd (EEE)")
+    return format_date(_japan_day(value), _day_pattern())
 
 
 def jst_month(value: date | datetime | str | None) -> str:
@@ -94,12 +103,25 @@ def work_units(unit_name: str, count: int) -> str:
     return f"{unit_name} × {count:,}"
 
 
+def jst_period(start: date | datetime | None, end: date | datetime | None) -> str:
+    """From one day to another, written one way: '2026/10/01（木）〜2026/10/31（土）'."""
+    return gettext("%(start)s – %(end)s", start=jst_date(start), end=jst_date(end))
+
+
+def join_list(items: Iterable[object]) -> str:
+    """Items as the reader lists them: 'a、b、c' in Japanese, 'a, b, and c' in English."""
+    shown = [str(item) for item in items]
+    return format_list(shown, locale=get_locale() or "ja") if shown else ""
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["yen"] = yen
     app.jinja_env.filters["jst"] = jst_datetime
     app.jinja_env.filters["jst_date"] = jst_date
     app.jinja_env.filters["jst_month"] = jst_month
     app.jinja_env.filters["jst_year"] = jst_year
+    app.jinja_env.filters["join_list"] = join_list
+    app.jinja_env.globals["jst_period"] = jst_period
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         get_locale=get_locale,

@@ -117,7 +117,7 @@ def make_job(team: Team, director: Person | None = None, **overrides):
         "description": "奄美大島の観光スポット紹介記事",
         "contract_yen": 120_000,
         "tax_yen": 12_000,
-        "unit_name": "記事 (3,000字)",
+        "unit_name": "記事（3,000字）",
         "unit_count": 40,
         "due_at": utcnow() + timedelta(days=14),
         "required_skills": [],

@@ -9,7 +9,16 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from teamhub.clock import JST
-from teamhub.i18n import jst_date, jst_datetime, jst_month, jst_year, work_units, yen
+from teamhub.i18n import (
+    join_list,
+    jst_date,
+    jst_datetime,
+    jst_month,
+    jst_period,
+    jst_year,
+    work_units,
+    yen,
+)
 
 CATALOG = (
     Path(__file__).parent.parent / "teamhub" / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
@@ -37,17 +46,20 @@ def test_japanese_catalog_is_complete_and_keeps_placeholders():
 def test_every_string_in_the_code_is_in_the_catalog():
     from babel.messages.extract import extract_from_dir
 
+    def key(context, message):  # a plural by its singular, a context beside its text
+        return context, message if isinstance(message, str) else message[0]
+
     with CATALOG.open("rb") as handle:
-        known = {m.id for m in read_po(handle) if m.id}
+        known = {key(m.context, m.id) for m in read_po(handle) if m.id}
     root = Path(__file__).parent.parent
     method_map = [("teamhub/**.py", "python"), ("teamhub/templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+                "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}  # fmt: skip
     found = {
-        message
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        key(context, message)
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(root), method_map, keywords=keywords
         )
-        if isinstance(message, str)
     }
     assert found - known == set(), "run `make messages` and translate the new strings"
 
@@ -90,8 +102,8 @@ def test_days_months_and_units_read_one_way_in_each_language(app):
     from flask_babel import force_locale
 
     with app.test_request_context():
-        assert jst_date("2026-12-05") == "2026/12/05 (土)"  # as frozen notices keep days
-        assert jst_date("2026-11-30T15:30:00+00:00") == "2026/12/01 (火)"
+        assert jst_date("2026-12-05") == "2026/12/05（土）"  # as frozen notices keep days
+        assert jst_date("2026-11-30T15:30:00+00:00") == "2026/12/01（火）"
         assert jst_month(date(2026, 11, 30)) == "2026年11月"
         assert jst_month(datetime(2026, 11, 30, 15, 30, tzinfo=UTC)) == "2026年12月"
         assert jst_year(date(2026, 11, 1)) == "2026年"
@@ -103,6 +115,38 @@ def test_days_months_and_units_read_one_way_in_each_language(app):
             )
     assert work_units("記事（3,000字）", 40) == "記事（3,000字） × 40"
     assert work_units("件", 1200) == "件 × 1,200"
+
+
+def test_days_periods_and_lists_are_written_as_the_reader_writes_them(app):
+    """Japanese brackets its weekdays （水）, runs a period with 〜 and lists with 、; English
+    keeps (Wed), – and commas."""
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        assert jst_date(date(2026, 4, 1)) == "2026/04/01（水）"
+        assert (
+            jst_period(date(2026, 10, 1), date(2026, 10, 31))
+            == "2026/10/01（木）〜2026/10/31（土）"
+        )
+        assert join_list(["pdf", "png", "txt"]) == "pdf、png、txt" and join_list([]) == ""
+        with force_locale("en"):
+            assert jst_date(date(2026, 4, 1)) == "2026/04/01 (Wed)"
+            assert jst_period(date(2026, 10, 1), date(2026, 10, 31)) == (
+                "2026/10/01 (Thu) – 2026/10/31 (Sat)"
+            )
+            assert join_list(["pdf", "png"]) == "pdf and png"
+
+
+def test_english_counts_take_their_plural_and_japanese_its_counter(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ ngettext('%(n)d module', '%(n)d modules', n, n=n) }}"
+    with app.test_request_context():
+        assert render_template_string(template, n=1) == "全1単元"
+        with force_locale("en"):
+            assert render_template_string(template, n=1) == "1 module"
+            assert render_template_string(template, n=3) == "3 modules"
 
 
 def test_templates_follow_a_language_switch_within_one_request(app):

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from teamhub.errors import Invalid
+from teamhub.i18n import join_list
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension → the content type its bytes must show
@@ -43,7 +44,7 @@ def _refuse(message: str) -> Invalid:
 def content_type_of(name: str, data: bytes) -> str:
     """Return the file's content type when its name and bytes agree on an allowed type."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = ", ".join(sorted({*BINARY_TYPES, *TEXT_TYPES}))
+    allowed = join_list(sorted({*BINARY_TYPES, *TEXT_TYPES}))
     if extension in BINARY_TYPES:
         kind = filetype.guess(data)
         if kind is None or kind.mime != BINARY_TYPES[extension]:

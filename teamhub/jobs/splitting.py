@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from teamhub.assignments import lifecycle, terms
@@ -99,9 +100,12 @@ def _capacity_problems(
         if candidate.missing_skills:
             problems[index] = _("Lacks a required skill: give a reason to assign anyway.")
         elif per_member[line.membership_id] > candidate.room:
-            problems[index] = _(
+            problems[index] = ngettext(
+                "Over capacity (%(room)d unit left before the deadline): give a reason to "
+                "assign anyway.",
                 "Over capacity (%(room)d units left before the deadline): give a reason to "
                 "assign anyway.",
+                candidate.room,
                 room=candidate.room,
             )
     return problems
@@ -128,8 +132,10 @@ def _validate(
     if kept_units < 0:
         reasons["kept_units"] = _("Units cannot be negative.")
     elif assigned > job.unit_count:
-        reasons["kept_units"] = _(
+        reasons["kept_units"] = ngettext(
+            "This split gives out %(assigned)d unit but the job has only %(total)d.",
             "This split gives out %(assigned)d units but the job has only %(total)d.",
+            assigned,
             assigned=assigned,
             total=job.unit_count,
         )

@@ -203,8 +203,8 @@ def save_split(slug, job_id):
 
 def _saved(result: splitting.SplitResult) -> str:
     return _(
-        "The split was saved: %(new)d new offers, %(changed)d changed terms to re-accept, "
-        "%(removed)d withdrawn.",
+        "The split was saved. New offers: %(new)d; changed terms to accept again: "
+        "%(changed)d; offers withdrawn: %(removed)d.",
         new=len(result.created),
         changed=len(result.changed),
         removed=len(result.removed),

@@ -191,7 +191,9 @@ def statement_csv(statement: Statement) -> bytes:
     """The statement as CSV that Japanese Excel opens correctly: UTF-8 with a BOM, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["期間", "メンバー", "案件", "件数", "報酬（税込・源泉徴収前）", "支払期日"])
+    writer.writerow(
+        ["対象期間", "メンバー", "案件", "件数", "報酬額（税込・源泉徴収前）", "支払期日"]
+    )
     period = f"{statement.close.period_start:%Y/%m/%d}〜{statement.close.period_end:%Y/%m/%d}"
     name = statement.membership.person.display_name
     for line in statement.lines:

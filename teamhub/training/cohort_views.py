@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -180,7 +181,15 @@ def attendance(org_slug, session_id):
     with Refusal() as refused:
         if request.method == "POST":
             saved = progress.record_attendance(session, sent, current_user)
-            flash(_("Attendance saved for %(n)d trainees.", n=saved), "success")
+            flash(
+                ngettext(
+                    "Attendance saved for %(n)d trainee.",
+                    "Attendance saved for %(n)d trainees.",
+                    saved,
+                    n=saved,
+                ),
+                "success",
+            )
             return redirect(
                 url_for("training.attendance", org_slug=org_slug, session_id=session.id)
             )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from teamhub.errors import Conflict
 from teamhub.extensions import db
@@ -34,8 +35,11 @@ def _check_cohort(data: CohortInput, seats_taken: int = 0) -> None:
     if data.capacity is None or not 1 <= data.capacity <= MAX_CAPACITY:
         reasons["capacity"] = _("Enter a number of places from 1 to 500.")
     elif data.capacity < seats_taken:
-        reasons["capacity"] = _(
-            "%(n)d trainees are already enrolled; the capacity cannot be lower.", n=seats_taken
+        reasons["capacity"] = ngettext(
+            "%(n)d trainee is already enrolled; the capacity cannot be lower.",
+            "%(n)d trainees are already enrolled; the capacity cannot be lower.",
+            seats_taken,
+            n=seats_taken,
         )
     if data.enrol_opens_on is None:
         reasons["enrol_opens_on"] = _("Enter a date.")

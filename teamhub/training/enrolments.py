@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email
@@ -50,8 +51,10 @@ def _claim_seat(cohort: Cohort) -> None:
     db.session.expire(cohort, ["seats_taken"])
     if claimed != 1:
         raise Conflict(
-            _(
+            ngettext(
+                "%(cohort)s is full (%(n)d place). Ask the coordinator about the next cohort.",
                 "%(cohort)s is full (%(n)d places). Ask the coordinator about the next cohort.",
+                cohort.capacity,
                 cohort=cohort.name,
                 n=cohort.capacity,
             )

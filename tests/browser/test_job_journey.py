@@ -37,7 +37,7 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     director.select_option("select[name=source]", "crowdworks")
     director.select_option("select[name=category]", "writing")
     director.fill("input[name=contract_yen]", "120000")
-    director.fill("input[name=unit_name]", "記事 (3,000字)")
+    director.fill("input[name=unit_name]", "記事（3,000字）")
     director.fill("input[name=unit_count]", "40")
     director.fill(
         "input[name=due_date]", (utcnow() + timedelta(days=14)).astimezone(JST).date().isoformat()
@@ -48,7 +48,7 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
 
     director.click("form[action$='/escrow'] button.primary")
     director.wait_for_url(board_url)
-    assert "確認済み" in director.content() or "confirmed" in director.content()
+    assert "仮払いを確認しました。メンバーは作業を開始できます。" in director.content()
 
     director.goto(f"{board_url}/split?suggest=1")
     units = director.locator("input[name$='-units']")
@@ -62,11 +62,16 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     writer.goto(f"{base}/teams/{slug}/my-assignments")
     writer.click("ul.assignments a")
     assignment_url = writer.url
-    assert "フリーランス" in writer.content() or "Freelance Act" in writer.content()
+    assert "取引条件の明示（フリーランス法 第3条）" in writer.content()
+    assert "記事（3,000字） × 8" in writer.content()
     writer.click("#accept")
     writer.wait_for_url(assignment_url)
+    assert "作業を引き受け、取引条件に同意しました。" in writer.content()
     writer.click("#start")
     writer.wait_for_url(assignment_url)
+    assert (
+        "作業を開始しました。できあがったら、このページから納品してください。" in writer.content()
+    )
     draft = tmp_path / "draft.txt"
     draft.write_text("奄美の海の記事 第1稿", encoding="utf-8")
     writer.set_input_files("input[name=file]", str(draft))
@@ -82,7 +87,7 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     editor.wait_for_url(assignment_url)
 
     writer.goto(assignment_url)
-    assert "見出しをもう少し具体的に" in writer.content()
+    assert "見出しをもう少し具体的に" in writer.content() and "修正依頼中" in writer.content()
     writer.fill("textarea[name=text]", "第2稿: 見出しを直しました")
     writer.click("#submit-work")
     writer.wait_for_url(assignment_url)

@@ -35,6 +35,7 @@ def test_unread_count_appears_and_clears(app, live_app, new_context):
         db.session.commit()
     page.goto(f"{base}/notifications")
     assert count.inner_text() == "2"
+    assert "承認されました：「観光記事」" in page.content()  # the job's name in 「」
     page.click("form[action$='/notifications/read-all'] button")
     page.wait_for_url(f"{base}/notifications")
     assert page.locator("header .unread-count").count() == 0

@@ -34,7 +34,7 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
     director = new_context().new_page()
     log_in(director, base, roles.director.email)
     director.goto(f"{base}/teams/{slug}/payouts")
-    director.click("text=受け取った金額を記録")
+    director.click("text=受取額を記録する")
     assert (
         director.input_value("input[name=received_yen]") == "8580"
     )  # CrowdWorks: ¥11,000 - ¥2,420
@@ -54,7 +54,7 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
     director.fill("input[name=paid_on]", today_jst().isoformat())
     director.click("#mark-paid")
     director.wait_for_url(close_url)
-    assert "支払済み" in director.content() or "Paid on" in director.content()
+    assert "締めを支払済みにしました。" in director.content()
 
     member = new_context().new_page()
     log_in(member, base, roles.member.email)
@@ -67,5 +67,5 @@ def test_director_pays_out_a_month_and_the_member_downloads_the_statement(
     data = download_info.value.path().read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["期間", "メンバー", "案件"] and rows[1][2] == "島の観光記事"
+    assert rows[0][:3] == ["対象期間", "メンバー", "案件"] and rows[1][2] == "島の観光記事"
     assert rows[-1][2:5] == ["差引支払額", "", "6934"]

@@ -58,4 +58,4 @@ def test_director_invites_a_member_who_joins(live_app, new_context):
 
     used = new_context().new_page()
     used.goto(link)
-    assert "既に使用" in used.content() or "already been used" in used.content()
+    assert "この招待は既に使用されています。" in used.content()

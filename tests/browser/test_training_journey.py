@@ -167,6 +167,7 @@ def test_a_cohort_from_curriculum_to_verified_certificate(live_app, new_context,
 
     trainee.goto(cohort_page)
     assert overall(trainee) == "3"
+    assert "おめでとうございます！研修を修了しました。" in trainee.content()  # 修了, not 完了
     trainee.click("#certificate-link a")
     trainee.wait_for_url(re.compile(r".*/certificate$"))
     public_url = trainee.input_value("#certificate-link")

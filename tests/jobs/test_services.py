@@ -427,7 +427,7 @@ def test_the_split_page_reads_the_jobs_assignments_and_the_teams_candidates(dire
 def test_a_suggestion_that_gives_no_one_anything_says_why(director, five_writers):
     job = make_job(director.team, director.person, kept_units=40)
     units, why_none = split_page.suggestion(split_page.read_split_page(director.team, job.id))
-    assert units == {} and why_none.startswith("提案できる分担はありません。この案件の作業はすべて")
+    assert units == {} and why_none.startswith("分担案を作れません。この案件の件数はすべて")
 
 
 def test_a_save_given_the_pages_candidates_does_not_read_them_again(

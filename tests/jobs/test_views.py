@@ -28,7 +28,7 @@ def job_form(**overrides) -> dict:
         "description": "奄美の観光記事",
         "contract_yen": "１２０,０００",
         "tax_shown_separately": "y",
-        "unit_name": "記事 (3,000字)",
+        "unit_name": "記事（3,000字）",
         "unit_count": "40",
         "due_date": due.date().isoformat(),
         "due_time": "18:00",
@@ -126,7 +126,7 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     )
     suggested = re.findall(r'name="rows-\d+-units" type="number" value="(\d+)"', page)
     assert sorted(suggested, reverse=True)[:5] == ["8"] * 5 and suggested.count("8") == 5
-    assert "提案できる分担はありません" not in page
+    assert "分担案を作れません" not in page
     rows = [{"membership_id": mid, "units": 8, "pay_basis": "units"} for mid, _ in writers]
     assert (
         director.post(
@@ -137,6 +137,7 @@ def test_suggest_fills_the_split_and_saving_sends_offers(app, crew):
     writer = login_as(app, writers[0][1])
     mine = writer.get(f"/teams/{roles.team.slug}/my-assignments").get_data(as_text=True)
     assert "観光記事 40本" in mine and "返答してください" in mine
+    assert "記事（3,000字） × 8" in mine  # the unit's name, then how many
     # The list is kept (Flask-Caching) under a key of what it shows: once the offer is
     # accepted, the next visit shows it accepted.
     [offer] = re.findall(r'id="my-(\d+)"', mine)
@@ -156,13 +157,13 @@ def test_a_suggestion_that_gives_no_one_anything_says_why(app, crew):
     director = login_as(app, roles.director.email)
     jobs = f"/teams/{roles.team.slug}/jobs"
     page = director.get(f"{jobs}/{all_kept_id}/split?suggest=1").get_data(as_text=True)
-    assert "提案できる分担はありません。この案件の作業はすべて" in page
+    assert "分担案を作れません。この案件の件数はすべて" in page
     page = director.get(f"{jobs}/{nobody_skilled_id}/split?suggest=1").get_data(as_text=True)
-    assert "必要なスキルを持ち、納期までに作業可能量が残っているメンバーがいません" in page
+    assert "必要なスキルがあり、納期までに作業可能量が残っているメンバーがいません" in page
     assert not re.search(r'<option selected value="\d+"', page)  # no row was filled
-    assert "提案できる分担はありません" not in director.get(
-        f"{jobs}/{nobody_skilled_id}/split"
-    ).get_data(as_text=True)  # said only when a suggestion was asked for
+    assert "分担案を作れません" not in director.get(f"{jobs}/{nobody_skilled_id}/split").get_data(
+        as_text=True
+    )  # said only when a suggestion was asked for
 
 
 def test_split_over_the_job_or_over_capacity_is_refused_beside_the_row(app, crew):
@@ -244,6 +245,7 @@ def test_the_split_page_shows_each_members_figures_as_they_are_now(app, crew):
     now_page = _page(director, url)
     row = _candidate_row(now_page, writer_id)
     assert "改名した書き手" in row and ">0</td>" in row  # renamed, no capacity left
+    assert "<th>完了率</th>" in now_page and "<th>24時間以内の返答率</th>" in now_page  # rates
     for rate in figures:
         assert f'{rate.shown} <small class="muted">({rate.fraction})</small>' in row
     assert figures.completion.fraction == "1/2" and figures.completion.shown == "50%"
@@ -288,7 +290,7 @@ def test_the_split_page_shows_the_jobs_offers_still_open_and_its_notices(app, cr
     director = login_as(app, roles.director.email)
     url = f"/teams/{roles.team.slug}/jobs/{job_id}/split"
     page = director.get(url).get_data(as_text=True)
-    assert "詐欺チェックで警告" in page and "仮払いがまだ確認されていません" in page
+    assert "詐欺チェックの警告" in page and "仮払いがまだ確認されていません" in page
     assert re.search(r'<button type="submit" class="button primary" disabled', page)
     assert "4件は納品済みまたは承認済み" in page  # the approved one
     sooner, later = ids[writers[1][0]], ids[writers[0][0]]
@@ -319,7 +321,7 @@ def test_the_split_page_shows_the_jobs_offers_still_open_and_its_notices(app, cr
         flagged.scam_acknowledged_at, flagged.escrow_confirmed_at = now, now
         db.session.commit()
     cleared = director.get(url).get_data(as_text=True)
-    assert "詐欺チェックで警告" not in cleared and "仮払いがまだ確認されていません" not in cleared
+    assert "詐欺チェックの警告" not in cleared and "仮払いがまだ確認されていません" not in cleared
     assert not re.search(r'<button type="submit" class="button primary" disabled', cleared)
     with app.app_context():
         other = factories.team_with_roles()
@@ -578,9 +580,9 @@ def test_the_director_confirms_escrow_and_cancels_the_job_and_bad_input_stays(ap
     director = login_as(app, roles.director.email)
     board_url = f"/teams/{roles.team.slug}/jobs/{job_id}"
     board = director.get(board_url).get_data(as_text=True)
-    assert "未確認：メンバーは作業を始められません" in board and "受け取った金額を記録" in board
+    assert "仮払い待ち：メンバーはまだ作業を開始できません" in board and "受取額を記録する" in board
     editors = login_as(app, roles.editor.email).get(board_url).get_data(as_text=True)
-    assert "受け取った金額を記録" not in editors  # the money is the directors'
+    assert "受取額を記録する" not in editors  # the money is the directors'
     today = utcnow().astimezone(JST).date().isoformat()
     assert (
         f'id="confirmed_date" name="confirmed_date" required type="date" value="{today}"' in board
@@ -662,7 +664,9 @@ def test_refused_escrow_and_edits_say_why_atop_their_forms(app, crew):
         f"{board}/escrow", data={"confirmed_date": tomorrow, "confirmed_time": "09:30"}
     )
     assert refused.status_code == 422
-    assert "確認した日時に、これから先の日時は入力できません。" in refused.get_data(as_text=True)
+    assert "仮払いを確認した日時には、今までの日時を入力してください。" in refused.get_data(
+        as_text=True
+    )
     refused = director.post(f"{board}/edit", data=job_form(title="改題"))
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409 and 'value="改題"' in page

@@ -142,7 +142,7 @@ def test_emails_go_out_in_each_persons_language(ctx, smtp_server):
 
     body = japanese.get_content()
     assert "栄 美代子" in body and "観光記事 40本" in body
-    assert "2026/12/01 (火) 12:00" in body  # Japan time, Japanese weekday
+    assert "2026/12/01（火）12:00" in body  # Japan time, Japanese weekday
     with force_locale("ja"):
         assert _("Hello %(name)s,", name="栄 美代子") in body
         assert japanese["Subject"].startswith("[teamhub] ")

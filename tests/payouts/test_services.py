@@ -305,7 +305,7 @@ def test_statement_csv_opens_in_japanese_excel(team):
     data = queries.statement_csv(statement)
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("期間,メンバー,案件")
+    assert text.splitlines()[0].startswith("対象期間,メンバー,案件,件数,報酬額")
     assert "観光記事" in text and "\r\n" in text
     assert f",{statement.net_yen}," in text
 

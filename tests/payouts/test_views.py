@@ -152,13 +152,13 @@ def test_member_reads_own_statement_and_csv_others_get_404(app, october, make_pe
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["期間", "メンバー", "案件"]
+    assert rows[0][:3] == ["対象期間", "メンバー", "案件"]
     assert rows[-1][2:5] == ["差引支払額", "", "37093"]
     earnings = member.get(f"/teams/{slug}/earnings").get_data(as_text=True)
     assert "2026年10月" in earnings and "2026年" in earnings and "¥37,093" in earnings
     assert "2026-10" not in earnings
     link = f'href="/teams/{slug}/payouts/{close_id}/statements/{mid}">'
-    assert link + "2026/10/01 (木) – 2026/10/31 (土)</a>" in earnings
+    assert link + "2026/10/01（木）〜2026/10/31（土）</a>" in earnings
     editor = login_as(app, roles.editor.email)
     assert editor.get(f"/teams/{slug}/payouts/{close_id}/statements/{mid}").status_code == 404
     assert editor.get(f"/teams/{slug}/payouts/{close_id}/statements/{mid}.csv").status_code == 404
@@ -291,6 +291,9 @@ def test_operator_edits_a_fee_schedule_and_estimates_follow(app, october, make_p
     for bad in ("200000: 10\n100000: 20\n: 5", "100000: 20", "abc", "100000: 80\n: 5"):
         answer = client.post(url, data={"tiers": bad, "fee_tax": "0"})
         assert answer.status_code == 422, bad
+        assert "%%" not in answer.get_data(as_text=True)  # a literal percent shows as one
+        if bad.startswith("200000"):  # tiers that fall
+            assert "消費税は0〜50%の範囲で" in answer.get_data(as_text=True)
     assert client.post(url, data={"tiers": ": 16.5", "fee_tax": "x"}).status_code == 422
     with app.app_context():
         assert services.estimated_received(db.session.get(Job, job_id)) == 55_000 - 9_075

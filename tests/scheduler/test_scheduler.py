@@ -186,6 +186,7 @@ def test_directors_see_what_the_scheduler_did_and_will_do(app, frozen):
     frozen.move_to(DUE - timedelta(hours=46) + timedelta(minutes=1))
     director = login_as(app, work.roles.director.email)
     page = director.get(f"/teams/{work.roles.team.slug}/scheduled").get_data(as_text=True)
+    assert "<th>自動処理</th>" in page and "<th>案件</th>" not in page  # a task, not client work
     row = page.split('data-job="due_soon"')[1].split("</tr>")[0]
     assert "2026/12/08 19:00" in row  # the last run, in Japan time
     assert 'data-count="1"' in row

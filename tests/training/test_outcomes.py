@@ -330,6 +330,8 @@ def test_the_city_hall_csv_from_the_seeded_cohort(app, seeded):
     assert rows[2][1:] == rows[1][1:]
     page = client.get(f"/orgs/{seeded['org_slug']}/outcomes").get_data(as_text=True)
     assert "¥145,000" in page and "71%" in page
+    assert "<dt>受講登録者</dt>" in page and "<th>修了者</th>" in page
+    assert "<th>出席率</th>" in page
 
 
 def test_the_target_income_setting_changes_who_counts(app, seeded):

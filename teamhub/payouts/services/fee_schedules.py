@@ -67,7 +67,7 @@ def update_fee_schedule(
     except ValueError as error:
         message = _(
             "The tiers must rise, and only the last one has no upper bound. "
-            "The fee tax is 0 to 50 %%."
+            "The fee tax is 0 to 50 %."
         )
         raise Invalid(message, {"tiers": message}) from error
     row = db.session.scalar(sa.select(FeeScheduleRow).where(FeeScheduleRow.code == code))
