@@ -20,10 +20,13 @@ from teamhub.api import problems
 from teamhub.auth import tokens
 from teamhub.auth.models import Person
 from teamhub.error_pages import answer_errors_under
-from teamhub.errors import NotAllowed
+from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import csrf, limiter
 
 PREFIX = "/api/v1"
+# Ids in addresses: the database's integers (a larger one is 404, never an overflow).
+MAX_ID = 2**31 - 1
+ID = f"int(max={MAX_ID})"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Answers every operation may give besides its own.
 COMMON_ERRORS = (400, 401, 403, 404, 422, 429)
@@ -159,6 +162,8 @@ limiter.limit(_rate_limit, key_func=rate_limit_key)(bp)
 def _authenticate() -> None:
     if request.endpoint == "api.openapi":
         return
+    if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+        raise NotFound(_("The page does not exist or you cannot see it."))
     secret = bearer_secret()
     if not secret:
         raise problems.TokenRefused(

@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from teamhub.forms import REQUIRED, AppForm, strip_filter
@@ -69,17 +77,20 @@ class TokenForm(AppForm):
     )
     scope = RadioField(
         _l("Access"),
-        choices=[("read", _l("Read only")), ("write", _l("Read and write"))],
+        choices=[
+            SelectChoice("read", _l("Read only")),
+            SelectChoice("write", _l("Read and write")),
+        ],
         default="read",
     )
     expires_in_days = SelectField(
         _l("Expires after"),
         coerce=int,
         choices=[
-            (30, _l("30 days")),
-            (90, _l("90 days")),
-            (180, _l("180 days")),
-            (365, _l("1 year")),
+            SelectChoice(30, _l("30 days")),
+            SelectChoice(90, _l("90 days")),
+            SelectChoice(180, _l("180 days")),
+            SelectChoice(365, _l("1 year")),
         ],
         default=90,
     )

@@ -107,11 +107,8 @@ def change_password():
     return render_form("auth/password.html", form, refused)
 
 
-def _tokens_page(form: TokenForm, refused: Refusal | None = None, new_secret: str = ""):
-    return render_form(
-        "auth/tokens.html", form, refused, tokens=tokens.tokens_of(current_user),
-        new_secret=new_secret, now=utcnow(), revoke_form=EmptyForm(),
-    )  # fmt: skip
+def _tokens_context(new_secret: str = "") -> dict:
+    return {"tokens": tokens.tokens_of(current_user), "new_secret": new_secret, "now": utcnow()}
 
 
 @login_required
@@ -121,8 +118,9 @@ def api_tokens():
     with Refusal(form) as refused:
         if form.validate_on_submit():
             made = tokens.create_token(current_user, form.name.data, form.scope.data, form.expires_in_days.data)  # fmt: skip
-            return _tokens_page(TokenForm(formdata=None), new_secret=made.secret)
-    return _tokens_page(form, refused)
+            blank = TokenForm(formdata=None)
+            return render_template("auth/tokens.html", form=blank, **_tokens_context(made.secret))
+    return render_form("auth/tokens.html", form, refused, **_tokens_context())
 
 
 @login_required
