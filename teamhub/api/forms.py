@@ -40,7 +40,10 @@ def formdata(data: dict[str, Any], prefix: str = "") -> MultiDict:
         if isinstance(value, list | tuple):
             for index, item in enumerate(value):
                 if isinstance(item, dict):
-                    posted.extend(formdata(item, f"{key}-{index}-"))
+                    for inner_key, inner_value in formdata(item, f"{key}-{index}-").items(
+                        multi=True
+                    ):
+                        posted.add(inner_key, inner_value)
                 elif _posted(item) is not None:
                     posted.add(key, _posted(item))
         elif _posted(value) is not None:
