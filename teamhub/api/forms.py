@@ -60,8 +60,8 @@ def _flatten(errors: Any, prefix: str = "") -> dict[str, str]:
             flat.update(_flatten(inner, f"{path}."))
     elif isinstance(errors, list):
         for index, inner in enumerate(errors):
-            if isinstance(inner, str):
-                flat.setdefault(prefix.rstrip("."), inner)
+            if not isinstance(inner, dict | list):  # a message (lazy text too)
+                flat.setdefault(prefix.rstrip("."), str(inner))
             else:
                 flat.update(_flatten(inner, f"{prefix}{index}."))
     return flat

@@ -109,27 +109,31 @@ def answer(status: int, detail: str | None, error: Exception | None):
     return response
 
 
+# WTForms' own messages, in its own catalog (not teamhub's): the forms' words for these mistakes.
+_wtforms = wtforms_translations.gettext
+_wtforms_n = wtforms_translations.ngettext
+
+
 def _message(error: dict) -> str:
     """A schema's refusal of one value in the words the forms use for the same mistake."""
     kind, context = error["type"], error.get("ctx") or {}
-    t = wtforms_translations
     if kind == "missing":
         return str(REQUIRED)
     if kind.startswith("int_"):
-        return t.gettext("Not a valid integer value.")
+        return _wtforms("Not a valid integer value.")
     if kind.startswith("date"):
-        return t.gettext("Not a valid date value.")
+        return _wtforms("Not a valid date value.")
     if kind.startswith("time"):
-        return t.gettext("Not a valid time value.")
+        return _wtforms("Not a valid time value.")
     if kind in ("literal_error", "enum"):
-        return t.gettext("Not a valid choice.")
+        return _wtforms("Not a valid choice.")
     if kind == "greater_than_equal":
-        return t.gettext("Number must be at least %(min)s.") % {"min": context.get("ge")}
+        return _wtforms("Number must be at least %(min)s.") % {"min": context.get("ge")}
     if kind == "less_than_equal":
-        return t.gettext("Number must be at most %(max)s.") % {"max": context.get("le")}
+        return _wtforms("Number must be at most %(max)s.") % {"max": context.get("le")}
     if kind == "string_too_long":
         limit = int(context.get("max_length", 0))
-        return t.ngettext(
+        return _wtforms_n(
             "Field cannot be longer than %(max)d character.",
             "Field cannot be longer than %(max)d characters.",
             limit,

@@ -50,7 +50,11 @@ def test_every_operation_conforms_to_the_document_for_every_role(app):
         "membership_id": roles.member_membership,
         "notification_id": ids.notification_id,
     }
-    people = {"director": roles.director.id, "member": roles.member.id, "coordinator": coordinator_id}
+    people = {
+        "director": roles.director.id,
+        "member": roles.member.id,
+        "coordinator": coordinator_id,
+    }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
     app.config["API_RATE_LIMIT"] = "100000 per minute"

@@ -42,7 +42,11 @@ def test_record_escrow_split_deliver_approve_close_and_read_the_statement(app, t
         assert escrow.status_code == 200 and escrow.json["escrow_confirmed_at"]
         split = director.get(f"{base}/split")
         assert split.status_code == 200
-        row = {"membership_id": roles.member_membership, "units": 4, "override_reason": "慣れた書き手"}
+        row = {
+            "membership_id": roles.member_membership,
+            "units": 4,
+            "override_reason": "慣れた書き手",
+        }
         saved = director.put(
             f"{base}/split", json={"rows": [row]}, headers={"If-Match": split.headers["ETag"]}
         )
