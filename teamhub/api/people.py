@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
 from teamhub.api import pagination
-from teamhub.api.base import body, bp, operation, person
+from teamhub.api.base import ID, body, bp, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.auth.models import Person
@@ -192,7 +192,7 @@ def list_inbox():
     return InboxPage(items=items, next=url, unread=unread), 200, link_header(url)
 
 
-@bp.post("/inbox/<int:notification_id>/read")
+@bp.post(f"/inbox/<{ID}:notification_id>/read")
 @operation(status=204, tag="inbox")
 def read_notification(notification_id):
     """Mark one of the person's notifications read."""
