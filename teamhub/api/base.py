@@ -3,7 +3,12 @@
 Every operation is a view of the ``api`` blueprint decorated with :func:`operation`: spectree
 validates the request against the operation's pydantic models (the same models the document is
 generated from) and the answer against its response model. A request acts as the person of its
-bearer token, and only through the token: a login cookie never authenticates it."""
+bearer token, and only through the token: a login cookie never authenticates it.
+
+Why spectree: it decorates plain Flask views of a plain blueprint, so the API keeps teamhub's
+app factory, error pages, CSRF, limiter and one-transaction-per-request hooks as they are, and
+validates with pydantic v2 (OpenAPI 3.1's JSON Schema). APIFlask replaces the Flask class and
+brings marshmallow; flask-smorest brings marshmallow and its own error handling and pagination."""
 
 from __future__ import annotations
 
