@@ -94,6 +94,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from teamhub import api
     from teamhub.admin.blueprint import bp as admin_bp
     from teamhub.assignments.blueprint import bp as assignments_bp
     from teamhub.auth.blueprint import bp as auth_bp
@@ -115,6 +116,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(scheduler_bp)
     app.register_blueprint(admin_bp)
+    api.install(app)
 
 
 def configure_listeners() -> None:

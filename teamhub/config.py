@@ -59,6 +59,8 @@ class Defaults:
     # Sections of pages kept by what they show (Flask-Caching), in each worker's memory.
     CACHE_TYPE = "SimpleCache"
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Requests each API token may make (Flask-Limiter; counted in Redis when configured).
+    API_RATE_LIMIT = "120 per minute;3000 per hour"
     INVITATION_TTL_DAYS = 7
     # Where emails point their links; the address people open the app at.
     BASE_URL = "http://127.0.0.1:5000"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -10,8 +12,16 @@ from werkzeug.exceptions import HTTPException
 from teamhub.errors import DomainError
 from teamhub.extensions import db
 
+# Another way to answer errors, by the path it serves: the JSON API answers problem+json.
+# ``answer(status, detail, error)`` gets the status, the refusal's message (if any) and the error.
+_ANSWERS: dict[str, Callable] = {}
 
-def _titles() -> dict[int, tuple[str, str]]:
+
+def answer_errors_under(prefix: str, answer: Callable) -> None:
+    _ANSWERS[prefix] = answer
+
+
+def titles() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood. Please try again.")),
         401: (_("Please log in"), _("You need to log in to do this.")),
@@ -32,10 +42,13 @@ def _titles() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None, error: Exception | None = None):
     db.session.rollback()
-    titles = _titles()
-    title, message = titles.get(status, titles[500 if status >= 500 else 400])
+    for prefix, answer in _ANSWERS.items():
+        if request.path.startswith(prefix):
+            return answer(status, detail, error)
+    known = titles()
+    title, message = known.get(status, known[500 if status >= 500 else 400])
     return render_template(
         "errors/error.html", status=status, title=title, message=detail or message
     ), status
@@ -44,7 +57,7 @@ def render_error(status: int, detail: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        return render_error(error.status_code, error.message)
+        return render_error(error.status_code, error.message, error)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError):
@@ -56,9 +69,9 @@ def register(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        return render_error(error.code, None, error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return render_error(500)
+        return render_error(500, None, error)

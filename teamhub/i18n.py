@@ -18,9 +18,18 @@ from teamhub.money import bp_to_percent
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
 
+# Requests under this path (the JSON API) get the language they ask for (Accept-Language),
+# else Japanese: never a cookie's or a session's.
+API_PATH = "/api/"
+
+
 def select_locale() -> str:
-    """The signed-in person's language, else the one chosen in this browser, else Japanese."""
+    """The signed-in person's language, else the one chosen in this browser, else Japanese;
+    on the API, the request's language (Accept-Language), else Japanese."""
     languages = current_app.config["LANGUAGES"]
+    if request and request.path.startswith(API_PATH):
+        default = current_app.config["BABEL_DEFAULT_LOCALE"]
+        return request.accept_languages.best_match(languages, default=default)
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang") if request else None

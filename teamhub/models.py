@@ -9,6 +9,7 @@ mappers, finds them all, whichever feature is imported first.
 from teamhub import skills
 from teamhub.assignments import models as assignments
 from teamhub.auth import models as auth
+from teamhub.auth import tokens as auth_tokens
 from teamhub.jobs import models as jobs
 from teamhub.notifications import models as notifications
 from teamhub.payouts import models as payouts
@@ -19,6 +20,7 @@ from teamhub.training import models as training
 __all__ = [
     "assignments",
     "auth",
+    "auth_tokens",
     "jobs",
     "notifications",
     "payouts",

@@ -21,6 +21,8 @@ class TeamIds:
     close_id: int = 0
     # A notification of the team's director (routes about one's own records use it).
     notification_id: int = 0
+    # An API token of the signed-in person (none made: its routes answer 404).
+    token_id: int = 0
 
     def args_for(self, rule: Rule) -> dict:
         known = {
@@ -40,7 +42,7 @@ class TeamIds:
 
 def personal_args(rule: Rule, ids: TeamIds) -> dict:
     """Fill the arguments of a route about the signed-in person's own records."""
-    known = {"notification_id": ids.notification_id}
+    known = {"notification_id": ids.notification_id, "token_id": ids.token_id}
     missing = set(rule.arguments) - set(known)
     assert not missing, f"teach tests/routes.py how to fill {missing} for {rule.rule}"
     return {name: known[name] for name in rule.arguments}

@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from teamhub.forms import REQUIRED, AppForm, strip_filter
@@ -56,3 +64,33 @@ class PasswordForm(AppForm):
 
 class EmptyForm(AppForm):
     """A form with only its CSRF token, for buttons that change state."""
+
+
+class TokenForm(AppForm):
+    name = StringField(
+        _l("Name (what the token is for)"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=80, message=_l("Use at most 80 characters.")),
+        ],
+    )
+    scope = RadioField(
+        _l("Access"),
+        choices=[
+            SelectChoice("read", _l("Read only")),
+            SelectChoice("write", _l("Read and write")),
+        ],
+        default="read",
+    )
+    expires_in_days = SelectField(
+        _l("Expires after"),
+        coerce=int,
+        choices=[
+            SelectChoice(30, _l("30 days")),
+            SelectChoice(90, _l("90 days")),
+            SelectChoice(180, _l("180 days")),
+            SelectChoice(365, _l("1 year")),
+        ],
+        default=90,
+    )

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
-from teamhub.auth import services
-from teamhub.auth.forms import LoginForm, PasswordForm, SignupForm
+from teamhub.auth import services, tokens
+from teamhub.auth.forms import EmptyForm, LoginForm, PasswordForm, SignupForm, TokenForm
 from teamhub.auth.sessions import log_in
+from teamhub.clock import utcnow
 from teamhub.extensions import limiter, login_manager
 from teamhub.forms import Refusal, render_form
 from teamhub.i18n import select_locale
@@ -104,3 +105,28 @@ def change_password():
             flash(_("Your password has been changed. Other devices were logged out."), "success")
             return redirect(url_for("auth.account"))
     return render_form("auth/password.html", form, refused)
+
+
+def _tokens_context(new_secret: str = "") -> dict:
+    return {"tokens": tokens.tokens_of(current_user), "new_secret": new_secret, "now": utcnow()}
+
+
+@login_required
+def api_tokens():
+    """The person's API tokens; a new one's secret is shown in this answer only, never again."""
+    form = TokenForm()
+    with Refusal(form) as refused:
+        if form.validate_on_submit():
+            made = tokens.create_token(current_user, form.name.data, form.scope.data, form.expires_in_days.data)  # fmt: skip
+            blank = TokenForm(formdata=None)
+            return render_template("auth/tokens.html", form=blank, **_tokens_context(made.secret))
+    return render_form("auth/tokens.html", form, refused, **_tokens_context())
+
+
+@login_required
+def revoke_api_token(token_id):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    tokens.revoke_token(current_user, token_id)
+    flash(_("The token was revoked; it no longer works."), "success")
+    return redirect(url_for("auth.api_tokens"))

@@ -24,6 +24,7 @@ from teamhub.clock import JST, from_jst
 from teamhub.errors import Invalid
 from teamhub.forms import REQUIRED, AppForm, SubForm, nfkc_filter, strip_filter
 from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS, Job
+from teamhub.jobs.services import JobInput
 from teamhub.jobs.split_page import Candidate, SplitPage, Suggestion
 from teamhub.jobs.splitting import SplitLine
 from teamhub.skills import SKILL_LABELS
@@ -105,6 +106,24 @@ class JobForm(AppForm):
     required_skills = MultiCheckboxField(
         _l("Skills the work needs"), choices=_choices(SKILL_LABELS)
     )
+
+    def job_input(self) -> JobInput:
+        """The job as entered, for the service: its deadline in Japan time."""
+        return JobInput(
+            title=self.title.data,
+            client_name=self.client_name.data,
+            source=self.source.data,
+            format=self.format.data,
+            category=self.category.data,
+            description=self.description.data or "",
+            contract_yen=self.contract_yen.data,
+            tax_shown_separately=self.tax_shown_separately.data,
+            unit_name=self.unit_name.data,
+            unit_count=self.unit_count.data,
+            due_at=from_jst(self.due_date.data, self.due_time.data),
+            expected_payment_on=self.expected_payment_on.data,
+            required_skills=self.required_skills.data or [],
+        )
 
     @classmethod
     def of_job(cls, job: Job) -> JobForm:

@@ -6,30 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from teamhub.clock import from_jst, utcnow
+from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid
 from teamhub.forms import Refusal, render_form
 from teamhub.jobs import my_work, queries, scam, services, split_page, splitting
 from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
 from teamhub.teams.queries import team_access
-
-
-def _job_input(form: JobForm) -> services.JobInput:
-    return services.JobInput(
-        title=form.title.data,
-        client_name=form.client_name.data,
-        source=form.source.data,
-        format=form.format.data,
-        category=form.category.data,
-        description=form.description.data or "",
-        contract_yen=form.contract_yen.data,
-        tax_shown_separately=form.tax_shown_separately.data,
-        unit_name=form.unit_name.data,
-        unit_count=form.unit_count.data,
-        due_at=from_jst(form.due_date.data, form.due_time.data),
-        expected_payment_on=form.expected_payment_on.data,
-        required_skills=form.required_skills.data or [],
-    )
 
 
 @login_required
@@ -60,7 +42,7 @@ def new_job(slug):
     form = JobForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            job = services.record_job(access.team, current_user, _job_input(form))
+            job = services.record_job(access.team, current_user, form.job_input())
             flash(_("The job was recorded."), "success")
             return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
     return render_form("jobs/form.html", form, refused, access=access, team=access.team, job=None)
@@ -73,7 +55,7 @@ def edit_job(slug, job_id):
     form = JobForm.of_job(job) if request.method == "GET" else JobForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            services.update_job(job, _job_input(form))
+            services.update_job(job, form.job_input())
             flash(_("The job was updated."), "success")
             return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
     return render_form("jobs/form.html", form, refused, access=access, team=access.team, job=job)

@@ -82,7 +82,7 @@ def test_the_fixed_pages_read_right_on_a_phone_in_japanese(app, live_app, new_co
     log_in(member, base, roles.member.email)
     terms = read(member, f"{base}/teams/{slug}/assignments/{offer_id}")
     assert "3,000字の記事 × 4" in terms and "4 3,000字" not in terms
-    assert "2027/01/20 (水)" in terms and f"{today_jst():%Y/%m/%d}" in terms
+    assert "2027/01/20（水）" in terms and f"{today_jst():%Y/%m/%d}" in terms
     earnings = read(member, f"{base}/teams/{slug}/earnings")
     assert f"{month_end.year}年{month_end.month}月" in earnings
 

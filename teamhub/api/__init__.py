@@ -1,0 +1,9 @@
+"""The JSON API, /api/v1: the same services as the pages, reached with a personal access token.
+
+Each module holds the operations of one part of teamhub; importing them adds their routes to the
+``api`` blueprint (``base.bp``), which :func:`install` attaches to the app."""
+
+from teamhub.api import assignments, jobs, payouts, people, split  # noqa: F401 - the operations' routes
+from teamhub.api.base import install
+
+__all__ = ["install"]
