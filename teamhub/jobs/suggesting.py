@@ -101,7 +101,8 @@ def _within_room(units: int, eligible: list[Candidate]) -> tuple[dict[int, int],
         for c in full:
             given[c.membership_id] = c.room
             remaining -= c.room
-        active = [c for c in active if c not in full]
+        filled = {c.membership_id for c in full}
+        active = [c for c in active if c.membership_id not in filled]
     return given, remaining
 
 
@@ -121,15 +122,13 @@ def plan(units: int, pool: Sequence[Candidate]) -> list[Part]:
     """Each candidate's part of ``units`` and why, in the pool's order (nobody gets anything
     when no one is eligible)."""
     eligible = sorted((c for c in pool if c.eligible), key=_order)
-    given, left = _within_room(max(0, units), eligible) if eligible else ({}, 0)
-    if left:
-        for c, extra in zip(
-            eligible, money.allocate(left, [c.weight for c in eligible]), strict=True
-        ):
+    given, left = _within_room(max(0, units), eligible)
+    if left and eligible:  # every room is full: the rest by the same weights, over capacity
+        weights = [c.weight for c in eligible]
+        for c, extra in zip(eligible, money.allocate(left, weights), strict=True):
             given[c.membership_id] += extra
-    return [
-        Part(c, given.get(c.membership_id, 0), _why(c, given.get(c.membership_id, 0))) for c in pool
-    ]
+    parts = [given.get(c.membership_id, 0) for c in pool]
+    return [Part(c, n, _why(c, n)) for c, n in zip(pool, parts, strict=True)]
 
 
 def suggest(units: int, pool: Sequence[Candidate]) -> dict[int, int]:
