@@ -180,10 +180,9 @@ def accept_current(assignment: Assignment, at: datetime) -> TermsNotice | None:
     """Record the member's consent to the current notice, once (a second request at the same
     moment finds it accepted): the notice this request accepted, else None."""
     notice = current_notice(assignment)
-    if notice is not None and notice.accepted_at is None:
-        if claim(notice, {"accepted_at": None}, {"accepted_at": at}):
-            return notice
-    return None
+    if notice is None or notice.accepted_at is not None:
+        return None
+    return notice if claim(notice, {"accepted_at": None}, {"accepted_at": at}) else None
 
 
 def awaiting_acceptance(assignment: Assignment) -> bool:
