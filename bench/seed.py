@@ -174,6 +174,8 @@ class World:
     payer_types: dict[int, str] = field(default_factory=dict)
     receipts: dict = field(default_factory=dict)  # job id → (received yen, received on) or None
     job_plans: list = field(default_factory=list)
+    person_names: dict[int, str] = field(default_factory=dict)  # person id → display name
+    team_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def big_team(self) -> TeamPlan:
@@ -191,10 +193,11 @@ def people_rows(world: World) -> Iterator[dict]:
     password_hash = generate_password_hash(BENCH_PASSWORD, method="scrypt")
     rng = random.Random(1)
     for pid in range(1, world.scale.people + 1):
+        world.person_names[pid] = names.person_name(rng)
         yield {
             "id": pid,
             "email": EMAIL.format(id=pid),
-            "display_name": names.person_name(rng),
+            "display_name": world.person_names[pid],
             "password_hash": password_hash,
             "locale": "ja",
             "is_operator": False,
@@ -222,9 +225,10 @@ def team_rows(world: World) -> Iterator[dict]:
         prefecture, municipality = rng.choice(names.REGIONS)
         payer_type = rng.choice(("individual", "individual_employer", "corporation"))
         world.payer_types[team_id] = payer_type
+        world.team_names[team_id] = f"{municipality}{rng.choice(names.TEAM_WORDS)}{team_id}"
         yield {
             "id": team_id,
-            "name": f"{municipality}{rng.choice(names.TEAM_WORDS)}{team_id}",
+            "name": world.team_names[team_id],
             "slug": f"t{team_id:05d}",
             "prefecture": prefecture,
             "municipality": municipality,

@@ -1,4 +1,5 @@
-"""Jobs, assignments in every state, and their terms notices, for every seeded team.
+"""Jobs, assignments in every state, and their terms notices (built by the app's own
+``terms.build_terms``), for every seeded team.
 
 Regular teams have two years of 40-unit jobs split between members. The first team is the big
 one: a month of approved work (a tenth of all assignments) that the close timing gathers.
@@ -12,10 +13,12 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from bench import names
 from bench.seed import YEARS_DAYS, TeamPlan, World, close_month
 from teamhub import money
+from teamhub.assignments import terms
 
 UNITS_PER_JOB = 40
 SPLITS = (4, 5, 8, 10)  # assignments per regular job: 10, 8, 5 or 4 units each
@@ -215,27 +218,44 @@ def assignment_rows(world: World, job_plans: list[JobPlan]) -> Iterator[dict]:
     world.assignment_id = job_plans[-1].first_assignment_id + len(job_plans[-1].members) - 1
 
 
-# One terms notice per assignment, built in the database from the job and the assignment.
-TERMS_SQL = {
-    "postgresql": """
-        INSERT INTO terms_notice (id, assignment_id, version, terms, issued_at, accepted_at)
-        SELECT a.id, a.id, 1,
-               json_build_object('job', j.title, 'client', j.client_name, 'units', a.units,
-                                 'unit_name', j.unit_name, 'due_at', a.due_at,
-                                 'pay_basis', a.pay_basis, 'fixed_yen', a.fixed_yen),
-               a.offered_at, a.answered_at
-        FROM assignment a JOIN job j ON j.id = a.job_id
-    """,
-    "sqlite": """
-        INSERT INTO terms_notice (id, assignment_id, version, terms, issued_at, accepted_at)
-        SELECT a.id, a.id, 1,
-               json_object('job', j.title, 'client', j.client_name, 'units', a.units,
-                           'unit_name', j.unit_name, 'due_at', a.due_at,
-                           'pay_basis', a.pay_basis, 'fixed_yen', a.fixed_yen),
-               a.offered_at, a.answered_at
-        FROM assignment a JOIN job j ON j.id = a.job_id
-    """,
-}
+def _team(world: World, team: TeamPlan) -> SimpleNamespace:
+    """The team as the terms notice reads it."""
+    return SimpleNamespace(name=world.team_names[team.id], invoice_number=None,
+                           fee_rate_bp=1000, payer_type=world.payer_types[team.id])  # fmt: skip
+
+
+def _pay(rows: list[dict]) -> terms.JobPay:
+    live = [r for r in rows if r["state"] not in terms.GONE_STATES and r["pay_basis"] == "fixed"]
+    return terms.JobPay(sum(r["fixed_yen"] for r in live), sum(r["units"] for r in live))
+
+
+def _accepted_at(row: dict):
+    """The member accepted the notice with the offer: once they answered, unless declining."""
+    return None if row["state"] == "declined" else row["answered_at"]
+
+
+def notice_rows(world: World) -> Iterator[dict]:
+    """One terms notice per assignment, as the split issues it: built by the app's own builder
+    from the job, the assignment, the team and both people, on the day of the offer."""
+    teams: dict[int, SimpleNamespace] = {}
+    for plan in world.job_plans:
+        team = teams.get(plan.team.id) or teams.setdefault(plan.team.id, _team(world, plan.team))
+        job = SimpleNamespace(**job_row(plan, world.now, world.receipts[plan.id]))
+        rows = job_assignments(plan, world.now)
+        pay, issuer = _pay(rows), world.person_names[plan.team.director_person]
+        for row in rows:
+            member = world.person_names[plan.team.person_of[row["membership_id"]]]
+            content = terms.build_terms(
+                SimpleNamespace(**row), job, team, member, issuer, pay, row["offered_at"]
+            )
+            yield {
+                "id": row["id"],
+                "assignment_id": row["id"],
+                "version": 1,
+                "terms": json.dumps(content, ensure_ascii=False),
+                "issued_at": row["offered_at"],
+                "accepted_at": _accepted_at(row),
+            }
 
 
 def seed_work(writer, world: World) -> None:
@@ -245,10 +265,8 @@ def seed_work(writer, world: World) -> None:
     world.receipts = receipts
     writer.write("job", (job_row(p, world.now, receipts[p.id]) for p in job_plans), len(job_plans))
     writer.write("assignment", assignment_rows(world, job_plans), world.scale.assignments)
-    print("terms_notice        : built from the assignments in SQL")
-    writer.sink.execute(TERMS_SQL[writer.sink.dialect])
-    writer.counts["terms_notice"] = world.assignment_id
     world.job_plans = job_plans
+    writer.write("terms_notice", notice_rows(world), world.scale.assignments)
 
 
 def summary(world: World) -> str:

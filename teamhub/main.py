@@ -1,4 +1,5 @@
-"""Home (what the person does, first), language switch and health check."""
+"""Home (what the person does, first), language switch, a team's public page and health
+check."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from flask_login import current_user
 from teamhub.auth.services import set_locale
 from teamhub.extensions import db
 from teamhub.jobs.my_work import work_to_do
+from teamhub.jobs.queries import track_record
 from teamhub.safety import safe_next_url
 from teamhub.teams.models import Membership
-from teamhub.teams.queries import memberships_of
+from teamhub.teams.queries import memberships_of, public_profile
 from teamhub.training import trainee_queries
 
 bp = Blueprint("main", __name__)
@@ -65,6 +67,13 @@ def change_language():
     if current_user.is_authenticated:
         set_locale(current_user, locale)
     return redirect(safe_next_url(request.form.get("next"), url_for("main.home")))
+
+
+@bp.get("/t/<slug>")
+def public_team(slug):
+    """What anyone may see of a team: who it is and its track record with clients."""
+    profile = public_profile(slug)
+    return render_template("teams/public.html", profile=profile, record=track_record(profile.team))
 
 
 @bp.get("/healthz")

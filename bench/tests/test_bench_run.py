@@ -17,7 +17,7 @@ from bench import report, timings
 from bench.pages import pick_pages, reference_paths
 from bench.run import Database, instance_folder, measure_in_process
 from bench.scale import SMALL
-from bench.seed import TeamPlan, seed, seeded_key
+from bench.seed import EMAIL, TeamPlan, seed, seeded_key
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +87,47 @@ def test_the_in_process_measures_run_over_the_seed_and_write_a_report(small):
     )  # fmt: skip
     assert "## SQL queries per page" in text and "A member's earnings" in text
     assert "org_outcomes" in report.summary(queries, timed, {})
+
+
+# One assignment of every state and pay basis on the regular teams, with its member's and its
+# team director's e-mail, its team's slug and job.
+_EVERY_KIND = """
+    SELECT a.id, a.state, a.pay_basis, t.slug, a.job_id, m.person_id, d.person_id
+    FROM assignment a JOIN team t ON t.id = a.team_id
+    JOIN membership m ON m.id = a.membership_id
+    JOIN membership d ON d.team_id = t.id AND d.role = 'director'
+    WHERE a.id IN (SELECT min(id) FROM assignment WHERE team_id > 1 GROUP BY state, pay_basis)
+"""
+
+
+def test_every_kind_of_seeded_page_opens_for_its_member_and_director(small):
+    """The seed's terms notices are the app's own (``terms.build_terms``): each kind of
+    assignment page opens for its member and its director, with its notice, and so do the
+    job board and the team's public page."""
+    from bench.inprocess import logged_in_client, make_app
+
+    engine = sa.create_engine(small.url)
+    with engine.connect() as connection:
+        kinds = connection.execute(sa.text(_EVERY_KIND)).all()
+    engine.dispose()
+    assert {state for _id, state, *_rest in kinds} == {
+        "offered", "accepted", "declined", "in_progress", "submitted", "changes_requested",
+        "approved", "cancelled", "reassigned",
+    }  # fmt: skip
+    assert {basis for _id, _state, basis, *_rest in kinds} == {"units", "fixed"}
+    app = make_app(small.url, instance_folder())
+    clients = {}
+    for assignment_id, state, _basis, slug, job_id, member, director in kinds:
+        for person in (member, director):
+            email = EMAIL.format(id=person)
+            client = clients.get(email) or clients.setdefault(email, logged_in_client(app, email))
+            answer = client.get(f"/teams/{slug}/assignments/{assignment_id}")
+            html = answer.get_data(as_text=True)
+            assert answer.status_code == 200, (state, html[:300])
+            assert 'id="terms-v1"' in html and "振込手数料" in html
+        board = clients[EMAIL.format(id=director)].get(f"/teams/{slug}/jobs/{job_id}")
+        assert board.status_code == 200
+        assert app.test_client().get(f"/t/{slug}").status_code == 200
 
 
 def test_the_reference_renders_fifty_joined_rows(small, monkeypatch):

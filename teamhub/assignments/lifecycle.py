@@ -88,6 +88,28 @@ def record_offer(assignment: Assignment, actor_id: int) -> None:
     signals.assignment_offered.send(assignment)
 
 
+def record_terms_issued(assignment: Assignment, version: int, actor_id: int) -> None:
+    """Write in the assignment's history that new terms were issued (the member's consent is
+    asked again once they had accepted)."""
+    _record_terms(assignment, "terms_issued", version, actor_id, utcnow())
+
+
+def _record_terms(
+    assignment: Assignment, kind: str, version: int, actor_id: int, at: datetime
+) -> None:
+    db.session.add(
+        AssignmentEvent(
+            assignment_id=assignment.id,
+            from_state=assignment.state,
+            to_state=assignment.state,
+            actor_id=actor_id,
+            at=at,
+            kind=kind,
+            terms_version=version,
+        )
+    )
+
+
 def _require_assignee(assignment: Assignment, actor: Membership) -> None:
     if actor.id != assignment.membership_id or not actor.active:
         raise NotAllowed(_("Only the member this work is assigned to can do this."))
@@ -120,7 +142,10 @@ def accept_new_terms(assignment: Assignment, actor: Membership) -> None:
     _require_assignee(assignment, actor)
     if assignment.state not in ("accepted", "in_progress", "submitted", "changes_requested"):
         raise Conflict(_refusal(assignment, "accept"))
-    terms.accept_current(assignment, utcnow())
+    at = utcnow()
+    notice = terms.accept_current(assignment, at)
+    if notice is not None:
+        _record_terms(assignment, "terms_accepted", notice.version, actor.person_id, at)
     db.session.flush()
 
 

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from teamhub.assignments import notice_format
+from teamhub.assignments.notice_format import NoticeContent
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
 from teamhub.labels import label, register
@@ -103,8 +105,14 @@ class Assignment(db.Model):
         return self.state in OVERDUE_STATES and now > self.due_at
 
 
+# What an event records: a move between states, or (its state unchanged) new terms issued by a
+# director or the member's consent to them (``terms_version``: the notice's version).
+EVENT_KINDS = ("move", "terms_issued", "terms_accepted")
+
+
 class AssignmentEvent(db.Model):
-    """One step of an assignment's life: who moved it from which state to which, and when."""
+    """One step of an assignment's life: who moved it from which state to which, or changed or
+    accepted its terms, and when."""
 
     __tablename__ = "assignment_event"
 
@@ -115,6 +123,8 @@ class AssignmentEvent(db.Model):
     actor_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(20), default="move", server_default="move")
+    terms_version: Mapped[int | None]
 
     assignment = relationship("Assignment", back_populates="events")
     actor = relationship("Person")
@@ -135,6 +145,11 @@ class TermsNotice(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assignment = relationship("Assignment", back_populates="notices")
+
+    @property
+    def content(self) -> NoticeContent:
+        """What the notice says, in the current shape whatever format it was written in."""
+        return notice_format.read(self.terms)
 
 
 SUBMISSION_KINDS = ("text", "link", "file")

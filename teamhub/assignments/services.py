@@ -93,5 +93,9 @@ def reassign(
     db.session.flush()
     lifecycle.record_offer(successor, director.person_id)
     job = assignment.job
-    terms.issue(successor, terms.build_terms(successor, job, job.team, to, director.person))
+    content = terms.build_terms(
+        successor, job, job.team, to.person.display_name, director.person.display_name,
+        terms.job_pay(job.id),
+    )  # fmt: skip
+    terms.issue(successor, content)
     return successor

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from teamhub.assignments import terms
 from teamhub.clock import UTCDateTime, utcnow
 from teamhub.extensions import db
 
@@ -39,8 +40,9 @@ CATEGORY_LABELS = {
     "other": _l("Other"),
 }
 CATEGORIES = tuple(CATEGORY_LABELS)
-# Fees that an employer-payer must withhold income tax on (所得税法 204条 1項 1号).
-WITHHOLDING_CATEGORIES = frozenset({"writing", "design", "illustration", "translation", "photo"})
+# Fees that an employer-payer must withhold income tax on (written once, beside the terms
+# notices that state it).
+WITHHOLDING_CATEGORIES = terms.WITHHOLDING_CATEGORIES
 
 JOB_STATUSES = ("open", "cancelled")
 

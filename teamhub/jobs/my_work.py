@@ -8,8 +8,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from teamhub.assignments import reliability
-from teamhub.assignments.models import Assignment, TermsNotice
+from teamhub.assignments import reliability, terms
+from teamhub.assignments.models import Assignment
 from teamhub.extensions import db
 from teamhub.jobs.models import Job, escrow_ready
 from teamhub.sections import shown_key
@@ -29,18 +29,6 @@ ACTION_ORDER = {
 }
 
 
-def _awaiting_terms() -> sa.ColumnElement[bool]:
-    """True when the assignment's latest terms notice is not accepted yet."""
-    notice, newer = sa.orm.aliased(TermsNotice), sa.orm.aliased(TermsNotice)
-    return sa.exists().where(
-        notice.assignment_id == Assignment.id,
-        notice.accepted_at.is_(None),
-        ~sa.exists().where(
-            newer.assignment_id == notice.assignment_id, newer.version > notice.version
-        ),
-    )
-
-
 # Built once: every member opens it (the member bound at each run). The columns the list shows,
 # then the reliability rule's flags, which add up to the member's figures.
 MY_ASSIGNMENTS = (
@@ -54,7 +42,7 @@ MY_ASSIGNMENTS = (
         Job.unit_name,
         Job.source,
         Job.escrow_confirmed_at,
-        _awaiting_terms().label("awaiting_terms"),
+        terms.awaiting_terms().label("awaiting_terms"),
         *reliability.FLAGS,
     )
     .join(Job, Job.id == Assignment.job_id)

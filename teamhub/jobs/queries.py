@@ -10,6 +10,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from teamhub.assignments import terms
 from teamhub.assignments.models import Assignment
 from teamhub.auth.models import Person
 from teamhub.clock import utcnow
@@ -34,7 +35,7 @@ def team_job(team: Team, job_id: int) -> Job:
 
 
 # States whose units no longer count as given out.
-GONE_STATES = ("declined", "cancelled", "reassigned")
+GONE_STATES = terms.GONE_STATES
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class MemberLoad:
 class BoardRow(NamedTuple):
     assignment: Assignment
     name: str  # the member's
+    awaiting_terms: bool  # its latest terms notice not accepted yet
 
 
 @dataclass
@@ -92,7 +94,10 @@ class Board:
     def shown(self) -> str:
         """The assignments section's key: every column of each assignment, its member's name
         and which are overdue (the counts and workloads follow from them)."""
-        rows = [(name, *(getattr(a, key) for key in _COLUMNS)) for a, name in self.assignments]
+        rows = [
+            (name, awaiting, *(getattr(a, key) for key in _COLUMNS))
+            for a, name, awaiting in self.assignments
+        ]
         return shown_key(rows, sorted(self.overdue_ids))
 
     @property
@@ -110,9 +115,10 @@ class Board:
 _COLUMNS = [column.key for column in sa.inspect(Assignment).column_attrs]
 _JOB_COLUMNS = [column.key for column in sa.inspect(Job).column_attrs]
 
-# The job's assignments with their members' names (not their memberships and people).
+# The job's assignments with their members' names (not their memberships and people), and
+# whether new terms await the member's consent.
 _BOARD_ASSIGNMENTS = (
-    sa.select(Assignment, Person.display_name)
+    sa.select(Assignment, Person.display_name, terms.awaiting_terms())
     .join(Membership, Membership.id == Assignment.membership_id)
     .join(Person, Person.id == Membership.person_id)
     .where(Assignment.job_id == sa.bindparam("job_id"))
@@ -141,9 +147,51 @@ def board(team: Team, job_id: int) -> Board:
 def _loads(rows: Sequence[BoardRow]) -> list[MemberLoad]:
     """Each member's units on the job (declined or withdrawn offers left out), most first."""
     loads: dict[int, MemberLoad] = {}
-    for a, name in rows:
+    for a, name, _awaiting in rows:
         load = loads.setdefault(a.membership_id, MemberLoad(a.membership_id, name))
         if a.state not in GONE_STATES:
             load.units += a.units
             load.approved_units += a.units if a.state == "approved" else 0
     return sorted(loads.values(), key=lambda load: -load.units)
+
+
+# A job is delivered once every assignment still live on it is approved (declined, withdrawn
+# and reassigned offers left out, at least one approved) and the job was not cancelled: the
+# moment of its last approval is when the team could hand in the whole work, on time when
+# that is by the job's deadline.
+_LIVE_NOT_APPROVED = sa.and_(Assignment.state.not_in(GONE_STATES), Assignment.state != "approved")
+_DELIVERED_JOBS = (
+    sa.select(
+        Job.id,
+        sa.case((sa.func.max(Assignment.approved_at) <= Job.due_at, 1), else_=0).label("on_time"),
+    )
+    .join(Assignment, Assignment.job_id == Job.id)
+    .where(Job.team_id == sa.bindparam("team_id"), Job.status == "open")
+    .group_by(Job.id, Job.due_at)
+    .having(
+        sa.func.sum(sa.case((_LIVE_NOT_APPROVED, 1), else_=0)) == 0,
+        sa.func.sum(sa.case((Assignment.state == "approved", 1), else_=0)) > 0,
+    )
+    .subquery()
+)
+TRACK_RECORD = sa.select(
+    sa.func.count(_DELIVERED_JOBS.c.id), sa.func.coalesce(sa.func.sum(_DELIVERED_JOBS.c.on_time), 0)
+)
+
+
+class TrackRecord(NamedTuple):
+    """What a client sees of the team's history: jobs delivered, and how many by the deadline."""
+
+    jobs_delivered: int
+    on_time: int
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Percent of delivered jobs handed in by their deadline (None: nothing delivered)."""
+        return self.on_time * 100 // self.jobs_delivered if self.jobs_delivered else None
+
+
+def track_record(team: Team) -> TrackRecord:
+    """The team's jobs delivered and on-time rate, in one query."""
+    delivered, on_time = db.session.execute(TRACK_RECORD, {"team_id": team.id}).one()
+    return TrackRecord(int(delivered), int(on_time))

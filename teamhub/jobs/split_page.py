@@ -3,8 +3,6 @@ the team as a candidate (capacity left before the deadline, skills, reliability)
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +13,14 @@ from flask_babel import gettext as _
 
 from teamhub.assignments import reliability
 from teamhub.assignments.models import ACTIVE_STATES, Assignment
-from teamhub.assignments.reliability import Reliability
 from teamhub.auth.models import Person
 from teamhub.clock import JST, days_between, today_jst
 from teamhub.extensions import db
+from teamhub.jobs import suggesting
 from teamhub.jobs.models import Job
 from teamhub.jobs.queries import team_job
+from teamhub.jobs.suggesting import Candidate
+from teamhub.labels import label
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership, Team
 from teamhub.teams.queries import roster_order
@@ -29,28 +29,6 @@ from teamhub.teams.queries import roster_order
 EDITABLE_STATES = ("offered", "accepted", "in_progress")
 # Delivered or approved work: the split can no longer change these assignments' units.
 LOCKED_STATES = ("submitted", "changes_requested", "approved")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A member as the director sees them when splitting a job."""
-
-    membership_id: int
-    name: str
-    capacity: int | None  # units they can do before the job's deadline; None: not declared
-    committed: int  # units already owed on other jobs due by then
-    skills: tuple[str, ...]  # sorted
-    missing_skills: tuple[str, ...]
-    reliability: Reliability
-    days_away: int
-
-    @property
-    def room(self) -> int:
-        return max(0, (self.capacity or 0) - self.committed)
-
-    @property
-    def eligible(self) -> bool:
-        return not self.missing_skills and self.room > 0
 
 
 @dataclass
@@ -215,38 +193,20 @@ def _candidate(row: sa.Row, window: int, required: Sequence[str]) -> Candidate:
     )
 
 
-def _score(candidate: Candidate) -> tuple:
-    r = candidate.reliability
-    completion = r.completion.percent if r.completion.percent is not None else 100
-    on_time = r.on_time.percent if r.on_time.percent is not None else 100
-    return (-(completion + on_time), -candidate.room, candidate.membership_id)
-
-
-def suggest(units: int, pool: Sequence[Candidate]) -> dict[int, int]:
-    """Spread ``units`` evenly over eligible members, most reliable first, within their room."""
-    eligible = sorted((c for c in pool if c.eligible), key=_score)
-    given: dict[int, int] = defaultdict(int)
-    remaining = units
-    while remaining > 0 and eligible:
-        chunk = math.ceil(remaining / len(eligible))
-        for candidate in eligible:
-            take = min(chunk, candidate.room - given[candidate.membership_id], remaining)
-            given[candidate.membership_id] += take
-            remaining -= take
-        eligible = [c for c in eligible if c.room > given[c.membership_id]]
-    return {mid: n for mid, n in given.items() if n > 0}
-
-
 class Suggestion(NamedTuple):
     units: dict[int, int]  # membership id: units
     why_none: str  # what the director is told when it gives no one anything
+    parts: list[suggesting.Part]  # each candidate's part and why (empty when none is given)
 
 
 def suggestion(page: SplitPage) -> Suggestion:
-    """A split of the units still left, with the reason when it gives no one anything."""
+    """A split of the units still left, with why each member got what (or why nobody did)."""
     left = page.units_left
-    units = suggest(max(0, left), page.candidates)
-    return Suggestion(units, "" if units else why_nothing_suggested(left, page.candidates))
+    parts = suggesting.plan(left, page.candidates)
+    units = {p.candidate.membership_id: p.units for p in parts if p.units > 0}
+    if not units:
+        return Suggestion(units, why_nothing_suggested(left, page.candidates), [])
+    return Suggestion(units, "", parts)
 
 
 def why_nothing_suggested(units_left: int, pool: Sequence[Candidate]) -> str:
@@ -261,3 +221,43 @@ def why_nothing_suggested(units_left: int, pool: Sequence[Candidate]) -> str:
             "deadline. Choose members yourself and give a reason to override."
         )
     return ""
+
+
+def _record(candidate: Candidate) -> str:
+    standing = candidate.standing
+    if standing is None:
+        return _("no record yet (counted at %(target)d%%)", target=suggesting.NEW_MEMBER_STANDING)
+    return _("record %(percent)d%% (completion and on time)", percent=standing)
+
+
+def explain(part: suggesting.Part) -> str:
+    """Why the suggestion gave a member what it did, in the director's words."""
+    c = part.candidate
+    if part.why == suggesting.SHARE:
+        return _(
+            "Room for %(room)d units before the deadline; %(record)s.",
+            room=c.room,
+            record=_record(c),
+        )
+    if part.why == suggesting.OVER:
+        return _(
+            "%(over)d units over their room of %(room)d: the team has too little room before "
+            "the deadline. Give a reason to assign anyway, or keep units yourself.",
+            over=part.over_room,
+            room=c.room,
+        )
+    if part.why == suggesting.RAN_OUT:
+        return _(
+            "Room for %(room)d units; the units went to members with more room or a steadier "
+            "record.",
+            room=c.room,
+        )
+    if part.why == suggesting.LACKS_SKILLS:
+        return _("Lacks a required skill: %(skills)s.", skills=_skill_names(c.missing_skills))
+    if part.why == suggesting.NOT_DECLARED:
+        return _("Has not declared how much they can take on.")
+    return _("No room before the deadline (%(owed)d units owed on other jobs).", owed=c.committed)
+
+
+def _skill_names(skills: Sequence[str]) -> str:
+    return " / ".join(str(label("skill", s)) for s in skills)

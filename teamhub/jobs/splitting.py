@@ -82,11 +82,36 @@ def _line_problems(line: SplitLine, job: Job, members: set[int]) -> dict[str, st
     return problems
 
 
+def _why_override(lacks_skill: bool, over_capacity: bool, room: int) -> str:
+    """Every reason a row needs an override ("" when it needs none)."""
+    if lacks_skill and over_capacity:
+        return ngettext(
+            "Lacks a required skill and is over capacity (%(room)d unit left before the "
+            "deadline): give a reason to assign anyway.",
+            "Lacks a required skill and is over capacity (%(room)d units left before the "
+            "deadline): give a reason to assign anyway.",
+            room,
+            room=room,
+        )
+    if lacks_skill:
+        return _("Lacks a required skill: give a reason to assign anyway.")
+    if over_capacity:
+        return ngettext(
+            "Over capacity (%(room)d unit left before the deadline): give a reason to "
+            "assign anyway.",
+            "Over capacity (%(room)d units left before the deadline): give a reason to "
+            "assign anyway.",
+            room,
+            room=room,
+        )
+    return ""
+
+
 def _capacity_problems(
     lines: list[SplitLine], pool: dict[int, Candidate], untouched: Sequence[Assignment]
 ) -> dict[int, str]:
-    """Rows that need an explicit override: over capacity (with the member's offers the save
-    leaves as they are), or a required skill missing."""
+    """Rows that need an explicit override, with every reason they need it: over capacity
+    (with the member's offers the save leaves as they are), a required skill missing."""
     per_member: dict[int, int] = defaultdict(int)
     for offer in untouched:
         per_member[offer.membership_id] += offer.units
@@ -97,17 +122,10 @@ def _capacity_problems(
         candidate = pool.get(line.membership_id)
         if candidate is None or line.override_reason.strip():
             continue
-        if candidate.missing_skills:
-            problems[index] = _("Lacks a required skill: give a reason to assign anyway.")
-        elif per_member[line.membership_id] > candidate.room:
-            problems[index] = ngettext(
-                "Over capacity (%(room)d unit left before the deadline): give a reason to "
-                "assign anyway.",
-                "Over capacity (%(room)d units left before the deadline): give a reason to "
-                "assign anyway.",
-                candidate.room,
-                room=candidate.room,
-            )
+        over = per_member[line.membership_id] > candidate.room
+        why = _why_override(bool(candidate.missing_skills), over, candidate.room)
+        if why:
+            problems[index] = why
     return problems
 
 
@@ -144,6 +162,7 @@ def _validate(
 
 
 def _offer(job: Job, line: SplitLine, director: Membership, member: Membership) -> Assignment:
+    """A new offer and the first event of its history (its terms are issued with the rest)."""
     assignment = Assignment(
         team_id=job.team_id,
         job_id=job.id,
@@ -154,7 +173,6 @@ def _offer(job: Job, line: SplitLine, director: Membership, member: Membership) 
     db.session.add(assignment)
     db.session.flush()
     lifecycle.record_offer(assignment, director.person_id)
-    terms.issue(assignment, terms.build_terms(assignment, job, job.team, member, director.person))
     return assignment
 
 
@@ -210,20 +228,41 @@ def _editable(job: Job, lines: list[SplitLine]) -> dict[int, Assignment]:
 
 
 def _change(
-    assignment: Assignment, line: SplitLine, job: Job, director: Membership, result: SplitResult
-) -> None:
-    """Withdraw the offer, or give it the line's terms (to be accepted again once accepted)."""
+    assignment: Assignment, line: SplitLine, director: Membership, result: SplitResult
+) -> bool:
+    """Withdraw the offer (False), or give it the line's terms (True: to be issued)."""
     if line.remove:
         lifecycle.cancel(assignment, director, _("Removed from the split."))
         result.removed.append(assignment)
-        return
+        return False
     _fill(assignment, line)
-    member = assignment.membership
-    notice = terms.issue(
-        assignment, terms.build_terms(assignment, job, job.team, member, director.person)
-    )
-    if notice.accepted_at is None and assignment.state != "offered":
-        result.changed.append(assignment)
+    return True
+
+
+def _issue_terms(
+    job: Job, director: Membership, members: dict[int, Membership], new: list[Assignment],
+    changed: list[Assignment], result: SplitResult,
+) -> None:  # fmt: skip
+    """A notice for each new offer, and a new version for each changed one whose terms now
+    say something else (recorded in its history; accepted work needs the member's consent
+    again). The job's fixed amounts are read once, as the save leaves them."""
+    db.session.flush()
+    pay = terms.job_pay(job.id)
+    issuer = director.person.display_name
+
+    def content(assignment: Assignment) -> dict:
+        member = members[assignment.membership_id].person.display_name
+        return terms.build_terms(assignment, job, job.team, member, issuer, pay)
+
+    for assignment in new:
+        terms.issue(assignment, content(assignment))
+    for assignment in changed:
+        notice = terms.reissue(assignment, content(assignment))
+        if notice is None:
+            continue
+        lifecycle.record_terms_issued(assignment, notice.version, director.person_id)
+        if assignment.state != "offered":
+            result.changed.append(assignment)
 
 
 def save_split(
@@ -245,13 +284,15 @@ def save_split(
     named = {line.assignment_id for line in lines}
     untouched = [offer for offer in editable.values() if offer.id not in named]
     _validate(job, lines, kept_units, by_member, untouched)
-    offered_to = _members_by_id({ln.membership_id for ln in lines if ln.assignment_id is None})
-    result = SplitResult()
+    members = _members_by_id({line.membership_id for line in lines if not line.remove})
+    result, new, changed = SplitResult(), [], []
     for line in lines:
         if line.assignment_id is None:
-            result.created.append(_offer(job, line, director, offered_to[line.membership_id]))
-        else:
-            _change(editable[line.assignment_id], line, job, director, result)
+            new.append(_offer(job, line, director, members[line.membership_id]))
+        elif _change(editable[line.assignment_id], line, director, result):
+            changed.append(editable[line.assignment_id])
+    result.created = new
+    _issue_terms(job, director, members, new, changed, result)
     job.kept_units = kept_units
     db.session.flush()
     return result

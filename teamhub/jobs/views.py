@@ -125,7 +125,7 @@ def cancel_job(slug, job_id):
 # Splitting -----------------------------------------------------------------------------------
 
 
-def _split_page(access, page, form, status=200, conflict="", notice=""):
+def _split_page(access, page, form, status=200, conflict="", wanted=None):
     html = render_template(
         "jobs/split.html",
         access=access,
@@ -134,7 +134,9 @@ def _split_page(access, page, form, status=200, conflict="", notice=""):
         job=page.job,
         form=form,
         conflict=conflict,
-        notice=notice,
+        notice=wanted.why_none if wanted else "",
+        parts=wanted.parts if wanted else [],
+        explain=split_page.explain,
     )
     return html, status
 
@@ -159,7 +161,7 @@ def split_job(slug, job_id):
     page = split_page.read_split_page(access.team, job_id)
     wanted = split_page.suggestion(page) if request.args.get("suggest") == "1" else None
     form = SplitForm.for_visit(page, wanted, _empty_rows(), _changing(page))
-    return _split_page(access, page, form, notice=wanted.why_none if wanted else "")
+    return _split_page(access, page, form, wanted=wanted)
 
 
 @login_required

@@ -33,4 +33,3 @@ rule(
 rule("/teams/<slug>/me/profile", view_func=views.my_profile, methods=["POST"])
 rule("/invite/<token>", view_func=views.invitation, methods=["GET", "POST"])
 rule("/invite/<token>/signup", view_func=views.invitation_signup, methods=["GET", "POST"])
-rule("/t/<slug>", view_func=views.public_profile)

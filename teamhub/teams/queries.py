@@ -158,12 +158,11 @@ class PublicProfile:
     size: int
     skills: list[str]
     handles: list[str]
-    jobs_delivered: int
-    on_time_rate: int | None
 
 
 def public_profile(slug: str) -> PublicProfile:
-    """What anyone may see of a team: size, skills, region, track record, opted-in handles."""
+    """What anyone may see of a team: size, skills, region, opted-in handles (its track record
+    is the jobs', ``jobs.queries.track_record``)."""
     team = db.session.scalar(sa.select(Team).where(Team.slug == slug))
     if team is None:
         raise NotFound(_("There is no team at this address."))
@@ -181,5 +180,4 @@ def public_profile(slug: str) -> PublicProfile:
         .where(active, Membership.show_on_profile.is_(True), Membership.public_handle != "")
         .order_by(Membership.public_handle)
     ).all()
-    # Track record fills in once jobs are delivered (assignments module).
-    return PublicProfile(team, size, list(skills), list(handles), 0, None)
+    return PublicProfile(team, size, list(skills), list(handles))

@@ -275,7 +275,3 @@ def my_profile(slug):
             flash(_("Your profile was saved."), "success")
             return redirect(url_for("teams.my_availability", slug=slug))
     return _my_page(access, refused.status, profile_form=form)
-
-
-def public_profile(slug):
-    return render_template("teams/public.html", profile=queries.public_profile(slug))

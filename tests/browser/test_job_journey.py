@@ -53,6 +53,8 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     director.goto(f"{board_url}/split?suggest=1")
     units = director.locator("input[name$='-units']")
     assert [units.nth(i).input_value() for i in range(5)] == ["8"] * 5
+    why = director.locator("#suggestion-why")
+    assert why.is_visible() and "納期までの作業可能量は" in why.inner_text()
     director.click("form button.primary[type=submit]")
     director.wait_for_url(board_url)
     assert director.locator("tbody tr").count() == 5
@@ -64,6 +66,8 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     assignment_url = writer.url
     assert "取引条件の明示（フリーランス法 第3条）" in writer.content()
     assert "記事（3,000字） × 8" in writer.content()
+    terms = writer.inner_text("#terms-v1")
+    assert "この通知の時点での見込みは約¥" in terms and "源泉徴収はされません" in terms
     writer.click("#accept")
     writer.wait_for_url(assignment_url)
     assert "作業を引き受け、取引条件に同意しました。" in writer.content()

@@ -11,7 +11,7 @@ from teamhub.assignments.models import Assignment, AssignmentEvent, TermsNotice
 from teamhub.clock import JST, utcnow
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
-from teamhub.jobs import scam, services, split_page, splitting
+from teamhub.jobs import scam, services, split_page, splitting, suggesting
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Absence, Membership
 from tests.factories import add_member, give_capacity, make_job, make_person, make_team
@@ -191,7 +191,7 @@ def test_the_windows_last_day_is_the_deadlines_day_in_japan(director):
 
 def test_suggestion_spreads_units_evenly_within_room_and_skills(director, five_writers):
     job = make_job(director.team, director.person)
-    suggestion = split_page.suggest(40, split_page.candidates(job))
+    suggestion = suggesting.suggest(40, split_page.candidates(job))
     assert sorted(suggestion.values()) == [8, 8, 8, 8, 8]
     assert set(suggestion) == {m.id for m in five_writers}
 
@@ -202,14 +202,17 @@ def test_suggestion_spreads_units_evenly_within_room_and_skills(director, five_w
     [skilled] = [c for c in pool if c.eligible]
     assert skilled.membership_id == five_writers[0].id
     assert 0 < skilled.room < 40
-    assert split_page.suggest(40, pool) == {skilled.membership_id: skilled.room}
+    # The only member with the skill gets every unit: those past their room to be decided.
+    assert suggesting.suggest(40, pool) == {skilled.membership_id: 40}
 
 
-def test_suggestion_never_exceeds_room(director):
+def test_suggestion_fills_the_only_room_and_gives_the_rest_over_capacity_to_decide(director):
     small = give_capacity(add_member(director.team), 1)
     job = make_job(director.team, director.person)
-    suggestion = split_page.suggest(40, split_page.candidates(job))
-    assert suggestion == {small.id: 2}
+    [part] = [p for p in suggesting.plan(40, split_page.candidates(job)) if p.candidate.eligible]
+    assert (part.candidate.membership_id, part.candidate.room) == (small.id, 2)
+    assert (part.units, part.over_room, part.why) == (40, 38, suggesting.OVER)
+    assert "38件が作業可能量（2件）を超えています" in split_page.explain(part)
 
 
 def test_saving_a_split_offers_work_with_terms_and_history(director, five_writers):
@@ -275,6 +278,16 @@ def test_over_capacity_or_missing_skill_needs_a_recorded_override(director, five
         job, director, [line(writer, 35, job, override_reason="締切前に休暇なし")], 0, 2
     )
     assert result.created[0].override_reason == "締切前に休暇なし"
+
+
+def test_a_member_lacking_a_skill_and_over_capacity_is_told_both(director, five_writers):
+    job = make_job(director.team, director.person, required_skills=["seo"])
+    writer = five_writers[0]
+    room = {c.membership_id: c.room for c in split_page.candidates(job)}[writer.id]
+    with pytest.raises(Invalid) as refused:
+        splitting.save_split(job, director, [line(writer, room + 1, job)], 0, 0)
+    why = refused.value.reasons["rows.0.override_reason"]
+    assert "必要なスキルがなく" in why and f"残りの作業可能量は{room}件" in why
 
 
 def test_second_save_of_the_same_split_is_refused(director, five_writers):
@@ -426,8 +439,11 @@ def test_the_split_page_reads_the_jobs_assignments_and_the_teams_candidates(dire
 
 def test_a_suggestion_that_gives_no_one_anything_says_why(director, five_writers):
     job = make_job(director.team, director.person, kept_units=40)
-    units, why_none = split_page.suggestion(split_page.read_split_page(director.team, job.id))
-    assert units == {} and why_none.startswith("分担案を作れません。この案件の件数はすべて")
+    units, why_none, parts = split_page.suggestion(
+        split_page.read_split_page(director.team, job.id)
+    )
+    assert units == {} and parts == []
+    assert why_none.startswith("分担案を作れません。この案件の件数はすべて")
 
 
 def test_a_save_given_the_pages_candidates_does_not_read_them_again(

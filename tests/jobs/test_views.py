@@ -698,6 +698,8 @@ def test_a_count_of_units_and_the_dates_of_terms_read_one_way_on_every_page(app,
         )
         director = db.session.get(Membership, roles.director_membership)
         writer = db.session.get(Membership, writers[0][0])
+        # A name without digits: 「山田 花子542 3,000字の記事」 reads like 「2 3,000字」.
+        writer.person.display_name = "島の書き手"
         line = SplitLine(membership_id=writer.id, units=2, due_at=job.due_at)
         [offer] = save_split(job, director, [line], 0, 0).created
         lifecycle.accept(offer, writer)

@@ -212,7 +212,6 @@ def test_public_profile_shows_only_opted_in_handles(ctx):
     profile = queries.public_profile(team.slug)
     assert profile.handles == ["hanako_writes"]
     assert profile.size == 3
-    assert profile.jobs_delivered == 0
 
 
 def test_invitation_token_is_stored_only_as_a_hash(ctx):
