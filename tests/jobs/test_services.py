@@ -287,7 +287,7 @@ def test_a_member_lacking_a_skill_and_over_capacity_is_told_both(director, five_
     with pytest.raises(Invalid) as refused:
         splitting.save_split(job, director, [line(writer, room + 1, job)], 0, 0)
     why = refused.value.reasons["rows.0.override_reason"]
-    assert "必要なスキルがなく" in why and f"残りの作業可能量は{room}件" in why
+    assert "必要なスキルがなく" in why and f"残っている作業可能量は{room}件" in why
 
 
 def test_second_save_of_the_same_split_is_refused(director, five_writers):
