@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from teamhub import signals
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email
 from teamhub.claims import claim, insert_once
@@ -98,6 +99,7 @@ def enrol(
     if taken:  # another request enrolled them first (a double click): the same refusal as after
         raise Conflict(_already_enrolled(person, cohort))
     db.session.flush()
+    signals.enrolled.send(enrolment, via=via)
     return enrolment
 
 
