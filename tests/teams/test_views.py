@@ -298,3 +298,14 @@ def test_the_team_navigation_follows_the_role_the_name_and_the_language(app, tea
     english = _team_nav(member.get(url).get_data(as_text=True))
     assert "My assignments" in english and "奄美ライターズ2" in english
     assert f"/teams/{roles.team.slug}/settings" not in english
+
+
+def test_the_directors_menu_leads_to_recommended_graduates(app, team_with_roles):
+    roles = team_with_roles
+    url = f"/teams/{roles.team.slug}/my-assignments"
+    graduates = f"/teams/{roles.team.slug}/graduates"
+    director = login_as(app, roles.director.email)
+    assert graduates in _team_nav(director.get(url).get_data(as_text=True))
+    assert director.get(graduates).status_code == 200
+    editor_nav = _team_nav(login_as(app, roles.editor.email).get(url).get_data(as_text=True))
+    assert graduates not in editor_nav
