@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from teamhub.auth.models import Person
 from teamhub.clock import today_jst
 from teamhub.extensions import db
+from teamhub.training import enrolments as enrolments_service
+from teamhub.training import progress as progress_service
 from teamhub.training.models import (
     Attendance,
     Cohort,
@@ -724,3 +726,24 @@ def test_the_organisation_navigation_follows_the_role(app, setup):
 
     assert f"/orgs/{org}/settings" in nav(coordinator) and "Outcomes" in nav(coordinator)
     assert f"/orgs/{org}/settings" not in nav(mentor) and "Practice reviews" in nav(mentor)
+
+
+def test_reviews_name_the_cohort_and_the_module_of_each_try(app, setup):
+    with app.app_context():
+        org = db.session.get(Organisation, setup.org.id)
+        first = db.session.get(Cohort, setup.ids.cohort_id)
+        second = tf.make_cohort(org, first.curriculum, name="第2期")
+        trainee = db.session.get(Person, setup.trainee.id)
+        enrolment = enrolments_service.enrol(second, trainee)
+        module = first.curriculum.current_modules[2]
+        submission_id = progress_service.submit_practice(enrolment, module, "二つ目").id
+        names = (f"{first.curriculum.title} {first.name}", f"{first.curriculum.title} 第2期")
+        db.session.commit()
+    client = login_as(app, setup.coordinator.email)
+    page = client.get(org_url(setup, "/reviews")).get_data(as_text=True)
+    items = re.findall(r"<li>.*?</li>", page, re.S)
+    [in_first] = [i for i in items if names[0] in i]
+    [in_second] = [i for i in items if names[1] in i]
+    assert "SEOの考え方" in in_first and "提案文を書く" in in_second
+    review = client.get(org_url(setup, f"/reviews/{submission_id}")).get_data(as_text=True)
+    assert f"提案文を書く in {names[1]}" in review
