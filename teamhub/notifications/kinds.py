@@ -35,7 +35,9 @@ def _role(code: str) -> str:
 
 
 def _with_comment(text: str, comment: str) -> str:
-    return f"{text} {_('Comment: %(comment)s', comment=comment)}" if comment else text
+    if not comment:
+        return text
+    return text + " " + _("Comment: %(comment)s", comment=comment)
 
 
 # The roles a kind of notice goes to (teamhub.notifications.queries.roles_of names a person's).
