@@ -26,6 +26,22 @@ close_ready = _signals.signal("close-ready")
 # The scheduler could not make a team's close (sender: the Team; ``period_end``, ``reason``).
 close_refused = _signals.signal("close-refused")
 
+# Training ------------------------------------------------------------------------------------
+# A coordinator or mentor passed a try at a practice task or asked for another (sender: the
+# PracticeSubmission; ``passed``).
+practice_reviewed = _signals.signal("practice-reviewed")
+# A trainee completed a module (sender: the ModuleCompletion; ``enrolment``).
+module_completed = _signals.signal("module-completed")
+# A trainee completed the whole curriculum and has a certificate (sender: the Enrolment).
+training_completed = _signals.signal("training-completed")
+# A graduate was recommended to a team (sender: the Recommendation).
+graduate_recommended = _signals.signal("graduate-recommended")
+# The operator gave a person a role in an organisation (sender: the OrganisationMembership).
+staff_appointed = _signals.signal("staff-appointed")
+# A person took a place in a cohort, enrolled by a coordinator or through the application link
+# (sender: the Enrolment; ``via``).
+enrolled = _signals.signal("enrolled")
+
 
 def notices_sent(results: list[tuple[object, object]]) -> int:
     """How many notices the listeners of a ``send`` said they sent (the scheduler's counts)."""

@@ -165,3 +165,29 @@ def test_demo_leaves_an_ended_period_ready_for_a_newcomer_to_close(app, runner):
     with app.app_context():
         close = db.session.scalar(amami_closes.where(PayoutClose.period_end == end))
         assert close.status == "confirmed"
+
+
+def test_demo_training_notices_follow_its_history(app, runner):
+    """The finished cohort's notices are months old and read; the director of the Ashikaga team
+    has unread news of the graduates recommended to it."""
+    from teamhub.notifications.models import Notification
+    from teamhub.training.models import Enrolment
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        graduates = db.session.scalars(
+            sa.select(Enrolment).where(Enrolment.status == "completed")
+        ).all()
+        finished = max(e.completed_at for e in graduates)
+        certificates = db.session.scalars(
+            sa.select(Notification).where(Notification.kind == "training_completed")
+        ).all()
+        assert len(certificates) == len(graduates)
+        assert all(n.read_at is not None and n.created_at <= finished for n in certificates)
+        recommended = db.session.scalars(
+            sa.select(Notification).where(Notification.kind == "graduate_recommended")
+        ).all()
+        assert recommended and all(n.read_at is None for n in recommended)
+    director = login_as(app, "director@ashikaga.example", DEMO_PASSWORD)
+    inbox = director.get("/notifications").get_data(as_text=True)
+    assert "修了者の推薦" in inbox

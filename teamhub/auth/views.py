@@ -36,17 +36,26 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _welcome(going_on: bool) -> str:
+    if going_on:  # to the page they came from, which says what to do next
+        return _("Your account is ready.")
+    return _("Your account is ready. Create a team or open an invitation link.")
+
+
 def signup():
+    """Create an account, then go on where the person was going (``next``, a path of this site)."""
+    home = url_for("main.home")
+    next_url = safe_next_url(request.values.get("next"), home)
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(next_url)
     form = SignupForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
             person = services.sign_up(form.email.data, form.display_name.data, form.password.data, select_locale())  # fmt: skip
             log_in(person)
-            flash(_("Your account is ready. Create a team or open an invitation link."), "success")
-            return redirect(url_for("main.home"))
-    return render_form("auth/signup.html", form, refused)
+            flash(_welcome(going_on=next_url != home), "success")
+            return redirect(next_url)
+    return render_form("auth/signup.html", form, refused, next_url=next_url, home=home)
 
 
 def _login_limit() -> str:
@@ -70,7 +79,7 @@ def login():
             log_in(person, remember=form.remember.data)
             return redirect(next_url)
         form.form_errors.append(_("The email address or password is not correct."))
-    return render_form("auth/login.html", form, next_url=next_url)
+    return render_form("auth/login.html", form, next_url=next_url, home=url_for("main.home"))
 
 
 @login_required

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from teamhub.auth.models import Person
 from teamhub.clock import from_jst, today_jst
+from teamhub.demo.history import last_notification_id, read_and_sent_since
 from teamhub.extensions import db
 from teamhub.teams.models import Team
 from teamhub.training import cohorts, curricula, progress, trainee_queries
@@ -195,9 +196,11 @@ def load_training_demo(password_hash: str) -> list[tuple[str, str]]:
         )
     )
     finished = _people(FINISHED_TRAINEES, password_hash)
+    marker = last_notification_id()
     graduates = _finished_cohort(
         org, curriculum, coordinator, [*designers, *finished[:2]], finished[2], rng
     )
+    read_and_sent_since(marker, graduates[-1].completed_at)  # months ago, not news today
     running = _people(RUNNING_TRAINEES, password_hash)
     _running_cohort(org, curriculum, coordinator, running, rng)
     team = db.session.scalar(sa.select(Team).where(Team.slug == "ashikaga-design"))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from teamhub.i18n import jst_date, jst_weekday_datetime, yen
+from teamhub.training.models import ORG_ROLE_LABELS
 
 
 def _when(value: str) -> str:
@@ -24,11 +25,35 @@ def _day(value: str) -> str:
     return jst_date(datetime.fromisoformat(value).date())
 
 
+def _cohort(p: dict) -> str:
+    """A cohort with its course, as people say it: 「Webライター講座 第1期」."""
+    return f"{p['curriculum']} {p['cohort']}" if p.get("curriculum") else p["cohort"]
+
+
+def _role(code: str) -> str:
+    return str(ORG_ROLE_LABELS.get(code, code))
+
+
+def _with_comment(text: str, comment: str) -> str:
+    if not comment:
+        return text
+    return text + " " + _("Comment: %(comment)s", comment=comment)
+
+
+# The roles a kind of notice goes to (teamhub.notifications.queries.roles_of names a person's).
+IN_A_TEAM = frozenset({"member", "editor", "director"})
+REVIEWERS = frozenset({"editor", "director"})
+DIRECTORS = frozenset({"director"})
+TRAINEES = frozenset({"trainee"})
+STAFF = frozenset({"coordinator", "mentor"})
+
+
 @dataclass(frozen=True)
 class Kind:
     label: object  # a lazy string: who gets it and when
     subject: Callable[[dict], str]
     body: Callable[[dict], str]
+    roles: frozenset[str]  # who may get it: only they are offered the email choice
 
 
 KINDS: dict[str, Kind] = {
@@ -41,6 +66,7 @@ KINDS: dict[str, Kind] = {
             job=p["job"],
             due=_when(p["due_at"]),
         ),
+        IN_A_TEAM,
     ),
     "escrow_confirmed": Kind(
         _l("Escrow confirmed: my work may start"),
@@ -50,6 +76,7 @@ KINDS: dict[str, Kind] = {
             "You can start the work.",
             job=p["job"],
         ),
+        IN_A_TEAM,
     ),
     "submission_waiting": Kind(
         _l("Work waiting for my review (editors, directors)"),
@@ -59,6 +86,7 @@ KINDS: dict[str, Kind] = {
             member=p["member"],
             job=p["job"],
         ),
+        REVIEWERS,
     ),
     "changes_requested": Kind(
         _l("Changes requested on my work"),
@@ -68,11 +96,13 @@ KINDS: dict[str, Kind] = {
             job=p["job"],
             comment=p["comment"],
         ),
+        IN_A_TEAM,
     ),
     "approved": Kind(
         _l("My work approved"),
         lambda p: _("Work approved: %(job)s", job=p["job"]),
         lambda p: _("Your work on %(job)s was approved. Thank you.", job=p["job"]),
+        IN_A_TEAM,
     ),
     "due_soon": Kind(
         _l("My work due within 48 hours"),
@@ -82,6 +112,7 @@ KINDS: dict[str, Kind] = {
             job=p["job"],
             due=_when(p["due_at"]),
         ),
+        IN_A_TEAM,
     ),
     "overdue": Kind(
         _l("My work overdue"),
@@ -92,6 +123,7 @@ KINDS: dict[str, Kind] = {
             job=p["job"],
             due=_when(p["due_at"]),
         ),
+        IN_A_TEAM,
     ),
     "overdue_team": Kind(
         _l("A member's work overdue (directors)"),
@@ -102,6 +134,7 @@ KINDS: dict[str, Kind] = {
             job=p["job"],
             due=_when(p["due_at"]),
         ),
+        DIRECTORS,
     ),
     "escrow_missing": Kind(
         _l("Escrow not confirmed yet (directors)"),
@@ -111,6 +144,7 @@ KINDS: dict[str, Kind] = {
             "in escrow (仮払い). Check the platform, then confirm it on the job page.",
             job=p["job"],
         ),
+        DIRECTORS,
     ),
     "session_tomorrow": Kind(
         _l("Training session tomorrow (trainees, coordinators)"),
@@ -121,6 +155,7 @@ KINDS: dict[str, Kind] = {
             starts=_when(p["starts_at"]),
             place=p["place"],
         ),
+        frozenset({"trainee", "coordinator"}),
     ),
     "statement_ready": Kind(
         _l("My payout statement ready"),
@@ -131,6 +166,7 @@ KINDS: dict[str, Kind] = {
             end=_day(p["period_end"]),
             net=yen(p["net_yen"]),
         ),
+        IN_A_TEAM,
     ),
     "payment_due_soon": Kind(
         _l("Member payments due soon under the 60-day rule (directors)"),
@@ -142,6 +178,7 @@ KINDS: dict[str, Kind] = {
             end=_day(p["period_end"]),
             day=_day(p["due_on"]),
         ),
+        DIRECTORS,
     ),
     "payment_overdue": Kind(
         _l("Member payments overdue under the 60-day rule (directors)"),
@@ -153,6 +190,7 @@ KINDS: dict[str, Kind] = {
             end=_day(p["period_end"]),
             day=_day(p["due_on"]),
         ),
+        DIRECTORS,
     ),
     "withholding_due": Kind(
         _l("Withholding tax to pay by the 10th (directors)"),
@@ -165,6 +203,7 @@ KINDS: dict[str, Kind] = {
             amount=yen(p["amount_yen"]),
             day=_day(p["due_on"]),
         ),
+        DIRECTORS,
     ),
     "close_ready": Kind(
         _l("A payout close ready for review (directors)"),
@@ -175,6 +214,7 @@ KINDS: dict[str, Kind] = {
             start=_day(p["period_start"]),
             end=_day(p["period_end"]),
         ),
+        DIRECTORS,
     ),
     "close_refused": Kind(
         _l("A payout close that could not be made (directors)"),
@@ -184,6 +224,100 @@ KINDS: dict[str, Kind] = {
             end=_day(p["period_end"]),
             reason=p["reason"],
         ),
+        DIRECTORS,
+    ),
+    "practice_passed": Kind(
+        _l("My practice task passed (trainees)"),
+        lambda p: _("Practice task passed: %(module)s", module=p["module"]),
+        lambda p: _with_comment(
+            _(
+                "Your practice task for %(module)s (%(cohort)s) passed. The module is completed.",
+                module=p["module"],
+                cohort=_cohort(p),
+            ),
+            p["comment"],
+        ),
+        TRAINEES,
+    ),
+    "practice_retry": Kind(
+        _l("Another try asked at my practice task (trainees)"),
+        lambda p: _("Another try, please: %(module)s", module=p["module"]),
+        lambda p: _(
+            "Please try the practice task for %(module)s (%(cohort)s) once more, then submit "
+            "it again. The reviewer's comment: %(comment)s",
+            module=p["module"],
+            cohort=_cohort(p),
+            comment=p["comment"],
+        ),
+        TRAINEES,
+    ),
+    "module_completed": Kind(
+        _l("A module of my training completed (trainees)"),
+        lambda p: _("Module completed: %(module)s", module=p["module"]),
+        lambda p: _(
+            "%(module)s (%(cohort)s) is marked completed.", module=p["module"], cohort=_cohort(p)
+        ),
+        TRAINEES,
+    ),
+    "training_completed": Kind(
+        _l("My training completed and its certificate (trainees)"),
+        lambda p: _("Training completed: %(cohort)s", cohort=_cohort(p)),
+        lambda p: _(
+            "You completed every module of %(cohort)s. Your certificate is issued, "
+            "number %(code)s.",
+            cohort=_cohort(p),
+            code=p["code"],
+        ),
+        TRAINEES,
+    ),
+    "enrolled": Kind(
+        _l("My enrolment in a cohort (trainees)"),
+        lambda p: _("You are enrolled: %(cohort)s", cohort=_cohort(p)),
+        lambda p: _(
+            "%(org)s enrolled you in %(cohort)s. Your training page shows the schedule "
+            "and the modules.",
+            org=p["org"],
+            cohort=_cohort(p),
+        ),
+        TRAINEES,
+    ),
+    "application_accepted": Kind(
+        _l("My application to a cohort accepted (trainees)"),
+        lambda p: _("Application accepted: %(cohort)s", cohort=_cohort(p)),
+        lambda p: _(
+            "Your application to %(cohort)s of %(org)s is accepted: you are enrolled. Your "
+            "training page shows the schedule and the modules.",
+            org=p["org"],
+            cohort=_cohort(p),
+        ),
+        TRAINEES,
+    ),
+    "graduate_recommended": Kind(
+        _l("A graduate recommended to my team (directors)"),
+        lambda p: _("Graduate recommended: %(name)s", name=p["name"]),
+        lambda p: _with_comment(
+            _(
+                "%(org)s recommends %(name)s, who completed %(cohort)s, to %(team)s. "
+                "See their skills on the page of recommended graduates.",
+                org=p["org"],
+                name=p["name"],
+                cohort=_cohort(p),
+                team=p["team"],
+            ),
+            p["note"],
+        ),
+        DIRECTORS,
+    ),
+    "staff_appointed": Kind(
+        _l("A role given to me in an organisation (coordinators, mentors)"),
+        lambda p: _("You are now %(role)s: %(org)s", role=_role(p["role"]), org=p["org"]),
+        lambda p: _(
+            "The operator made you %(role)s of %(org)s. The organisation's page shows its "
+            "curricula and cohorts.",
+            role=_role(p["role"]),
+            org=p["org"],
+        ),
+        STAFF,
     ),
 }
 KIND_CODES = tuple(KINDS)

@@ -136,6 +136,103 @@ def close_refused(team, period_end, reason: str, **_) -> int:
     )
 
 
+# Training ------------------------------------------------------------------------------------
+
+
+def _cohort_params(cohort) -> dict:
+    return {"cohort": cohort.name, "curriculum": cohort.curriculum.title}
+
+
+def _module_link(enrolment, module_id: int) -> str:
+    return path_for("training.my_module", enrolment_id=enrolment.id, module_id=module_id)
+
+
+def practice_reviewed(submission, passed: bool, **_) -> None:
+    """Tell the trainee their try passed, or what to change before the next one."""
+    enrolment = submission.enrolment
+    notify(
+        enrolment.person_id,
+        "practice_passed" if passed else "practice_retry",
+        f"submission:{submission.id}",
+        {
+            **_cohort_params(enrolment.cohort),
+            "module": submission.module.title,
+            "comment": submission.comment,
+        },
+        link=_module_link(enrolment, submission.module_id),
+    )
+
+
+def module_completed(completion, enrolment, **_) -> None:
+    """Tell the trainee a coordinator marked a module completed (a passed try says so itself)."""
+    if completion.how == "practice":
+        return
+    notify(
+        enrolment.person_id,
+        "module_completed",
+        f"completion:{completion.id}",
+        {**_cohort_params(enrolment.cohort), "module": completion.module_title},
+        link=_module_link(enrolment, completion.module_id),
+    )
+
+
+def training_completed(enrolment, **_) -> None:
+    """Tell the graduate they completed the training and where their certificate is."""
+    notify(
+        enrolment.person_id,
+        "training_completed",
+        f"enrolment:{enrolment.id}",
+        {**_cohort_params(enrolment.cohort), "code": enrolment.certificate_code},
+        link=path_for("training.my_certificate", enrolment_id=enrolment.id),
+    )
+
+
+def enrolled(enrolment, via: str, **_) -> None:
+    """Tell the person they have a place in the cohort (once per enrolment, re-enrolling again)."""
+    cohort = enrolment.cohort
+    notify(
+        enrolment.person_id,
+        "application_accepted" if via == "application" else "enrolled",
+        f"enrolment:{enrolment.id}",
+        {**_cohort_params(cohort), "org": cohort.organisation.name},
+        link=path_for("training.my_cohort", enrolment_id=enrolment.id),
+        period=enrolment.enrolled_at.isoformat(),
+    )
+
+
+def graduate_recommended(recommendation, **_) -> None:
+    """Tell the team's directors a coordinator recommends a graduate to them."""
+    enrolment, team = recommendation.enrolment, recommendation.team
+    params = {
+        **_cohort_params(enrolment.cohort),
+        "org": enrolment.cohort.organisation.name,
+        "name": enrolment.person.display_name,
+        "team": team.name,
+        "note": recommendation.note,
+    }
+    notify_all(
+        people_with_roles(team.id, ("director",)),
+        "graduate_recommended",
+        f"recommendation:{recommendation.id}",
+        params,
+        link=path_for("training.team_graduates", slug=team.slug),
+        team_id=team.id,
+    )
+
+
+def staff_appointed(membership, **_) -> None:
+    """Tell a person the operator gave them a role in an organisation."""
+    org = membership.organisation
+    notify(
+        membership.person_id,
+        "staff_appointed",
+        f"org_membership:{membership.id}",
+        {"org": org.name, "role": membership.role},
+        link=path_for("training.org_home", org_slug=org.slug),
+        period=membership.appointed_at.isoformat(),
+    )
+
+
 def connect() -> None:
     """Listen to the signals features send (once per process; connecting again is harmless)."""
     signals.assignment_offered.connect(assignment_offered)
@@ -145,3 +242,9 @@ def connect() -> None:
     signals.close_confirmed.connect(close_confirmed)
     signals.close_ready.connect(close_ready)
     signals.close_refused.connect(close_refused)
+    signals.practice_reviewed.connect(practice_reviewed)
+    signals.module_completed.connect(module_completed)
+    signals.training_completed.connect(training_completed)
+    signals.enrolled.connect(enrolled)
+    signals.graduate_recommended.connect(graduate_recommended)
+    signals.staff_appointed.connect(staff_appointed)

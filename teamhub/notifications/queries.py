@@ -10,6 +10,8 @@ from teamhub.auth.models import Person
 from teamhub.extensions import db
 from teamhub.notifications.kinds import KINDS, body_of, subject_of
 from teamhub.notifications.models import Notification, NotificationPreference
+from teamhub.teams.models import Membership
+from teamhub.training.models import Enrolment, OrganisationMembership
 
 INBOX_SIZE = 100
 
@@ -42,8 +44,30 @@ def unread_count(person: Person) -> int:
     return db.session.scalar(UNREAD_COUNT, {"person_id": person.id})
 
 
+def roles_of(person: Person) -> set[str]:
+    """The roles the person holds now: in teams, in organisations, and "trainee" in a cohort."""
+    team_roles = sa.select(Membership.role).where(
+        Membership.person_id == person.id, Membership.removed_at.is_(None)
+    )
+    org_roles = sa.select(OrganisationMembership.role).where(
+        OrganisationMembership.person_id == person.id, OrganisationMembership.ended_at.is_(None)
+    )
+    in_a_cohort = sa.exists().where(
+        Enrolment.person_id == person.id, Enrolment.status != "withdrawn"
+    )
+    trainee = sa.select(sa.literal("trainee", sa.String)).where(in_a_cohort)
+    return set(db.session.scalars(sa.union(team_roles, org_roles, trainee)))
+
+
+def kinds_for(person: Person) -> list[str]:
+    """The kinds of notice the person's roles may bring them, in the catalogue's order."""
+    roles = roles_of(person)
+    return [code for code, kind in KINDS.items() if kind.roles & roles]
+
+
 def email_choices(person: Person) -> dict[str, bool]:
-    """Kind → whether the person gets it by email (on unless they switched it off)."""
+    """Kind → whether the person gets it by email (on unless they switched it off), for the
+    kinds their roles may bring them."""
     chosen = dict(
         db.session.execute(
             sa.select(NotificationPreference.kind, NotificationPreference.email).where(
@@ -51,4 +75,4 @@ def email_choices(person: Person) -> dict[str, bool]:
             )
         ).all()
     )
-    return {kind: chosen.get(kind, True) for kind in KINDS}
+    return {kind: chosen.get(kind, True) for kind in kinds_for(person)}

@@ -14,6 +14,7 @@ from teamhub.errors import NotFound
 from teamhub.extensions import db
 from teamhub.notifications.kinds import KINDS
 from teamhub.notifications.models import EmailDelivery, Notification, NotificationPreference
+from teamhub.notifications.queries import kinds_for
 
 
 def make_key(kind: str, subject: str, period: str = "") -> str:
@@ -156,19 +157,28 @@ def mark_all_read(person: Person) -> int:
     return result.rowcount
 
 
-def set_email_preferences(person: Person, email_kinds: Iterable[str]) -> None:
-    """Email the person only for ``email_kinds``; the inbox keeps receiving every kind."""
-    chosen = set(email_kinds) & set(KINDS)
+def set_email_preferences(
+    person: Person, email_kinds: Iterable[str], among: Iterable[str] | None = None
+) -> None:
+    """Email the person only for ``email_kinds`` of the kinds ``among`` (every kind unless
+    given); the inbox keeps receiving every kind, and kinds not among them keep their choice."""
+    asked = list(KINDS) if among is None else [kind for kind in KINDS if kind in set(among)]
+    chosen = set(email_kinds) & set(asked)
     existing = {
         p.kind: p
         for p in db.session.scalars(
             sa.select(NotificationPreference).where(NotificationPreference.person_id == person.id)
         )
     }
-    for kind in KINDS:
+    for kind in asked:
         preference = existing.get(kind)
         if preference is None:
             preference = NotificationPreference(person_id=person.id, kind=kind)
             db.session.add(preference)
         preference.email = kind in chosen
     db.session.flush()
+
+
+def choose_emails(person: Person, email_kinds: Iterable[str]) -> None:
+    """Save the choices of the preferences page: the kinds the person's roles may bring them."""
+    set_email_preferences(person, email_kinds, among=kinds_for(person))

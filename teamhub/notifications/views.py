@@ -49,7 +49,7 @@ def preferences():
     form = EmptyForm()
     if request.method == "POST":
         _require_valid(form)
-        services.set_email_preferences(current_user, request.form.getlist("email"))
+        services.choose_emails(current_user, request.form.getlist("email"))
         flash(_("Your email choices were saved."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template(

@@ -86,6 +86,20 @@ def people_with_roles(team_id: int, roles: tuple[str, ...]) -> list[int]:
     )
 
 
+def is_member(team_id: int, person: Person) -> bool:
+    """Whether the person is in the team now (in any role)."""
+    return (
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.team_id == team_id,
+                Membership.person_id == person.id,
+                Membership.removed_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
 def memberships_of(person: Person) -> list[Membership]:
     """The person's active memberships with their teams, for the dashboard."""
     return list(

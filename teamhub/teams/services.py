@@ -147,6 +147,16 @@ def invite(team: Team, by: Person, role: str = "member", note: str = "") -> tupl
     return invitation, token
 
 
+class InvitationUnusable(Conflict):
+    """An invitation that exists but cannot be used by this person; ``reason`` says why:
+    "used", "revoked", "expired", or "member" (they are in the team already)."""
+
+    def __init__(self, message: str, invitation: Invitation, reason: str):
+        super().__init__(message)
+        self.invitation = invitation
+        self.reason = reason
+
+
 def find_invitation(token: str) -> Invitation:
     """Return the pending invitation for ``token`` or explain why it cannot be used."""
     invitation = db.session.scalar(
@@ -155,12 +165,24 @@ def find_invitation(token: str) -> Invitation:
     if invitation is None:
         raise NotFound(_("This invitation link is not valid. Ask the director for a new one."))
     if invitation.accepted_at is not None:
-        raise Conflict(_("This invitation has already been used. Ask the director for a new one."))
+        raise InvitationUnusable(_used(), invitation, "used")
     if invitation.revoked_at is not None:
-        raise Conflict(_("This invitation was withdrawn. Ask the director for a new one."))
+        raise InvitationUnusable(
+            _("This invitation was withdrawn. Ask the director for a new one."),
+            invitation,
+            "revoked",
+        )
     if utcnow() >= invitation.expires_at:
-        raise Conflict(_("This invitation has expired. Ask the director for a new one."))
+        raise InvitationUnusable(
+            _("This invitation has expired. Ask the director for a new one."),
+            invitation,
+            "expired",
+        )
     return invitation
+
+
+def _used() -> str:
+    return _("This invitation has already been used. Ask the director for a new one.")
 
 
 def accept_invitation(token: str, person: Person) -> Membership:
@@ -169,14 +191,14 @@ def accept_invitation(token: str, person: Person) -> Membership:
     invitation = find_invitation(token)
     membership = _membership_of(invitation.team_id, person)
     if membership is not None and membership.active:
-        raise Conflict(_("You are already a member of this team."))
+        raise InvitationUnusable(_("You are already a member of this team."), invitation, "member")
     if not claim(
         invitation, {"accepted_at": None}, {"accepted_at": utcnow(), "accepted_by_id": person.id}
     ):
         joined = _membership_of(invitation.team_id, person)
         if invitation.accepted_by_id == person.id and joined is not None and joined.active:
             return joined
-        raise Conflict(_("This invitation has already been used. Ask the director for a new one."))
+        raise InvitationUnusable(_used(), invitation, "used")
     if membership is None:
         membership = Membership(team_id=invitation.team_id, person_id=person.id)
         if not insert_once(membership):  # joined through another invitation meanwhile

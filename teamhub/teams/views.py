@@ -10,7 +10,7 @@ from teamhub import money
 from teamhub.auth.forms import EmptyForm, SignupForm
 from teamhub.auth.services import sign_up
 from teamhub.auth.sessions import log_in
-from teamhub.errors import DomainError, Invalid
+from teamhub.errors import DomainError, Invalid, NotFound
 from teamhub.forms import Refusal, render_form
 from teamhub.i18n import select_locale
 from teamhub.skills import set_declared_skills
@@ -177,22 +177,51 @@ def revoke_invitation(slug, invitation_id):
     return redirect(url_for("teams.invitations", slug=slug))
 
 
+def _already_member(invite):
+    flash(_("You are already a member of %(team)s.", team=invite.team.name), "info")
+    return redirect(url_for("teams.overview", slug=invite.team.slug))
+
+
+def _unusable_invitation(refused: DomainError, token: str):
+    """Say in words why an invitation link cannot be used and what to do; a member of its
+    team (who used it, or joined otherwise) is taken to the team instead."""
+    invite = getattr(refused, "invitation", None)
+    signed_in = current_user.is_authenticated
+    if invite is not None and signed_in and queries.is_member(invite.team_id, current_user):
+        return _already_member(invite)
+    reason = getattr(refused, "reason", "unknown")
+    page = render_template(
+        "teams/invitation_refused.html", invitation=invite, reason=reason, token=token
+    )
+    return page, refused.status_code
+
+
 def invitation(token):
     """Show an invitation; a signed-in person accepts it with a POST."""
-    invite = services.find_invitation(token)
-    form = EmptyForm()
-    if not current_user.is_authenticated:
-        return render_template("teams/invitation.html", invitation=invite, token=token, form=form)
-    if form.validate_on_submit():
-        membership = services.accept_invitation(token, current_user)
-        flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
-        return redirect(url_for("teams.overview", slug=membership.team.slug))
+    try:
+        invite = services.find_invitation(token)
+        form = EmptyForm()
+        if not current_user.is_authenticated:
+            return render_template(
+                "teams/invitation.html", invitation=invite, token=token, form=form
+            )
+        if queries.is_member(invite.team_id, current_user):
+            return _already_member(invite)
+        if form.validate_on_submit():
+            membership = services.accept_invitation(token, current_user)
+            flash(_("Welcome to %(team)s!", team=membership.team.name), "success")
+            return redirect(url_for("teams.overview", slug=membership.team.slug))
+    except (services.InvitationUnusable, NotFound) as refused:
+        return _unusable_invitation(refused, token)
     return render_form("teams/invitation.html", form, invitation=invite, token=token)
 
 
 def invitation_signup(token):
     """A newcomer creates their account from an invitation and joins the team at once."""
-    invite = services.find_invitation(token)
+    try:
+        invite = services.find_invitation(token)
+    except (services.InvitationUnusable, NotFound) as refused:
+        return _unusable_invitation(refused, token)
     if current_user.is_authenticated:
         return redirect(url_for("teams.invitation", token=token))
     form = SignupForm()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from teamhub import signals
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email
 from teamhub.claims import claim, insert_once
@@ -20,27 +21,69 @@ from teamhub.training.checks import refuse
 from teamhub.training.models import Cohort, Enrolment
 
 
-def _check_window(cohort: Cohort, today: date) -> None:
+def _window_shut(cohort: Cohort, today: date, coordinator: bool) -> str | None:
+    """Why the enrolment window does not let anyone in today, in words for who is asking."""
     if today < cohort.enrol_opens_on:
-        raise Conflict(
-            _(
-                "Enrolment for %(cohort)s opens on %(day)s. Please apply from that day.",
+        day = jst_date(cohort.enrol_opens_on)
+        if coordinator:
+            return _(
+                "The enrolment window of %(cohort)s opens on %(day)s. To enrol someone today, "
+                "change the window on the cohort's edit page.",
                 cohort=cohort.name,
-                day=jst_date(cohort.enrol_opens_on),
+                day=day,
             )
+        return _(
+            "Enrolment for %(cohort)s opens on %(day)s. Please apply from that day.",
+            cohort=cohort.name,
+            day=day,
         )
     if today > cohort.enrol_closes_on:
-        raise Conflict(
-            _(
-                "Enrolment for %(cohort)s closed on %(day)s. Ask the coordinator about the "
-                "next cohort.",
+        day = jst_date(cohort.enrol_closes_on)
+        if coordinator:
+            return _(
+                "The enrolment window of %(cohort)s closed on %(day)s. To enrol someone today, "
+                "change the window on the cohort's edit page.",
                 cohort=cohort.name,
-                day=jst_date(cohort.enrol_closes_on),
+                day=day,
             )
+        return _(
+            "Enrolment for %(cohort)s closed on %(day)s. Ask the coordinator about the "
+            "next cohort.",
+            cohort=cohort.name,
+            day=day,
         )
+    return None
 
 
-def _claim_seat(cohort: Cohort) -> None:
+def _full(cohort: Cohort, coordinator: bool) -> str:
+    if coordinator:
+        return ngettext(
+            "%(cohort)s is full: its %(n)d place is taken. To enrol someone, raise the "
+            "capacity on the cohort's edit page, or withdraw a trainee who has left.",
+            "%(cohort)s is full: all %(n)d places are taken. To enrol someone, raise the "
+            "capacity on the cohort's edit page, or withdraw a trainee who has left.",
+            cohort.capacity,
+            cohort=cohort.name,
+            n=cohort.capacity,
+        )
+    return ngettext(
+        "%(cohort)s is full (%(n)d place). Ask the coordinator about the next cohort.",
+        "%(cohort)s is full (%(n)d places). Ask the coordinator about the next cohort.",
+        cohort.capacity,
+        cohort=cohort.name,
+        n=cohort.capacity,
+    )
+
+
+def closed_to_applicants(cohort: Cohort, today: date | None = None) -> str | None:
+    """Why nobody can apply to the cohort now (its window, or no place left), or None."""
+    shut = _window_shut(cohort, today or today_jst(), coordinator=False)
+    if shut is None and cohort.seats_left <= 0:
+        return _full(cohort, coordinator=False)
+    return shut
+
+
+def _claim_seat(cohort: Cohort, coordinator: bool) -> None:
     """Take one place atomically, so two people applying at once cannot overfill the cohort."""
     claimed = db.session.execute(
         sa.update(Cohort)
@@ -50,15 +93,7 @@ def _claim_seat(cohort: Cohort) -> None:
     ).rowcount
     db.session.expire(cohort, ["seats_taken"])
     if claimed != 1:
-        raise Conflict(
-            ngettext(
-                "%(cohort)s is full (%(n)d place). Ask the coordinator about the next cohort.",
-                "%(cohort)s is full (%(n)d places). Ask the coordinator about the next cohort.",
-                cohort.capacity,
-                cohort=cohort.name,
-                n=cohort.capacity,
-            )
-        )
+        raise Conflict(_full(cohort, coordinator))
 
 
 def _release_seat(cohort: Cohort) -> None:
@@ -79,7 +114,10 @@ def enrol(
     via: str = "coordinator",
 ) -> Enrolment:
     """Give ``person`` a place in the cohort while the window is open and places are left."""
-    _check_window(cohort, today or today_jst())
+    coordinator = via != "application"
+    shut = _window_shut(cohort, today or today_jst(), coordinator)
+    if shut:
+        raise Conflict(shut)
     enrolment = db.session.scalar(
         sa.select(Enrolment).where(
             Enrolment.cohort_id == cohort.id, Enrolment.person_id == person.id
@@ -87,7 +125,7 @@ def enrol(
     )
     if enrolment is not None and enrolment.status != "withdrawn":
         raise Conflict(_already_enrolled(person, cohort))
-    _claim_seat(cohort)
+    _claim_seat(cohort, coordinator)
     values = {"status": "active", "via": via, "enrolled_at": utcnow(), "withdrawn_at": None,
               "enrolled_by_id": by.id if by is not None else None}  # fmt: skip
     if enrolment is None:
@@ -98,6 +136,7 @@ def enrol(
     if taken:  # another request enrolled them first (a double click): the same refusal as after
         raise Conflict(_already_enrolled(person, cohort))
     db.session.flush()
+    signals.enrolled.send(enrolment, via=via)
     return enrolment
 
 

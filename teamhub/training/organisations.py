@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from teamhub import signals
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email, require_operator
 from teamhub.claims import insert_once
@@ -114,6 +115,7 @@ def appoint(
     membership.ended_at = None
     membership.appointed_at = utcnow()
     db.session.flush()
+    signals.staff_appointed.send(membership)
     return membership
 
 

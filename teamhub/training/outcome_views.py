@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from teamhub.clock import today_jst
@@ -77,6 +78,11 @@ def _svg(data: bytes) -> Response:
     return Response(data, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})
 
 
+def _narrow() -> bool:
+    """Whether the page asks for the chart drawn for a phone (``?size=narrow``)."""
+    return request.args.get("size") == "narrow"
+
+
 def _progress_svg(cohorts) -> Response:
     """Weekly totals from the first enrolment day to the last completion."""
     modules, graduates = reports.completion_days([c.id for c in cohorts])
@@ -89,13 +95,22 @@ def _progress_svg(cohorts) -> Response:
             _("Graduates"),
             outcomes.cumulative_by_week(modules, start, end),
             outcomes.cumulative_by_week(graduates, start, end),
+            narrow=_narrow(),
         )
     )
 
 
 def _earnings_svg(report: reports.Report) -> Response:
     bands = outcomes.earnings_bands(report.total.graduate_earnings, report.total.target_yen)
-    return _svg(charts.earnings_chart(_("Monthly earnings of graduates"), _("Graduates"), bands))
+    return _svg(
+        charts.earnings_chart(
+            _("Monthly earnings of graduates"),
+            _("Graduates"),
+            bands,
+            people=lambda n: ngettext("%(n)d person", "%(n)d people", n, n=n),
+            narrow=_narrow(),
+        )
+    )
 
 
 @login_required

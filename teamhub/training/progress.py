@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from teamhub import signals
 from teamhub.auth.models import Person
 from teamhub.claims import claim, insert_once
 from teamhub.clock import today_jst, utcnow
@@ -215,6 +216,7 @@ def review_practice(
                 "reviewed_by_id": by.id, "reviewed_at": utcnow()}  # fmt: skip
     if not claim(submission, {"decision": None}, decision):
         raise Conflict(_("This try was already reviewed. Reload the page to see the decision."))
+    signals.practice_reviewed.send(submission, passed=passed)
     if passed:
         _record_completion(submission.enrolment, submission.module, by, "practice")
 
@@ -244,6 +246,7 @@ def _record_completion(
         raise Conflict(_("This module is already completed."))
     grant_skills(enrolment.person_id, module.skills)
     db.session.flush()
+    signals.module_completed.send(completion, enrolment=enrolment)
     graduate_if_done(enrolment)
     return completion
 
@@ -292,6 +295,7 @@ def graduate_if_done(enrolment: Enrolment) -> bool:
     enrolment.completed_at = utcnow()
     enrolment.certificate_code = new_certificate_code()
     db.session.flush()
+    signals.training_completed.send(enrolment)
     return True
 
 
@@ -331,4 +335,5 @@ def recommend(
     )
     if not insert_once(recommendation):  # recommended at the same moment by another request
         raise Conflict(_("This graduate is already recommended to %(team)s.", team=team.name))
+    signals.graduate_recommended.send(recommendation)
     return recommendation

@@ -103,6 +103,9 @@ def pending_reviews(org: Organisation) -> list[PracticeSubmission]:
             _waiting_for_review(org)
             .options(
                 selectinload(PracticeSubmission.enrolment).selectinload(Enrolment.person),
+                selectinload(PracticeSubmission.enrolment)
+                .selectinload(Enrolment.cohort)
+                .selectinload(Cohort.curriculum),
                 selectinload(PracticeSubmission.module),
             )
             .order_by(PracticeSubmission.submitted_at, PracticeSubmission.id)

@@ -45,6 +45,17 @@ def enrolments_of(person: Person) -> list[Enrolment]:
     )
 
 
+def place_in(cohort: Cohort, person: Person) -> Enrolment | None:
+    """The person's place in the cohort (in training or completed), if they have one."""
+    return db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.cohort_id == cohort.id,
+            Enrolment.person_id == person.id,
+            Enrolment.status != "withdrawn",
+        )
+    )
+
+
 def roles_of(person: Person) -> list[OrganisationMembership]:
     return list(
         db.session.scalars(

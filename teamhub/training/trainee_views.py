@@ -103,12 +103,14 @@ def my_certificate(enrolment_id):
 
 
 def _apply_page(cohort, code: str, refused: Refusal):
+    signed_in = current_user.is_authenticated
     page = render_template(
         "training/apply.html",
         cohort=cohort,
         code=code,
         error=refused.message,
-        window_open=cohort.window_is_open(today_jst()),
+        place=trainee_queries.place_in(cohort, current_user) if signed_in else None,
+        closed=enrolments.closed_to_applicants(cohort),
     )
     return page, refused.status
 

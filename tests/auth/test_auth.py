@@ -34,6 +34,26 @@ def test_signup_creates_the_account_and_logs_in(app, client):
     assert "奄美 花子" in page
 
 
+def test_signup_goes_on_where_the_person_was_going_and_only_on_this_site(app):
+    for n, (target, lands) in enumerate(
+        [("/apply/abc", "/apply/abc"), ("https://evil.example/", "/"), ("//evil.example/", "/")]
+    ):
+        client = app.test_client()
+        form = client.get("/signup", query_string={"next": target}).get_data(as_text=True)
+        data = {**SIGNUP, "email": f"next{n}@example.jp"}
+        response = client.post("/signup", query_string={"next": target}, data=data)
+        assert response.status_code == 302 and response.location == lands, target
+        if lands != "/":
+            assert 'action="/signup?next=/apply/abc"' in form
+            assert "/login?next=/apply/abc" in form  # "already have an account" keeps it too
+
+
+def test_the_login_page_keeps_next_on_its_sign_up_link(client):
+    page = client.get("/login", query_string={"next": "/apply/abc"}).get_data(as_text=True)
+    assert 'href="/signup?next=/apply/abc"' in page
+    assert 'href="/signup"' in client.get("/login").get_data(as_text=True)
+
+
 def test_signup_refuses_taken_email_beside_the_field(app, client, make_person):
     make_person(email="hanako@example.jp")
     response = client.post("/signup", data=SIGNUP)

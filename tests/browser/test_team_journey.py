@@ -58,4 +58,7 @@ def test_director_invites_a_member_who_joins(live_app, new_context):
 
     used = new_context().new_page()
     used.goto(link)
-    assert "この招待は既に使用されています。" in used.content()
+    card = used.inner_text("main")
+    assert "この招待リンクは使用済みです" in card and "409" not in card
+    member.goto(link)  # the member who used it is taken to the team
+    member.wait_for_url(f"{base}/teams/amami-writers")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from teamhub.extensions import db
 from teamhub.teams.models import Absence, Invitation, Membership, Team
@@ -148,6 +152,73 @@ def test_expired_or_unknown_invitation_links_explain_what_to_do(client):
         as_text=True
     )
     assert client.get("/invite/not-a-real-token/signup").status_code == 404
+
+
+def _invite(app, roles, **change) -> str:
+    with app.app_context():
+        from teamhub.auth.models import Person
+        from teamhub.teams.services import invite
+
+        invitation, token = invite(
+            db.session.get(Team, roles.team.id), db.session.get(Person, roles.director.id)
+        )
+        for name, value in change.items():
+            setattr(invitation, name, value)
+        db.session.commit()
+    return token
+
+
+def _card(page: str) -> str:
+    return re.search(r'<section class="card[^"]*".*?</section>', page, re.S).group(0)
+
+
+@pytest.mark.parametrize(
+    ("change", "heading", "advice"),
+    [
+        ({"revoked_at": datetime(2026, 1, 1, tzinfo=UTC)}, "was withdrawn", "ask them"),
+        ({"expires_at": datetime(2026, 1, 1, tzinfo=UTC)}, "has expired", "expired 2026/01/01"),
+        ({"accepted_at": datetime(2026, 1, 1, tzinfo=UTC)}, "has been used", "log in"),
+    ],
+)
+def test_an_unusable_invitation_says_what_happened_and_what_to_do(
+    app, team_with_roles, make_person, change, heading, advice
+):
+    token = _invite(app, team_with_roles, **change)
+    for client in (app.test_client(), login_as(app, make_person(locale="en").email)):
+        client.post("/language", data={"locale": "en", "next": "/"})
+        response = client.get(f"/invite/{token}")
+        card = _card(response.get_data(as_text=True))
+        assert response.status_code == 409
+        assert heading in card and advice in card, card
+        assert '"status"' not in card and "409" not in card and "Already changed" not in card
+    assert client.post(f"/invite/{token}").status_code == 409  # nobody joins through it
+
+
+def test_reopening_your_own_used_invitation_takes_you_to_the_team(app, team_with_roles):
+    token = _invite(app, team_with_roles)
+    newcomer = app.test_client()
+    data = {"email": "misaki@example.jp", "display_name": "元 美咲"} | {
+        "password": "kokuto-2026",
+        "confirm": "kokuto-2026",
+    }
+    assert newcomer.post(f"/invite/{token}/signup", data=data).status_code == 302
+    for url in (f"/invite/{token}", f"/invite/{token}/signup"):
+        again = newcomer.get(url)
+        assert again.status_code == 302 and again.location == f"/teams/{team_with_roles.team.slug}"
+    page = newcomer.get(f"/teams/{team_with_roles.team.slug}").get_data(as_text=True)
+    with app.test_request_context(), force_locale("ja"):
+        team_name = db.session.get(Team, team_with_roles.team.id).name
+        told = _("You are already a member of %(team)s.", team=team_name)
+    assert told in page and told != f"You are already a member of {team_name}."
+    # Logged out, the used link offers to log in and then goes to the team.
+    newcomer.post("/logout")
+    login = re.search(
+        r'href="(/login\?next=[^"]+)"', newcomer.get(f"/invite/{token}").get_data(as_text=True)
+    )
+    back = newcomer.post(
+        login.group(1), data={"email": "misaki@example.jp", "password": "kokuto-2026"}
+    )
+    assert newcomer.get(back.location).location == f"/teams/{team_with_roles.team.slug}"
 
 
 def test_director_revokes_a_pending_invitation(app, team_with_roles):
@@ -298,3 +369,14 @@ def test_the_team_navigation_follows_the_role_the_name_and_the_language(app, tea
     english = _team_nav(member.get(url).get_data(as_text=True))
     assert "My assignments" in english and "奄美ライターズ2" in english
     assert f"/teams/{roles.team.slug}/settings" not in english
+
+
+def test_the_directors_menu_leads_to_recommended_graduates(app, team_with_roles):
+    roles = team_with_roles
+    url = f"/teams/{roles.team.slug}/my-assignments"
+    graduates = f"/teams/{roles.team.slug}/graduates"
+    director = login_as(app, roles.director.email)
+    assert graduates in _team_nav(director.get(url).get_data(as_text=True))
+    assert director.get(graduates).status_code == 200
+    editor_nav = _team_nav(login_as(app, roles.editor.email).get(url).get_data(as_text=True))
+    assert graduates not in editor_nav

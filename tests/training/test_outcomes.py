@@ -381,6 +381,34 @@ def test_the_earnings_chart_is_a_pygal_svg_without_script(app, seeded):
         assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 7
 
 
+def _labels(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+@pytest.mark.parametrize("chart", ["earnings", "progress"])
+def test_charts_count_in_whole_numbers_and_a_phone_gets_one_drawn_for_its_width(app, seeded, chart):
+    client = login_as(app, seeded["coordinator"])
+    url = f"/orgs/{seeded['org_slug']}/outcomes/{chart}.svg"
+    wide = client.get(url).get_data(as_text=True)
+    narrow = client.get(url, query_string={"size": "narrow"}).get_data(as_text=True)
+    assert 'viewBox="0 0 720 420"' in wide and 'viewBox="0 0 360 400"' in narrow
+    for svg in (wide, narrow):
+        assert not [label for label in _labels(svg) if re.fullmatch(r"[\d,.]+\.\d+人?", label)]
+    if chart == "earnings":  # 4 graduates with earnings: the count axis reads 0人, 1人 …
+        assert {"0人", "1人", "2人"} <= set(_labels(narrow)) and "0.2" not in _labels(wide)
+        assert "<script" not in narrow
+
+
+def test_the_report_page_offers_a_phone_cards_and_its_narrow_charts(app, seeded):
+    client = login_as(app, seeded["coordinator"])
+    page = client.get(f"/orgs/{seeded['org_slug']}/outcomes").get_data(as_text=True)
+    [card] = re.findall(r'<li class="outcome-card">.*?</li>', page, re.S)[:1]
+    assert "第3期" in card and "<details>" in card
+    for chart in ("progress", "earnings"):
+        src = f"/orgs/{seeded['org_slug']}/outcomes/{chart}.svg"
+        assert f'srcset="{src}?size=narrow"' in page and f'src="{src}"' in page
+
+
 def test_a_cohorts_own_report_shows_the_figures_of_its_row_in_the_organisation_report(app, seeded):
     with app.test_request_context():
         org = access.org_access(seeded["org_slug"], _person(seeded["coordinator"])).org

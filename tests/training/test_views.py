@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from teamhub.auth.models import Person
 from teamhub.clock import today_jst
 from teamhub.extensions import db
+from teamhub.training import enrolments as enrolments_service
+from teamhub.training import progress as progress_service
 from teamhub.training.models import (
     Attendance,
     Cohort,
@@ -303,7 +305,7 @@ def test_enrolment_by_email_and_its_refusals(app, setup, make_person):
         assert db.session.scalar(sa.select(Enrolment.id).where(Enrolment.person_id == newcomer.id))
     make_person(email="late@example.jp")
     full = client.post(url, data={"email": "late@example.jp"})
-    assert full.status_code == 409 and "is full (3 places)" in full.get_data(as_text=True)
+    assert full.status_code == 409 and "all 3 places are taken" in full.get_data(as_text=True)
     assert count(app, Enrolment) == 3
 
 
@@ -320,6 +322,57 @@ def test_the_application_link_enrols_a_signed_in_person(app, setup, make_person)
     twice = client.post(link)
     assert twice.status_code == 409 and "already enrolled" in twice.get_data(as_text=True)
     assert app.test_client().get("/apply/not-a-link").status_code == 404
+
+
+def _apply_card(page: str) -> str:
+    return re.search(r'<section class="card narrow">.*?</section>', page, re.S).group(0)
+
+
+def test_a_newcomer_signs_up_from_the_application_link_and_comes_back_to_apply(app, setup):
+    link = f"/apply/{setup.ids.application_code}"
+    visitor = app.test_client()
+    page = visitor.get(link).get_data(as_text=True)
+    assert f'href="/signup?next={link}"' in page and f'href="/login?next={link}"' in page
+    signup = {"email": "new@example.jp", "display_name": "新井 葵"} | {
+        "password": "shima-uta-2026",
+        "confirm": "shima-uta-2026",
+    }
+    response = visitor.post(f"/signup?next={link}", data=signup)
+    assert response.status_code == 302 and response.location == link
+    assert "新井 葵" in visitor.get(link).get_data(as_text=True)  # "Apply as 新井 葵"
+    applied = visitor.post(link)
+    assert applied.status_code == 302 and applied.location.startswith("/training/")
+    again = _apply_card(visitor.get(link).get_data(as_text=True))  # reopened: already in
+    assert f'href="{applied.location}"' in again and 'type="submit"' not in again
+
+
+def test_a_full_cohort_says_so_instead_of_offering_to_apply(app, setup, make_person):
+    with app.app_context():
+        db.session.execute(sa.update(Cohort).values(capacity=2))
+        db.session.commit()
+    link = f"/apply/{setup.ids.application_code}"
+    visitor = app.test_client()
+    visitor.post("/language", data={"locale": "en", "next": "/"})
+    for client in (visitor, login_as(app, make_person(locale="en").email)):
+        page = client.get(link)
+        text = _apply_card(page.get_data(as_text=True))
+        assert page.status_code == 200
+        assert "is full (2 places)" in text
+        assert 'type="submit"' not in text and "/signup?next=" not in text
+
+
+def test_a_coordinator_enrolling_into_a_full_cohort_is_told_what_they_can_do(
+    app, setup, make_person
+):
+    with app.app_context():
+        db.session.execute(sa.update(Cohort).values(capacity=2))
+        db.session.commit()
+    client = login_as(app, setup.coordinator.email)
+    make_person(email="late@example.jp")
+    url = org_url(setup, f"/cohorts/{setup.ids.cohort_id}/enrol")
+    full = client.post(url, data={"email": "late@example.jp"}).get_data(as_text=True)
+    assert "all 2 places are taken" in full and "raise the capacity" in full
+    assert "Ask the coordinator" not in full
 
 
 def test_a_closed_window_refuses_applications_with_a_clear_message(app, setup, make_person):
@@ -673,3 +726,24 @@ def test_the_organisation_navigation_follows_the_role(app, setup):
 
     assert f"/orgs/{org}/settings" in nav(coordinator) and "Outcomes" in nav(coordinator)
     assert f"/orgs/{org}/settings" not in nav(mentor) and "Practice reviews" in nav(mentor)
+
+
+def test_reviews_name_the_cohort_and_the_module_of_each_try(app, setup):
+    with app.app_context():
+        org = db.session.get(Organisation, setup.org.id)
+        first = db.session.get(Cohort, setup.ids.cohort_id)
+        second = tf.make_cohort(org, first.curriculum, name="第2期")
+        trainee = db.session.get(Person, setup.trainee.id)
+        enrolment = enrolments_service.enrol(second, trainee)
+        module = first.curriculum.current_modules[2]
+        submission_id = progress_service.submit_practice(enrolment, module, "二つ目").id
+        names = (f"{first.curriculum.title} {first.name}", f"{first.curriculum.title} 第2期")
+        db.session.commit()
+    client = login_as(app, setup.coordinator.email)
+    page = client.get(org_url(setup, "/reviews")).get_data(as_text=True)
+    items = re.findall(r"<li>.*?</li>", page, re.S)
+    [in_first] = [i for i in items if names[0] in i]
+    [in_second] = [i for i in items if names[1] in i]
+    assert "SEOの考え方" in in_first and "提案文を書く" in in_second
+    review = client.get(org_url(setup, f"/reviews/{submission_id}")).get_data(as_text=True)
+    assert f"提案文を書く in {names[1]}" in review
