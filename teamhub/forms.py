@@ -59,23 +59,16 @@ def _has_nul(field: Field) -> bool:
     return any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())
 
 
-def _refuse_nul(fields) -> bool:
-    """Put a message on every field sent with a NUL character (no database stores one in
-    text); False when there was one."""
-    clean = True
+def _refuse_nul(fields) -> None:
+    """Refuse every field sent with a NUL character (no database stores one in text), as a
+    mistake of its input: its message shows beside it, whatever else it is checked for."""
     for field in fields:
         if isinstance(field, FieldList):
-            inner = [entry for row in field.entries for entry in _fields_of(row)]
+            _refuse_nul([inner for entry in field.entries for inner in _fields_of(entry)])
         elif isinstance(field, FormField):
-            inner = list(field.form)
-        else:
-            inner = None
-        if inner is not None:
-            clean = _refuse_nul(inner) and clean
-        elif _has_nul(field):
-            field.errors = [*field.errors, NUL_REFUSED]
-            clean = False
-    return clean
+            _refuse_nul(field.form)
+        elif _has_nul(field) and NUL_REFUSED not in field.process_errors:
+            field.process_errors.append(NUL_REFUSED)
 
 
 def _fields_of(entry: Field) -> list[Field]:
@@ -87,8 +80,8 @@ class AppForm(FlaskForm):
     request's language). Text with a NUL character is refused in any of its fields."""
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        return _refuse_nul(self) and valid
+        _refuse_nul(self)
+        return super().validate(extra_validators)
 
 
 class SubForm(Form):

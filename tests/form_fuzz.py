@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from teamhub.extensions import db
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"[0-9][0-9.,]*")
 # Inputs a browser does not send as typed text.
 _NOT_SENT = {"submit", "reset", "image", "button", "file"}
 
@@ -30,6 +31,8 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)
     # Every field a person can change, with its kind (text, number, date, select …).
     kinds: dict[str, str] = field(default_factory=dict)
+    # The most characters a field takes (its maxlength): that much must be stored whole.
+    longest: dict[str, int] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple:
@@ -49,6 +52,15 @@ class Form:
         """The form as filled in, with ``name`` (every one of its values) replaced by ``value``."""
         kept = [(key, old) for key, old in self.fields if key != name]
         return [*kept, (name, value)]
+
+
+def _kind(kind: str, value: str, inputmode: str) -> str:
+    """What a field holds: a day or a number shown as text is fuzzed as one."""
+    if _ISO_DAY.fullmatch(value):
+        return "date"
+    if kind == "text" and (inputmode in ("numeric", "decimal") or _NUMBER.fullmatch(value)):
+        return "number"
+    return kind
 
 
 class PageForms(HTMLParser):
@@ -77,7 +89,9 @@ class PageForms(HTMLParser):
             self._option(a)
         elif self._form is None or "name" not in a:
             return
-        elif tag == "input":
+        if a.get("maxlength", "").isdigit():
+            self._form.longest[a["name"]] = int(a["maxlength"])
+        if tag == "input":
             self._input(a)
         elif tag == "select":
             self._select = (a["name"], [], [])
@@ -92,7 +106,7 @@ class PageForms(HTMLParser):
         if kind in _NOT_SENT:
             return
         if name != "csrf_token":
-            self._form.kinds[name] = "date" if _ISO_DAY.fullmatch(value) else kind
+            self._form.kinds[name] = _kind(kind, value, a.get("inputmode", ""))
         if kind in ("checkbox", "radio"):
             if "checked" in a:
                 self._form.fields.append((name, value or "on"))
@@ -178,7 +192,11 @@ MUTATIONS = {
         st.sampled_from(["abc", "1,2,3", "--1", "0x1F", "1_000", "፩", "²", "１２a", "1.5"]),
         st.text(st.characters(categories=["L", "P", "S"]), min_size=1, max_size=20),
     ),
-    "nan": st.sampled_from(["NaN", "sNaN", "nan", "inf", "-Infinity"]),
+    "nan": st.sampled_from(["NaN", "nan", "inf", "-Infinity"]),
+    # What traps Decimal: a signalling NaN, an exponent past any context.
+    "decimal_trap": st.sampled_from(
+        ["sNaN", "1e999999999", "-1E+999999999999999999", "1e-999999999"]
+    ),
     "exponent": st.one_of(
         st.sampled_from(["1e309", "-1e309", "1e-309", "1e999999999999"]),
         st.integers(min_value=309).map(lambda n: f"1e{n}"),
@@ -221,6 +239,11 @@ MUTATIONS = {
 }
 
 
+def longest(characters: int) -> st.SearchStrategy[str]:
+    """Text as long as a field allows, in letters of one, two or four bytes."""
+    return st.sampled_from(["a", "あ", "😀"]).map(lambda letter: letter * characters)
+
+
 def mutations_for(kind: str) -> list[str]:
     """The classes of hostile value worth sending into a field of this kind."""
     if kind in ("text", "textarea", "email", "password", "url", "search", "tel"):
@@ -232,7 +255,10 @@ def mutations_for(kind: str) -> list[str]:
     if kind == "checkbox":
         return ["nul", "non_numeric"]
     # Numbers, hidden ids, selects and radios: what a page never offers.
-    return ["empty", "huge", "nul", "negative", "non_numeric", "nan", "exponent", "too_big"]
+    return [
+        *["empty", "huge", "nul", "negative", "non_numeric"],
+        *["nan", "exponent", "decimal_trap", "too_big"],
+    ]
 
 
 # What a refused request must leave as it was ----------------------------------------------------

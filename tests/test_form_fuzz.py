@@ -38,6 +38,7 @@ from tests.form_fuzz import (
     Form,
     changed_tables,
     digest_query,
+    longest,
     mutations_for,
     private_engine,
     read_page,
@@ -251,7 +252,14 @@ class Fuzz:
 
 def _fuzz_form(fuzz: Fuzz, role: str, client, cookies: dict, form: Form) -> None:
     plan = [
-        (name, why) for name, kind in form.fuzzed_fields().items() for why in mutations_for(kind)
+        (name, why, MUTATIONS[why])
+        for name, kind in form.fuzzed_fields().items()
+        for why in mutations_for(kind)
+    ]
+    plan += [
+        (name, "longest", longest(characters))
+        for name, characters in form.longest.items()
+        if name in form.fuzzed_fields()
     ]
 
     @settings(
@@ -264,8 +272,8 @@ def _fuzz_form(fuzz: Fuzz, role: str, client, cookies: dict, form: Form) -> None
     )
     @given(st.data())
     def each_field(data):
-        for name, why in plan:
-            value = data.draw(MUTATIONS[why], label=f"{name} ({why})")
+        for name, why, strategy in plan:
+            value = data.draw(strategy, label=f"{name} ({why})")
             fuzz.send(role, client, cookies, form, name, value, why)
 
     each_field()

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from teamhub import money
 from teamhub.forms import AppForm, DayField, IdField, YenField, strip_filter, yen_filter
@@ -33,7 +34,7 @@ class ReceiptForm(AppForm):
 
 
 class ConfirmCloseForm(AppForm):
-    period_end = HiddenField()
+    period_end = DayField(widget=HiddenInput())
 
 
 class PaidForm(AppForm):

@@ -68,7 +68,7 @@ def preview(slug):
             access=access,
             team=access.team,
             preview=services.preview_close(access.team, period_end),
-            form=ConfirmCloseForm(formdata=None, period_end=period_end.isoformat()),
+            form=ConfirmCloseForm(formdata=None, period_end=period_end),
             today=today_jst(),
         )
     return _index_page(access, refused.message, refused.status)
