@@ -64,15 +64,11 @@ def _refuse_nul(fields) -> None:
     mistake of its input: its message shows beside it, whatever else it is checked for."""
     for field in fields:
         if isinstance(field, FieldList):
-            _refuse_nul([inner for entry in field.entries for inner in _fields_of(entry)])
+            _refuse_nul(field.entries)
         elif isinstance(field, FormField):
             _refuse_nul(field.form)
         elif _has_nul(field) and NUL_REFUSED not in field.process_errors:
             field.process_errors.append(NUL_REFUSED)
-
-
-def _fields_of(entry: Field) -> list[Field]:
-    return list(entry.form) if isinstance(entry, FormField) else [entry]
 
 
 class AppForm(FlaskForm):
@@ -128,8 +124,8 @@ class WholeNumberField(IntegerField):
             "Enter a whole number from %(minimum)s to %(maximum)s.", minimum=low, maximum=high
         )
 
-    def _text(self, sent: str) -> str:
-        return unicodedata.normalize("NFKC", sent).strip()
+    def _text(self, sent) -> str:
+        return unicodedata.normalize("NFKC", sent).strip() if isinstance(sent, str) else "?"
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -159,8 +155,8 @@ class YenField(WholeNumberField):
         kwargs.setdefault("message", _l("Enter whole yen using digits, for example 120000."))
         super().__init__(label, validators, minimum=0, maximum=maximum, **kwargs)
 
-    def _text(self, sent: str) -> str:
-        return yen_filter(sent)
+    def _text(self, sent) -> str:
+        return yen_filter(sent) if isinstance(sent, str) else "?"
 
 
 class IdField(WholeNumberField):
@@ -209,7 +205,7 @@ class DayField(DateField):
     def process_formdata(self, valuelist):
         if not valuelist:
             return
-        text = " ".join(valuelist).strip()
+        text = " ".join(v if isinstance(v, str) else "?" for v in valuelist).strip()
         self.data = parse_day(text)
         if text and self.data is None:
             raise ValueError(

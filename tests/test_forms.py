@@ -3,12 +3,25 @@ refused in any field, and a refusal that forgets what the refused action changed
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 
 import pytest
 from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
-from wtforms import FieldList, FormField, StringField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    StringField,
+    TimeField,
+)
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Optional
 
 from teamhub.auth.models import Person
@@ -18,6 +31,7 @@ from teamhub.forms import (
     MAX_ID,
     AppForm,
     DayField,
+    IdField,
     IdSelectField,
     Refusal,
     SubForm,
@@ -140,6 +154,37 @@ def test_nul_is_refused_in_any_field_with_a_message_even_in_a_row(app):
     assert form.messages["text"] == [message]
     assert form.messages["rows-0-note"] == [message]
     assert _sent(app, text="a\tb\nc").valid
+
+
+def _forms(cls=AppForm):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _forms(sub)
+
+
+def _field_classes(form_class):
+    """The classes of a form's fields, the fields of its rows included."""
+    for _name, unbound in inspect.getmembers(form_class, lambda m: isinstance(m, UnboundField)):
+        yield unbound.field_class
+        inner = unbound.args[0] if unbound.args else None
+        if isinstance(inner, UnboundField):  # FieldList(FormField(RowForm)) or FieldList(field)
+            yield inner.field_class
+            inner = inner.args[0] if inner.args else None
+        if isinstance(inner, type) and issubclass(inner, Form):
+            yield from _field_classes(inner)
+
+
+def test_every_form_reads_numbers_and_dates_through_the_shared_bounded_fields(app):
+    """WTForms' own number and date fields have no bounds a column or a datetime can hold."""
+    unbounded = {DateField, IntegerField, DecimalField, FloatField, DateTimeField}
+    shared = {WholeNumberField, YenField, IdField, DayField, TimeField}  # a time is 00:00-23:59
+    forms = list(_forms())
+    assert len(forms) >= 30
+    for form_class in forms:
+        for field_class in _field_classes(form_class):
+            assert field_class in shared or not issubclass(field_class, tuple(unbounded)), (
+                f"{form_class.__name__} uses {field_class.__name__}"
+            )
 
 
 def test_a_refusal_forgets_what_the_refused_action_changed(app):
