@@ -2,22 +2,82 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date, datetime
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import Form
+from wtforms import DateField, Field, FieldList, Form, FormField, IntegerField, SelectField
+from wtforms.validators import StopValidation
+from wtforms.widgets import HiddenInput, TextInput
 
 from teamhub.errors import DomainError, Invalid
+from teamhub.extensions import db
 
 REQUIRED = _l("This field is required.")
+NUL_REFUSED = _l("Remove the invisible control character (NUL) from what you entered.")
+
+# An id a form or an address may name: what a 64-bit integer holds, so a lookup never overflows.
+MAX_ID = 2**63 - 1
+# What an integer column holds on both databases (PostgreSQL's INTEGER has 32 bits).
+MAX_INTEGER = 2**31 - 1
+# The days a form accepts: any real deadline or payment fits, and every computation on them
+# (Japan time to UTC, a period's end, days added) stays within what dates can hold.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+_DAY_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,20}")
+
+
+def parse_id(value) -> int | None:
+    """A record's id as a form or an address sends it (ASCII digits, 1 to MAX_ID); None when
+    it is not one, so that it matches nothing instead of failing."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 1 <= value <= MAX_ID else None
+    text = value.strip() if isinstance(value, str) else ""
+    number = int(text) if _WHOLE_NUMBER.fullmatch(text) else 0
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_day(value) -> date | None:
+    """A day as a form or an address sends it (2026-12-05 or 2026/12/05), from FIRST_DAY to
+    LAST_DAY; None when it is not one."""
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    for form in _DAY_FORMATS:
+        try:
+            day = datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+        return day if FIRST_DAY <= day <= LAST_DAY else None
+    return None
+
+
+def _has_nul(field: Field) -> bool:
+    return any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())
+
+
+def _refuse_nul(fields) -> None:
+    """Refuse every field sent with a NUL character (no database stores one in text), as a
+    mistake of its input: its message shows beside it, whatever else it is checked for."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            _refuse_nul(field.entries)
+        elif isinstance(field, FormField):
+            _refuse_nul(field.form)
+        elif _has_nul(field) and NUL_REFUSED not in field.process_errors:
+            field.process_errors.append(NUL_REFUSED)
 
 
 class AppForm(FlaskForm):
     """Every form of a page: Flask-WTF's (CSRF token, request data, WTForms' own messages in the
-    request's language)."""
+    request's language). Text with a NUL character is refused in any of its fields."""
+
+    def validate(self, extra_validators=None) -> bool:
+        _refuse_nul(self)
+        return super().validate(extra_validators)
 
 
 class SubForm(Form):
@@ -42,6 +102,133 @@ def nfkc_filter(value):
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
+class WholeNumberField(IntegerField):
+    """A whole number from ``minimum`` to ``maximum`` (within its column), typed in digits
+    (full-width ones folded); anything else is refused with ``message``. Left empty, it is
+    refused with ``required`` unless the field is ``Optional()``."""
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        minimum=0,
+        maximum=MAX_INTEGER,
+        message=None,
+        required=REQUIRED,
+        **kwargs,
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.maximum, self.required = minimum, maximum, required
+        low, high = format(minimum, ","), format(maximum, ",")
+        self.message = message or _l(
+            "Enter a whole number from %(minimum)s to %(maximum)s.", minimum=low, maximum=high
+        )
+
+    def _text(self, sent) -> str:
+        return unicodedata.normalize("NFKC", sent).strip() if isinstance(sent, str) else "?"
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = self._text(valuelist[0])
+        number = int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+        if number is None or not self.minimum <= number <= self.maximum:
+            self.data = None
+            if text:
+                raise ValueError(self.message)
+            return
+        self.data = number
+
+    def pre_validate(self, form):
+        if self.process_errors:  # its message is shown already; nothing more to check
+            raise StopValidation()
+        if self.data is None and not self.flags.optional:
+            raise StopValidation(self.required)
+
+
+class YenField(WholeNumberField):
+    """Whole yen as people write them ('１２，０００円', '¥12,000' or '12000'), in a text input."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, maximum=MAX_INTEGER, **kwargs):
+        kwargs.setdefault("message", _l("Enter whole yen using digits, for example 120000."))
+        super().__init__(label, validators, minimum=0, maximum=maximum, **kwargs)
+
+    def _text(self, sent) -> str:
+        return yen_filter(sent) if isinstance(sent, str) else "?"
+
+
+class IdField(WholeNumberField):
+    """A record's id a page sends back in a hidden input: 1 to MAX_ID."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("message", _l("Reload the page and try again."))
+        super().__init__(label, validators, minimum=1, maximum=MAX_ID, **kwargs)
+
+
+class IdSelectField(SelectField):
+    """A choice of record sent as its id (1 to MAX_ID), the blank choice as None; anything else
+    is refused with ``message``. Which records may be chosen is the service's to say."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        kwargs.setdefault("choices", [])
+        super().__init__(label, validators, coerce=parse_id, validate_choice=False, **kwargs)
+        self.message = message or _l("Choose from the list.")
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip() if isinstance(valuelist[0], str) else ""
+        self.data = parse_id(text)
+        if text and self.data is None:
+            raise ValueError(self.message)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class DayField(DateField):
+    """A day from FIRST_DAY to LAST_DAY (2026-12-05 or 2026/12/05); anything else is refused
+    with a message that says the range. Every form's dates are this field."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        render_kw.update(kwargs.pop("render_kw", None) or {})
+        super().__init__(
+            label, validators, format=list(_DAY_FORMATS), render_kw=render_kw, **kwargs
+        )
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(v if isinstance(v, str) else "?" for v in valuelist).strip()
+        self.data = parse_day(text)
+        if text and self.data is None:
+            raise ValueError(
+                _l(
+                    "Enter a date from %(first)s to %(last)s, for example %(example)s.",
+                    first=FIRST_DAY.strftime("%Y/%m/%d"),
+                    last=LAST_DAY.strftime("%Y/%m/%d"),
+                    example="2026/12/05",
+                )
+            )
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+def yen_filter(value):
+    """Accept '１２，０００円', '¥12,000' or '12000' for 12000."""
+    if isinstance(value, str):
+        value = nfkc_filter(value).replace(",", "").replace("¥", "").replace("円", "").strip()
+    return value
+
+
 def apply_reasons(form: FlaskForm, error: Invalid) -> None:
     """Show a service's reasons beside the fields they concern, the rest at the top."""
     placed = False
@@ -58,7 +245,8 @@ class Refusal:
     """Catch a service's refusal in a view, so the page can be shown again with it.
 
     Written ``with Refusal(form) as refused:`` around the call to the service and what follows
-    it: a refusal (a :class:`DomainError`) ends the block instead of the request. A refused input
+    it: a refusal (a :class:`DomainError`) ends the block instead of the request, and what the
+    action had changed is forgotten, so the page shows the records as stored. A refused input
     (``Invalid``) goes into ``form``: its reasons beside the fields they name, the rest above the
     form. Any other refusal, or one without a form to hold it, is a ``message`` for the top of
     the page. ``status`` is what the page answers: the refusal's (422 for input, 409 for a
@@ -76,6 +264,7 @@ class Refusal:
     def __exit__(self, kind, error, traceback) -> bool:
         if not isinstance(error, DomainError):
             return False
+        forget_changes()
         self.error = error
         if self._in_form:
             apply_reasons(self.form, error)
@@ -97,6 +286,12 @@ class Refusal:
         if self.error is not None:
             return self.error.status_code
         return 422 if self.form is not None and self.form.is_submitted() else 200
+
+
+def forget_changes() -> None:
+    """Drop what a refused action changed before its page is shown again, so the page shows
+    the records as they are (the request's transaction is rolled back anyway)."""
+    db.session.rollback()
 
 
 def render_form(template: str, form: FlaskForm, refused: Refusal | None = None, **context):

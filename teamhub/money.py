@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 BP_PER_WHOLE = 10_000
 CONSUMPTION_TAX_BP = 1_000
@@ -230,11 +230,10 @@ def distribute(
 def percent_to_bp(value: str | Decimal) -> int | None:
     """Turn '10' or '12.5' (percent) into basis points; None when not a valid rate."""
     try:
-        rate = Decimal(unicodedata.normalize("NFKC", str(value)).strip().rstrip("%"))
-    except InvalidOperation:
-        return None
-    bp = rate * 100
-    if bp != bp.to_integral_value() or not 0 <= bp <= MAX_RATE_BP:
+        bp = Decimal(unicodedata.normalize("NFKC", str(value)).strip().rstrip("%")) * 100
+        if not bp.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= MAX_RATE_BP:
+            return None
+    except ArithmeticError:  # not a number, a signalling NaN, an exponent past any context
         return None
     return int(bp)
 

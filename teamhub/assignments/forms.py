@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from teamhub.forms import REQUIRED, AppForm, strip_filter
+from teamhub.forms import REQUIRED, AppForm, IdSelectField, strip_filter
 from teamhub.teams.forms import _choices
 
 
@@ -35,7 +35,11 @@ class ReviewForm(AppForm):
 
 
 class ReassignForm(AppForm):
-    membership_id = SelectField(_l("Give this work to"), choices=[], validate_choice=False)
+    membership_id = IdSelectField(
+        _l("Give this work to"),
+        validators=[DataRequired(_l("Choose a member of this team."))],
+        message=_l("Choose a member of this team."),
+    )
     reason = StringField(_l("Reason"), filters=[strip_filter], validators=[Length(max=300)])
 
 

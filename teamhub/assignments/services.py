@@ -40,17 +40,17 @@ def submit_work(
     file_data: bytes | None = None,
 ) -> Submission:
     """Deliver work as text, a link or a file; the reviewer is then asked to look at it."""
-    text = text.strip()
-    if not (text or url.strip() or file_data):
+    text, url = text.strip(), _check_link(url) if url.strip() else ""
+    if not (text or url or file_data):
         message = _("Write the text, paste a link or choose a file to deliver.")
         raise Invalid(message, {"text": message})
     event = lifecycle.mark_submitted(assignment, member)
     submission = Submission(
         assignment_id=assignment.id,
         number=_next_number(assignment),
-        kind="file" if file_data else ("link" if url.strip() else "text"),
+        kind="file" if file_data else ("link" if url else "text"),
         text=text,
-        url=_check_link(url) if url.strip() else "",
+        url=url,
         submitted_by_id=member.person_id,
         submitted_at=event.at,
     )

@@ -160,13 +160,8 @@ def reassign(slug, assignment_id):
     form = ReassignForm()
 
     def act(access, assignment):
-        if not str(form.membership_id.data or "").isdigit():
-            raise Invalid(
-                _("Choose a member of this team."),
-                {"membership_id": _("Choose a member of this team.")},
-            )
         try:
-            to = team_member(access.team, int(form.membership_id.data))
+            to = team_member(access.team, form.membership_id.data)
         except NotFound as error:
             raise Invalid(error.message, {"membership_id": error.message}) from error
         services.reassign(assignment, access.membership, to, form.reason.data or "")

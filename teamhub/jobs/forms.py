@@ -7,55 +7,37 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput, TextInput
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from teamhub.clock import JST, from_jst
 from teamhub.errors import Invalid
-from teamhub.forms import REQUIRED, AppForm, SubForm, nfkc_filter, strip_filter
+from teamhub.forms import (
+    MAX_INTEGER,
+    REQUIRED,
+    AppForm,
+    DayField,
+    IdField,
+    IdSelectField,
+    SubForm,
+    WholeNumberField,
+    YenField,
+    strip_filter,
+)
 from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS, Job
 from teamhub.jobs.services import JobInput
 from teamhub.jobs.split_page import Candidate, SplitPage, Suggestion
 from teamhub.jobs.splitting import SplitLine
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams.forms import MultiCheckboxField, _choices
-
-
-def yen_filter(value):
-    """Accept '１２，０００円', '¥12,000' or '12000' for 12000."""
-    if isinstance(value, str):
-        value = nfkc_filter(value).replace(",", "").replace("¥", "").replace("円", "").strip()
-    return value
-
-
-class YenField(IntegerField):
-    """Whole yen as people write them (:func:`yen_filter`), written in a text input."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = yen_filter(valuelist[0])
-        if not (text.isascii() and text.isdigit()):
-            self.data = None
-            raise ValueError(_l("Enter whole yen using digits, for example 120000."))
-        self.data = int(text)
-
-
-def optional_id(value) -> int | None:
-    """A select's chosen id; the blank choice is None."""
-    return None if value in ("", None) else int(value)
 
 
 class JobForm(AppForm):
@@ -78,9 +60,7 @@ class JobForm(AppForm):
         validators=[Length(max=10000)],
         description=_l("teamhub checks it for signs of a scam."),
     )
-    contract_yen = YenField(
-        _l("Contract amount before tax (yen)"), validators=[InputRequired(REQUIRED)]
-    )
+    contract_yen = YenField(_l("Contract amount before tax (yen)"))
     tax_shown_separately = BooleanField(_l("Consumption tax is shown separately"), default=True)
     unit_name = StringField(
         _l("Unit of work"),
@@ -88,19 +68,17 @@ class JobForm(AppForm):
         validators=[DataRequired(REQUIRED), Length(max=60)],
         description=_l("For example: article of 3,000 characters"),
     )
-    unit_count = IntegerField(
+    unit_count = WholeNumberField(
         _l("Number of units"),
-        filters=[nfkc_filter],
-        validators=[
-            InputRequired(REQUIRED),
-            NumberRange(1, 10000, _l("Enter a number from 1 to 10,000.")),
-        ],
+        minimum=1,
+        maximum=10000,
+        message=_l("Enter a number from 1 to 10,000."),
     )
-    due_date = DateField(
+    due_date = DayField(
         _l("Delivery deadline (date)"), validators=[DataRequired(_l("Enter a date."))]
     )
     due_time = TimeField(_l("Time (Japan)"), validators=[Optional()], default=None)
-    expected_payment_on = DateField(
+    expected_payment_on = DayField(
         _l("Expected payment date from the platform"), validators=[Optional()]
     )
     required_skills = MultiCheckboxField(
@@ -133,7 +111,7 @@ class JobForm(AppForm):
 
 
 class EscrowForm(AppForm):
-    confirmed_date = DateField(
+    confirmed_date = DayField(
         _l("Escrow confirmed on"), validators=[DataRequired(_l("Enter a date."))]
     )
     confirmed_time = TimeField(
@@ -163,18 +141,19 @@ class CancelForm(AppForm):
 class SplitRowForm(SubForm):
     """One row of the split: an offer already made (``assignment_id``) or a new one."""
 
-    assignment_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    membership_id = SelectField(_l("Member"), coerce=optional_id, choices=[], validate_choice=False)
-    units = IntegerField(
+    assignment_id = IdField(validators=[Optional()])
+    membership_id = IdSelectField(_l("Member"), message=_l("Choose a member of this team."))
+    units = WholeNumberField(
         _l("Units"),
-        filters=[nfkc_filter],
-        validators=[Optional(), NumberRange(0, 10000)],
+        validators=[Optional()],
+        maximum=10000,
+        message=_l("Enter a number from 0 to 10,000."),
         default=0,
     )
     part_description = StringField(
         _l("Or the part of the work"), filters=[strip_filter], validators=[Length(max=200)]
     )
-    due_date = DateField(_l("Due"), validators=[Optional()])
+    due_date = DayField(_l("Due"), validators=[Optional()])
     pay_basis = SelectField(
         _l("Pay"),
         choices=_choices({"units": _l("By units"), "fixed": _l("Fixed")}),
@@ -219,11 +198,14 @@ _ROW_FIELD_OF_LINE = {"due_at": "due_date"}
 
 
 class SplitForm(AppForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    kept_units = IntegerField(
+    version = WholeNumberField(
+        widget=HiddenInput(), maximum=MAX_INTEGER, message=_l("Reload the page and try again.")
+    )
+    kept_units = WholeNumberField(
         _l("Units the director keeps"),
-        filters=[nfkc_filter],
-        validators=[Optional(), NumberRange(0, 10000)],
+        validators=[Optional()],
+        maximum=10000,
+        message=_l("Enter a number from 0 to 10,000."),
         default=0,
     )
     rows = FieldList(FormField(SplitRowForm), max_entries=MAX_SPLIT_ROWS)

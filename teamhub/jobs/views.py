@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid
-from teamhub.forms import Refusal, render_form
+from teamhub.forms import Refusal, forget_changes, parse_id, render_form
 from teamhub.jobs import my_work, queries, scam, services, split_page, splitting
 from teamhub.jobs.forms import CancelForm, EscrowForm, JobForm, SplitForm
 from teamhub.teams.queries import team_access
@@ -152,7 +152,7 @@ def _changing(page: split_page.SplitPage) -> set[int]:
     open_ids = {offer.id for offer in page.editable}
     if asked == "all":
         return open_ids
-    return open_ids & {int(asked)} if asked.isdigit() else set()
+    return open_ids & {parse_id(asked)}
 
 
 @login_required
@@ -177,9 +177,11 @@ def save_split(slug, job_id):
             page.job, access.membership, lines, kept, form.version.data, page.candidates
         )
     except Invalid as error:
+        forget_changes()
         form.show_reasons(error)
         return _split_page(access, page, form, 422)
     except Conflict as error:
+        forget_changes()
         return _split_page(access, page, form, 409, conflict=error.message)
     flash(_saved(result), "success")
     return redirect(url_for("jobs.job_board", slug=slug, job_id=page.job.id))

@@ -1,20 +1,23 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from teamhub import money
-from teamhub.forms import AppForm, strip_filter
-from teamhub.jobs.forms import yen_filter
+from teamhub.forms import AppForm, DayField, IdField, YenField, strip_filter, yen_filter
+
+WHOLE_YEN = _l("Enter whole yen using digits, for example 105600.")
+NO_AMOUNT = _l("Enter the amount in whole yen.")
 
 
 class ReceiptForm(AppForm):
-    received_yen = StringField(
+    received_yen = YenField(
         _l("Amount received from the platform (yen)"),
-        filters=[yen_filter],
-        validators=[DataRequired(_l("Enter the amount in whole yen."))],
+        message=WHOLE_YEN,
+        required=NO_AMOUNT,
         description=_l("As shown on the platform's payment statement; it replaces the estimate."),
     )
-    received_on = DateField(_l("Received on"), validators=[DataRequired(_l("Enter a date."))])
+    received_on = DayField(_l("Received on"), validators=[DataRequired(_l("Enter a date."))])
     team_fee = StringField(
         _l("Team fee for this job (%)"),
         filters=[yen_filter],
@@ -25,29 +28,23 @@ class ReceiptForm(AppForm):
         _l("Re-entrustment: our notices name the original client (pay within 30 days of receipt)")
     )
 
-    def validate_received_yen(self, field):
-        if not str(field.data).isdigit():
-            raise ValidationError(_l("Enter whole yen using digits, for example 105600."))
-
     def validate_team_fee(self, field):
         if field.data and money.percent_to_bp(field.data) is None:
             raise ValidationError(_l("Enter a percentage from 0 to 50, for example 10 or 12.5."))
 
 
 class ConfirmCloseForm(AppForm):
-    period_end = HiddenField()
+    period_end = DayField(widget=HiddenInput())
 
 
 class PaidForm(AppForm):
-    paid_on = DateField(_l("Paid on"), validators=[DataRequired(_l("Enter a date."))])
+    paid_on = DayField(_l("Paid on"), validators=[DataRequired(_l("Enter a date."))])
 
 
 class CorrectionForm(AppForm):
-    entry_id = HiddenField(validators=[DataRequired()])
-    gross_yen = StringField(
-        _l("Corrected pay for this line (yen)"),
-        filters=[yen_filter],
-        validators=[DataRequired(_l("Enter the amount in whole yen."))],
+    entry_id = IdField(message=_l("Choose a line of the statement."))
+    gross_yen = YenField(
+        _l("Corrected pay for this line (yen)"), message=WHOLE_YEN, required=NO_AMOUNT
     )
     reason = StringField(
         _l("Reason (the member sees it)"),
@@ -57,14 +54,6 @@ class CorrectionForm(AppForm):
             Length(max=300, message=_l("Keep the reason under 300 characters.")),
         ],
     )
-
-    def validate_gross_yen(self, field):
-        if not str(field.data).isdigit():
-            raise ValidationError(_l("Enter whole yen using digits, for example 105600."))
-
-    def validate_entry_id(self, field):
-        if not str(field.data).isdigit():
-            raise ValidationError(_l("Choose a line of the statement."))
 
 
 class FeeScheduleForm(AppForm):

@@ -12,7 +12,7 @@ from teamhub import money
 from teamhub.clock import today_jst
 from teamhub.downloads import csv_download
 from teamhub.errors import Invalid, NotFound
-from teamhub.forms import Refusal, render_form
+from teamhub.forms import Refusal, parse_day, render_form
 from teamhub.jobs.queries import team_job
 from teamhub.payouts import periods, queries, services
 from teamhub.payouts.forms import ConfirmCloseForm, CorrectionForm, PaidForm, ReceiptForm
@@ -49,10 +49,10 @@ def index(slug):
 
 
 def _period_end_arg() -> date:
-    try:
-        return date.fromisoformat(request.values.get("period_end", ""))
-    except ValueError as error:
-        raise Invalid(_("Choose the last day of a payout period.")) from error
+    period_end = parse_day(request.values.get("period_end"))
+    if period_end is None:
+        raise Invalid(_("Choose the last day of a payout period."))
+    return period_end
 
 
 @login_required
@@ -69,7 +69,7 @@ def preview(slug):
             access=access,
             team=access.team,
             preview=services.preview_close(access.team, period_end),
-            form=ConfirmCloseForm(formdata=None, period_end=period_end.isoformat()),
+            form=ConfirmCloseForm(formdata=None, period_end=period_end),
             today=today_jst(),
         )
     return _index_page(access, refused.message, refused.status)
@@ -161,7 +161,7 @@ def correct(slug, close_id, membership_id):
     with Refusal(form) as refused:
         if form.validate_on_submit():
             services.correct_share(
-                access.team, close, int(form.entry_id.data), int(form.gross_yen.data),
+                access.team, close, form.entry_id.data, form.gross_yen.data,
                 form.reason.data, current_user,
             )  # fmt: skip
             flash(_("The line was corrected: the old amount is reversed and the new one posted."), "success")  # fmt: skip
@@ -194,7 +194,7 @@ def earnings(slug):
 def _receipt_form(job, estimate: int) -> ReceiptForm:
     form = ReceiptForm()
     if request.method == "GET":
-        form.received_yen.data = str(job.received_yen if job.received_yen is not None else estimate)
+        form.received_yen.data = job.received_yen if job.received_yen is not None else estimate
         form.received_on.data = job.received_on or today_jst()
         form.team_fee.data = "" if job.team_fee_bp is None else money.bp_to_percent(job.team_fee_bp)
         form.reentrustment.data = job.reentrustment
@@ -211,7 +211,7 @@ def receipt(slug, job_id):
         if form.validate_on_submit():
             fee_bp = money.percent_to_bp(form.team_fee.data) if form.team_fee.data else None
             services.record_receipt(
-                job, int(form.received_yen.data), form.received_on.data, fee_bp,
+                job, form.received_yen.data, form.received_on.data, fee_bp,
                 form.reentrustment.data,
             )  # fmt: skip
             flash(_("The amount received was saved."), "success")

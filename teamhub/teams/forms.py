@@ -1,21 +1,27 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from teamhub import money
-from teamhub.forms import REQUIRED, AppForm, SubForm, nfkc_filter, strip_filter
+from teamhub.forms import (
+    REQUIRED,
+    AppForm,
+    DayField,
+    SubForm,
+    WholeNumberField,
+    nfkc_filter,
+    strip_filter,
+)
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
 from teamhub.teams.models import PAYER_TYPE_LABELS, PLATFORM_LABELS, ROLE_LABELS
@@ -144,15 +150,17 @@ class RoleForm(AppForm):
 
 
 class AvailabilityForm(AppForm):
-    weekly_units = IntegerField(
+    weekly_units = WholeNumberField(
         _l("Units per week (articles, images …)"),
-        filters=[nfkc_filter],
-        validators=[Optional(), NumberRange(0, 1000, _l("Enter a number from 0 to 1000."))],
+        validators=[Optional()],
+        maximum=1000,
+        message=_l("Enter a number from 0 to 1000."),
     )
-    weekly_hours = IntegerField(
+    weekly_hours = WholeNumberField(
         _l("Hours per week"),
-        filters=[nfkc_filter],
-        validators=[Optional(), NumberRange(0, 168, _l("Enter a number of hours from 0 to 168."))],
+        validators=[Optional()],
+        maximum=168,
+        message=_l("Enter a number of hours from 0 to 168."),
     )
     availability_note = StringField(
         _l("Note (for example: mornings only)"),
@@ -162,8 +170,8 @@ class AvailabilityForm(AppForm):
 
 
 class AbsenceForm(AppForm):
-    starts_on = DateField(_l("First day away"), validators=[DataRequired(_l("Enter a date."))])
-    ends_on = DateField(_l("Last day away"), validators=[DataRequired(_l("Enter a date."))])
+    starts_on = DayField(_l("First day away"), validators=[DataRequired(_l("Enter a date."))])
+    ends_on = DayField(_l("Last day away"), validators=[DataRequired(_l("Enter a date."))])
     note = StringField(
         _l("Reason (optional, only your team sees it)"),
         filters=[strip_filter],

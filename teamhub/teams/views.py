@@ -105,11 +105,10 @@ def _act_on_member(slug, membership_id, act):
     """Load the member, let the director act, and show the roster again if a rule refuses."""
     access = queries.team_access(slug, current_user, need="director")
     membership = queries.team_member(access.team, membership_id)
-    try:
+    with Refusal() as refused:
         act(membership)
-    except DomainError as error:
-        return _members_page(access, error.status_code, error.message)
-    return redirect(url_for("teams.members", slug=slug))
+        return redirect(url_for("teams.members", slug=slug))
+    return _members_page(access, refused.status, refused.message)
 
 
 def _require_valid(form) -> None:

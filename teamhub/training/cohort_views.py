@@ -11,10 +11,10 @@ from wtforms import SelectChoice
 
 from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
-from teamhub.forms import Refusal, render_form
+from teamhub.forms import Refusal, parse_id, render_form
 from teamhub.training import cohorts, enrolments, progress, queries
 from teamhub.training.access import cohort_access, org_access, org_session
-from teamhub.training.forms import ApplicationLinkForm, CohortForm, EnrolForm, SessionForm, id_from
+from teamhub.training.forms import ApplicationLinkForm, CohortForm, EnrolForm, SessionForm
 from teamhub.training.models import ATTENDANCE_LABELS, Curriculum
 
 # Cohorts -------------------------------------------------------------------------------------
@@ -35,6 +35,11 @@ def _cohort_input(form: CohortForm) -> cohorts.CohortInput:
     )
 
 
+def _record(model, record_id: int | None):
+    """The record a form chose, or None when it chose none."""
+    return db.session.get(model, record_id) if record_id else None
+
+
 def _cohort_url(org_slug: str, cohort_id: int, anchor: str = "") -> str:
     return url_for("training.cohort", org_slug=org_slug, cohort_id=cohort_id) + anchor
 
@@ -44,10 +49,10 @@ def new_cohort(org_slug):
     access = org_access(org_slug, current_user)
     form = _cohort_form(access.org)
     if request.method == "GET":
-        form.curriculum_id.data = request.args.get("curriculum")
+        form.curriculum_id.data = parse_id(request.args.get("curriculum"))
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            chosen = db.session.get(Curriculum, id_from(form.curriculum_id.data))
+            chosen = _record(Curriculum, form.curriculum_id.data)
             cohort = cohorts.open_cohort(access.org, chosen, _cohort_input(form))
             flash(_("The cohort was opened. Add its sessions and enrol trainees."), "success")
             return redirect(_cohort_url(org_slug, cohort.id))
@@ -58,7 +63,7 @@ def new_cohort(org_slug):
 def edit_cohort(org_slug, cohort_id):
     access, cohort = cohort_access(org_slug, cohort_id, current_user)
     form = _cohort_form(access.org, obj=cohort if request.method == "GET" else None)
-    form.curriculum_id.data = str(cohort.curriculum_id)
+    form.curriculum_id.data = cohort.curriculum_id
     with Refusal(form) as refused:
         if form.validate_on_submit():
             cohorts.update_cohort(cohort, _cohort_input(form))
@@ -151,7 +156,7 @@ def _marks_sent(formdata) -> dict[int, str]:
     """The marks sent by the radio buttons named ``mark-<enrolment id>``, by enrolment id (0,
     which is nobody's, for a name without one)."""
     return {
-        id_from(name.removeprefix("mark-")): status
+        parse_id(name.removeprefix("mark-")) or 0: status
         for name, status in formdata.items()
         if name.startswith("mark-")
     }

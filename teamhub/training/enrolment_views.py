@@ -13,7 +13,7 @@ from teamhub.forms import Refusal
 from teamhub.teams.models import Team
 from teamhub.training import enrolments, progress, queries, trainee_queries
 from teamhub.training.access import org_access, org_enrolment, org_module
-from teamhub.training.forms import RecommendForm, id_from
+from teamhub.training.forms import RecommendForm
 
 
 def _recommend_form(formdata=True) -> RecommendForm:
@@ -86,7 +86,7 @@ def recommend(org_slug, enrolment_id):
     form = _recommend_form()
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            team = db.session.get(Team, id_from(form.team_id.data))
+            team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
             progress.recommend(enrolment, team, current_user, form.note.data)
             name = enrolment.person.display_name
             flash(_("%(name)s was recommended to %(team)s.", name=name, team=team.name), "success")

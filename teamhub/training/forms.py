@@ -1,9 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -11,9 +9,18 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from teamhub.forms import REQUIRED, AppForm, nfkc_filter, strip_filter
+from teamhub.forms import (
+    REQUIRED,
+    AppForm,
+    DayField,
+    IdSelectField,
+    WholeNumberField,
+    YenField,
+    nfkc_filter,
+    strip_filter,
+)
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
 from teamhub.teams.forms import MultiCheckboxField, _choices
@@ -22,19 +29,6 @@ from teamhub.training.models import ORG_KIND_LABELS, ORG_ROLE_LABELS
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
-
-
-def yen_filter(value):
-    """Accept '２００，０００円', '¥200,000' or '200000'."""
-    if isinstance(value, str):
-        value = nfkc_filter(value).replace(",", "").replace("¥", "").replace("円", "").strip()
-    return value
-
-
-def id_from(value) -> int:
-    """A database id from a select's value; 0 (matches nothing) when it is not one."""
-    value = str(value or "")
-    return int(value) if value.isdigit() and len(value) <= 12 else 0
 
 
 def _max(n: int):
@@ -80,16 +74,12 @@ class AppointForm(AppForm):
 
 
 class TargetForm(AppForm):
-    target_monthly_yen = StringField(
+    target_monthly_yen = YenField(
         _l("Target monthly income of a graduate (yen)"),
-        filters=[yen_filter],
-        validators=[DataRequired(REQUIRED)],
+        maximum=999_999_999,
+        message=_l("Enter whole yen using digits, for example 200000."),
         description=_l("The outcome report counts graduates who reach it. Usually 200,000."),
     )
-
-    def validate_target_monthly_yen(self, field):
-        if not str(field.data).isdigit() or len(str(field.data)) > 9:
-            raise ValidationError(_l("Enter whole yen using digits, for example 200000."))
 
 
 class CurriculumForm(AppForm):
@@ -142,36 +132,31 @@ class CohortForm(AppForm):
     name = StringField(
         _l("Cohort name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
     )
-    curriculum_id = SelectField(_l("Curriculum"), choices=[], validate_choice=False)
-    capacity = IntegerField(
-        _l("Places"),
-        filters=[nfkc_filter],
-        validators=[
-            InputRequired(REQUIRED),
-            NumberRange(1, 500, _l("Enter a number from 1 to 500.")),
-        ],
+    curriculum_id = IdSelectField(
+        _l("Curriculum"), message=_l("Choose a curriculum from the list.")
     )
-    enrol_opens_on = DateField(
+    capacity = WholeNumberField(
+        _l("Places"), minimum=1, maximum=500, message=_l("Enter a number from 1 to 500.")
+    )
+    enrol_opens_on = DayField(
         _l("Enrolment opens on"), validators=[DataRequired(_l("Enter a date."))]
     )
-    enrol_closes_on = DateField(
+    enrol_closes_on = DayField(
         _l("Enrolment closes on"), validators=[DataRequired(_l("Enter a date."))]
     )
 
 
 class SessionForm(AppForm):
-    starts_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
+    starts_on = DayField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     starts_time = TimeField(
         _l("Start time (Japan)"), validators=[DataRequired(_l("Enter a time, for example 10:00."))]
     )
-    duration_minutes = IntegerField(
+    duration_minutes = WholeNumberField(
         _l("Length (minutes)"),
-        filters=[nfkc_filter],
         default=90,
-        validators=[
-            InputRequired(REQUIRED),
-            NumberRange(1, 720, _l("Enter a length from 1 to 720 minutes.")),
-        ],
+        minimum=1,
+        maximum=720,
+        message=_l("Enter a length from 1 to 720 minutes."),
     )
     topic = StringField(_l("Topic (optional)"), filters=[strip_filter], validators=[_max(120)])
     place = StringField(_l("Place"), filters=[strip_filter], validators=[_max(200)])
@@ -221,7 +206,7 @@ class ReviewForm(AppForm):
 
 
 class RecommendForm(AppForm):
-    team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
+    team_id = IdSelectField(_l("Team"), message=_l("Choose a team from the list."))
     note = TextAreaField(
         _l("Note for the team's directors (optional)"),
         filters=[strip_filter],

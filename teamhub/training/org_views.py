@@ -32,7 +32,7 @@ def org_settings(org_slug):
     form = TargetForm(obj=access.org if request.method == "GET" else None)
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            organisations.set_target_income(access.org, int(form.target_monthly_yen.data))
+            organisations.set_target_income(access.org, form.target_monthly_yen.data)
             flash(_("The target income was saved."), "success")
             return redirect(url_for("training.org_home", org_slug=org_slug))
     return render_form("training/settings.html", form, refused, access=access, org=access.org)

@@ -76,6 +76,13 @@ def test_job_from_record_to_approved_part(app, live_app, new_context, tmp_path):
     assert (
         "作業を開始しました。できあがったら、このページから納品してください。" in writer.content()
     )
+    writer.fill("input[name=url]", "javascript:alert(1)")  # refused: the work stays in progress
+    writer.click("#submit-work")
+    assert writer.inner_text("#state") == "作業中"
+    assert (
+        writer.inner_text("#url-error") == "https:// から始まるリンクを省略せずに入力してください。"
+    )
+    writer.fill("input[name=url]", "")
     draft = tmp_path / "draft.txt"
     draft.write_text("奄美の海の記事 第1稿", encoding="utf-8")
     writer.set_input_files("input[name=file]", str(draft))

@@ -102,12 +102,9 @@ def test_a_split_without_a_version_this_page_wrote_asks_for_a_reload(app):
 
 def test_wtforms_messages_are_in_the_pages_language(app):
     """WTForms' own messages of a page's form follow the request's language."""
-    expected = {
-        "ja": "数値は 0 以上, 10000 以下でなければいけません。",
-        "en": "Number must be between 0 and 10000.",
-    }
+    expected = {"ja": "無効な時間型です。", "en": "Not a valid time value."}
     for language in ("ja", "en", "ja", "en"):
         with app.test_request_context("/", method="POST"), force_locale(language):
-            form = SplitForm(MultiDict({"kept_units": "-1"}), meta={"csrf": False})
+            form = JobForm(MultiDict({"due_time": "25:00"}), meta={"csrf": False})
             assert not form.validate()
-            assert form.kept_units.errors == [expected[language]]
+            assert form.due_time.errors == [expected[language]]

@@ -585,7 +585,8 @@ def test_the_director_confirms_escrow_and_cancels_the_job_and_bad_input_stays(ap
     assert "受取額を記録する" not in editors  # the money is the directors'
     today = utcnow().astimezone(JST).date().isoformat()
     assert (
-        f'id="confirmed_date" name="confirmed_date" required type="date" value="{today}"' in board
+        f'id="confirmed_date" max="2100-12-31" min="2000-01-01" name="confirmed_date" required '
+        f'type="date" value="{today}"' in board
     )
     assert f'href="{board_url}/cancel"' in board and 'name="reason"' not in board
     cancel_page = director.get(f"{board_url}/cancel").get_data(as_text=True)

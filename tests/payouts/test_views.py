@@ -93,6 +93,10 @@ def test_receipt_form_refuses_bad_input_without_writing(app, october):
         {"received_yen": "40000", "received_on": "not a date"},
         {"received_yen": "40000", "received_on": "2026-10-20", "team_fee": "80"},
         {"received_yen": "-5", "received_on": "2026-10-20"},
+        {"received_yen": "9" * 40, "received_on": "2026-10-20"},
+        {"received_yen": "40000", "received_on": "0001-01-01"},
+        {"received_yen": "40000", "received_on": "2026-10-20", "team_fee": "sNaN"},
+        {"received_yen": "40000\x00", "received_on": "2026-10-20"},
     ):
         answer = director.post(url, data=bad)
         assert answer.status_code == 422, bad
@@ -105,7 +109,7 @@ def test_closes_refuse_bad_periods_with_a_message(app, october):
     roles, _job_id = october
     director = login_as(app, roles.director.email)
     base = f"/teams/{roles.team.slug}/payouts"
-    for period in ("nonsense", "2026-10-30", ""):
+    for period in ("nonsense", "2026-10-30", "", "0001-01-31", "9999-12-31", "2026-10-31\x00"):
         assert director.get(f"{base}/preview?period_end={period}").status_code == 422
         assert director.post(f"{base}/confirm", data={"period_end": period}).status_code == 422
     not_over = today_jst().replace(day=1) + timedelta(days=40)
@@ -176,10 +180,12 @@ def test_director_corrects_a_line_by_reversal(app, october):
         [line] = queries.statements(db.session.get(PayoutClose, close_id))[0].lines
         entries_before = db.session.scalar(sa.select(sa.func.count(LedgerEntry.id)))
     url = f"/teams/{slug}/payouts/{close_id}/statements/{mid}/correct"
-    refused = director.post(
-        url, data={"entry_id": line.entry_id, "gross_yen": "40000", "reason": ""}
-    )
-    assert refused.status_code == 422
+    for refused in (
+        {"entry_id": line.entry_id, "gross_yen": "40000", "reason": ""},
+        {"entry_id": str(2**63), "gross_yen": "40000", "reason": "訂正"},
+        {"entry_id": line.entry_id, "gross_yen": "9" * 40, "reason": "訂正"},
+    ):
+        assert director.post(url, data=refused).status_code == 422, refused
     answer = director.post(
         url, data={"entry_id": line.entry_id, "gross_yen": "40000", "reason": "1本は再納品"}
     )

@@ -80,7 +80,7 @@ def test_fee_rate_percent_to_basis_points():
     assert money.percent_to_bp("12.5%") == 1250
     assert money.percent_to_bp("0") == 0
     assert money.percent_to_bp("50") == 5000
-    for bad in ["50.01", "-1", "abc", "", "10.001"]:
+    for bad in ["50.01", "-1", "abc", "", "10.001", "NaN", "sNaN", "Infinity", "1e999999999"]:
         assert money.percent_to_bp(bad) is None, bad
     assert money.bp_to_percent(1250) == "12.5"
     assert money.bp_to_percent(1000) == "10"
