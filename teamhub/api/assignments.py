@@ -22,8 +22,7 @@ from teamhub.assignments.forms import (
     SubmitForm,
 )
 from teamhub.assignments.models import Assignment
-from teamhub.errors import Invalid, NotFound
-from teamhub.teams.queries import team_access, team_member
+from teamhub.teams.queries import team_access
 
 ONE = f"/teams/<slug>/assignments/<{ID}:assignment_id>"
 STATE_CONFLICT = (409,)
@@ -243,10 +242,8 @@ def reassign_assignment(slug, assignment_id):
     form = filled(ReassignForm, body())
 
     def act(access, assignment):
-        try:
-            to = team_member(access.team, int(form.membership_id.data))
-        except NotFound as error:
-            raise Invalid(error.message, {"membership_id": error.message}) from error
-        services.reassign(assignment, access.membership, to, form.reason.data or "")
+        services.reassign_to(
+            assignment, access.membership, form.membership_id.data, form.reason.data or ""
+        )
 
     return _act(slug, assignment_id, act)

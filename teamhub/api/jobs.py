@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ from teamhub.skills import SKILL_LABELS
 from teamhub.teams.queries import TeamAccess, team_access
 
 JOB = f"/teams/<slug>/jobs/<{ID}:job_id>"
+# Given in an answer only as jobs.queries.receipt_shown gives them (to directors).
+RECEIPT_FIELDS = ("received_yen", "received_on", "team_fee_bp")
 
 
 class ScamReasonOut(BaseModel):
@@ -99,10 +102,9 @@ class ReceiptBody(Body):
 
 
 def job_out(job: Job, access: TeamAccess) -> JobOut:
-    out = JobOut.model_validate(job)
-    if not access.is_director:  # an editor never sees the money received or the team's cut
-        out.received_yen = out.received_on = out.team_fee_bp = None
-    return out
+    receipt = queries.receipt_shown(access, job)
+    out = JobOut.model_validate(job).model_dump(exclude=set(RECEIPT_FIELDS))
+    return JobOut(**out, **(asdict(receipt) if receipt else {}))
 
 
 _JOBS = Keyset([Job.id], ["int"], descending=True)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from teamhub.api.base import ID, args, body, bp, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.schemas import Body
-from teamhub.errors import NotFound
 from teamhub.payouts import queries, services
 from teamhub.payouts.forms import PaidForm
 from teamhub.payouts.models import PayoutClose
-from teamhub.teams.queries import TeamAccess, team_access
+from teamhub.teams.queries import team_access
 
 CLOSES = "/teams/<slug>/payouts"
 CLOSE = f"{CLOSES}/<{ID}:close_id>"
@@ -159,21 +157,11 @@ def mark_close_paid(slug, close_id):
     return _close_out(close, with_totals=True)
 
 
-def _statement(access: TeamAccess, close_id: int, membership_id: int) -> queries.Statement:
-    """A statement for its member or a director; anyone else gets 404, as on the pages."""
-    mine = access.membership.id == membership_id
-    if access.is_director or mine:
-        found = queries.statements(queries.team_close(access.team, close_id), membership_id)
-        if found:
-            return found[0]
-    raise NotFound(_("This statement does not exist or is not yours."))
-
-
 @bp.get(STATEMENT)
 @operation(StatementOut, tag="payouts")
 def get_statement(slug, close_id, membership_id):
     """One member's statement in a close: for that member, or a director."""
-    s = _statement(team_access(slug, person()), close_id, membership_id)
+    s = queries.visible_statement(team_access(slug, person()), close_id, membership_id)
     return StatementOut(
         close_id=s.close.id, period_end=s.close.period_end, membership_id=s.membership.id,
         name=s.membership.person.display_name, gross_yen=s.gross_yen,

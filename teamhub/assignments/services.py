@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from teamhub import signals
 from teamhub.assignments import lifecycle, terms, uploads
 from teamhub.assignments.models import Assignment, Submission
-from teamhub.errors import Invalid
+from teamhub.errors import Invalid, NotFound
 from teamhub.extensions import db
 from teamhub.teams.models import Membership
+from teamhub.teams.queries import team_member
 
 
 def _next_number(assignment: Assignment) -> int:
@@ -64,6 +65,21 @@ def submit_work(
     db.session.flush()
     signals.work_submitted.send(assignment, submission=submission)
     return submission
+
+
+def reassign_to(
+    assignment: Assignment, director: Membership, membership_id: object, reason: str = ""
+) -> Assignment:
+    """:func:`reassign` to the member a form names by id (as it was sent): anything but a
+    member of the assignment's team is the form's ``membership_id`` field refused."""
+    message = _("Choose a member of this team.")
+    if not str(membership_id or "").isdigit():
+        raise Invalid(message, {"membership_id": message})
+    try:
+        to = team_member(assignment.job.team, int(str(membership_id)))
+    except NotFound as error:
+        raise Invalid(error.message, {"membership_id": error.message}) from error
+    return reassign(assignment, director, to, reason)
 
 
 def reassign(

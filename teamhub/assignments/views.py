@@ -15,9 +15,9 @@ from teamhub.assignments.forms import (
     SubmitForm,
 )
 from teamhub.auth.forms import EmptyForm
-from teamhub.errors import Invalid, NotFound
+from teamhub.errors import NotFound
 from teamhub.forms import Refusal
-from teamhub.teams.queries import roster, team_access, team_member
+from teamhub.teams.queries import roster, team_access
 
 
 @login_required
@@ -160,11 +160,9 @@ def reassign(slug, assignment_id):
     form = ReassignForm()
 
     def act(access, assignment):
-        try:
-            to = team_member(access.team, form.membership_id.data)
-        except NotFound as error:
-            raise Invalid(error.message, {"membership_id": error.message}) from error
-        services.reassign(assignment, access.membership, to, form.reason.data or "")
+        services.reassign_to(
+            assignment, access.membership, form.membership_id.data, form.reason.data or ""
+        )
 
     return _act(
         slug,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from teamhub.extensions import db
 from teamhub.jobs.models import Job
 from teamhub.sections import shown_key
 from teamhub.teams.models import Membership, Team
+from teamhub.teams.queries import TeamAccess
 
 
 def no_such_job() -> NotFound:
@@ -32,6 +34,23 @@ def team_job(team: Team, job_id: int) -> Job:
     if job is None or job.team_id != team.id:
         raise no_such_job()
     return job
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the platform paid for a job, when, and the team's fee on it (None: the team's)."""
+
+    received_yen: int | None
+    received_on: date | None
+    team_fee_bp: int | None
+
+
+def receipt_shown(access: TeamAccess, job: Job) -> Receipt | None:
+    """The job's money received and the team's fee on it, for a director; None for an editor,
+    who sees the work on a job but never what the team was paid or keeps."""
+    if not access.is_director:
+        return None
+    return Receipt(job.received_yen, job.received_on, job.team_fee_bp)
 
 
 # States whose units no longer count as given out.

@@ -73,6 +73,7 @@ def _board_page(access, job_id, refused=None, escrow_form=None):
         access=access,
         team=access.team,
         board=board,
+        receipt=queries.receipt_shown(access, job),
         reasons=scam.from_json(job.scam_reasons),
         escrow_form=escrow_form,
         error=refused.message if refused else None,

@@ -28,6 +28,7 @@ from teamhub.payouts.models import (
     PayoutClose,
 )
 from teamhub.teams.models import Membership, Team
+from teamhub.teams.queries import TeamAccess
 
 
 def team_close(team: Team, close_id: int) -> PayoutClose:
@@ -125,6 +126,26 @@ def statements(close: PayoutClose, membership_id: int | None = None) -> list[Sta
                 )
             )
     return sorted(result.values(), key=lambda s: s.membership.id)
+
+
+def _no_statement() -> NotFound:
+    return NotFound(_("This statement does not exist or is not yours."))
+
+
+def team_statement(team: Team, close_id: int, membership_id: int) -> Statement:
+    """One member's statement in a close of ``team``; 404 when there is none."""
+    found = statements(team_close(team, close_id), membership_id)
+    if not found:
+        raise _no_statement()
+    return found[0]
+
+
+def visible_statement(access: TeamAccess, close_id: int, membership_id: int) -> Statement:
+    """A statement for its own member or a director of the team; anyone else gets 404, as if
+    it did not exist."""
+    if not (access.is_director or access.membership.id == membership_id):
+        raise _no_statement()
+    return team_statement(access.team, close_id, membership_id)
 
 
 @dataclass(frozen=True)

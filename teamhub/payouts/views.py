@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from teamhub import money
 from teamhub.clock import today_jst
 from teamhub.downloads import csv_download
-from teamhub.errors import Invalid, NotFound
+from teamhub.errors import Invalid
 from teamhub.forms import Refusal, parse_day, render_form
 from teamhub.jobs.queries import team_job
 from teamhub.payouts import periods, queries, services
@@ -118,23 +118,6 @@ def mark_paid(slug, close_id):
     return _close_page(access, close, refused.status, form)
 
 
-def _statement_of(access, close_id: int, membership_id: int):
-    """A close of the team and one member's statement in it; 404 when there is none."""
-    close = queries.team_close(access.team, close_id)
-    found = queries.statements(close, membership_id)
-    if not found:
-        raise NotFound(_("This statement does not exist or is not yours."))
-    return close, found[0]
-
-
-def _statement(slug, close_id, membership_id):
-    """A statement for its member or a director; anyone else gets 404."""
-    access = team_access(slug, current_user)
-    if not (access.is_director or access.membership.id == membership_id):
-        raise NotFound(_("This statement does not exist or is not yours."))
-    return access, _statement_of(access, close_id, membership_id)[1]
-
-
 def _statement_page(access, found, form=None, status=200):
     page = render_template(
         "payouts/statement.html",
@@ -148,15 +131,16 @@ def _statement_page(access, found, form=None, status=200):
 
 @login_required
 def statement(slug, close_id, membership_id):
-    access, found = _statement(slug, close_id, membership_id)
-    return _statement_page(access, found)
+    access = team_access(slug, current_user)
+    return _statement_page(access, queries.visible_statement(access, close_id, membership_id))
 
 
 @login_required
 def correct(slug, close_id, membership_id):
     """A director corrects a posted line: a reversal plus a new entry, never an edit."""
     access = team_access(slug, current_user, need="director")
-    close, found = _statement_of(access, close_id, membership_id)
+    found = queries.team_statement(access.team, close_id, membership_id)
+    close = found.close
     form = CorrectionForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
@@ -171,7 +155,8 @@ def correct(slug, close_id, membership_id):
 
 @login_required
 def statement_csv(slug, close_id, membership_id):
-    _access, found = _statement(slug, close_id, membership_id)
+    access = team_access(slug, current_user)
+    found = queries.visible_statement(access, close_id, membership_id)
     name = f"statement-{found.close.period_end:%Y%m%d}-{membership_id}.csv"
     return csv_download(queries.statement_csv(found), name)
 
