@@ -3,7 +3,15 @@
 Each module holds the operations of one part of teamhub; importing them adds their routes to the
 ``api`` blueprint (``base.bp``), which :func:`install` attaches to the app."""
 
-from teamhub.api import assignments, jobs, payouts, people, split  # noqa: F401 - the operations' routes
+from teamhub.api import (  # noqa: F401 - the operations' routes
+    assignments,
+    jobs,
+    payouts,
+    people,
+    split,
+    training,
+    training_reports,
+)
 from teamhub.api.base import install
 
 __all__ = ["install"]

@@ -98,7 +98,7 @@ class ReviewBody(Body):
     comment: Text = Field("", description="Needed when asking for changes.")
 
 
-class CancelBody(Body):
+class CancelAssignmentBody(Body):
     reason: Text
 
 
@@ -225,7 +225,7 @@ def review_assignment(slug, assignment_id):
 
 
 @bp.post(f"{ONE}/cancel")
-@operation(AssignmentDetail, json=CancelBody, tag="assignments", errors=STATE_CONFLICT)
+@operation(AssignmentDetail, json=CancelAssignmentBody, tag="assignments", errors=STATE_CONFLICT)
 def cancel_assignment(slug, assignment_id):
     """The director withdraws work not yet delivered."""
     form = filled(CancelAssignmentForm, body())

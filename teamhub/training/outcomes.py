@@ -74,6 +74,11 @@ class Figure:
     value: int | None
     people: int
 
+    @property
+    def small(self) -> bool:
+        """Whether it describes too few people to be exported (the report marks it)."""
+        return self.people < MIN_CELL_PEOPLE
+
     def for_export(self, minimum: int = MIN_CELL_PEOPLE) -> int | None:
         return suppress(self, minimum)
 

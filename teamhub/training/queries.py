@@ -83,7 +83,8 @@ def cohorts_on(curriculum: Curriculum) -> list[Cohort]:
     )
 
 
-def _waiting_for_review(org: Organisation) -> sa.Select:
+def waiting_for_review(org: Organisation) -> sa.Select:
+    """Practice work of the organisation's trainees still in training that waits for a decision."""
     return (
         sa.select(PracticeSubmission)
         .join(Enrolment, Enrolment.id == PracticeSubmission.enrolment_id)
@@ -100,7 +101,7 @@ def pending_reviews(org: Organisation) -> list[PracticeSubmission]:
     """Practice work waiting for a decision, oldest first."""
     return list(
         db.session.scalars(
-            _waiting_for_review(org)
+            waiting_for_review(org)
             .options(
                 selectinload(PracticeSubmission.enrolment).selectinload(Enrolment.person),
                 selectinload(PracticeSubmission.enrolment)
@@ -115,7 +116,7 @@ def pending_reviews(org: Organisation) -> list[PracticeSubmission]:
 
 def pending_review_count(org: Organisation) -> int:
     """How many tries wait for a decision."""
-    waiting = _waiting_for_review(org).subquery()
+    waiting = waiting_for_review(org).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(waiting))
 
 
@@ -152,7 +153,11 @@ def cohort_roster(cohort: Cohort, include_withdrawn: bool = True) -> list[Roster
     )
     if not include_withdrawn:
         query = query.where(Enrolment.status != "withdrawn")
-    enrolments = db.session.scalars(query).all()
+    return roster_rows(list(db.session.scalars(query)))
+
+
+def roster_rows(enrolments: list[Enrolment]) -> list[RosterRow]:
+    """These enrolments (people loaded) with their modules done and attendance: one query."""
     ids = [e.id for e in enrolments]
     done = dict(
         db.session.execute(

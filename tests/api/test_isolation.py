@@ -39,7 +39,17 @@ BODIES = {
 }
 QUERIES = {"preview_close": "?period_end=2026-10-31"}
 # Operations about the person's own records only: nothing of another team to name.
-PERSONAL = {"get_me", "list_inbox", "read_notification", "read_all_notifications", "openapi"}
+PERSONAL = {
+    "get_me",
+    "list_inbox",
+    "read_notification",
+    "read_all_notifications",
+    "list_my_enrolments",
+    "openapi",
+}
+# Where each other operation's records live: a team's, an organisation's, a trainee's own
+# (tests/api/test_training_isolation.py covers the last two).
+AREAS = ("/api/v1/teams/<slug>", "/api/v1/orgs/<org_slug>", "/api/v1/training/")
 
 
 @pytest.fixture
@@ -50,12 +60,19 @@ def two_teams(app):
     return made
 
 
-def _team_operations(app):
+def api_operations(app, prefix: str):
+    """(rule, operation, method) of every API operation whose address starts with ``prefix``."""
     for rule in app.url_map.iter_rules():
         endpoint = rule.endpoint.removeprefix("api.")
-        if rule.endpoint.startswith("api.") and endpoint not in PERSONAL:
+        if rule.endpoint.startswith("api.") and rule.rule.startswith(prefix):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, endpoint, method
+
+
+def test_every_api_operation_is_personal_or_in_an_isolation_matrix(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint.removeprefix("api.") not in PERSONAL:
+            assert rule.rule.startswith(AREAS), f"no isolation matrix covers {rule.rule}"
 
 
 def _address(rule, ids, slug: str) -> str:
@@ -78,7 +95,7 @@ def test_every_api_operation_refuses_every_role_of_another_team(app, two_teams):
     _roles_b, ids_b = two_teams["b"]
     app.config["API_RATE_LIMIT"] = "100000 per minute"
     before = snapshot(app)
-    operations = list(_team_operations(app))
+    operations = list(api_operations(app, AREAS[0]))
     assert len(operations) >= 25, "the matrix must see the API's team operations"
     tried = 0
     try:

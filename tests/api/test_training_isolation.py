@@ -1,0 +1,126 @@
+"""The API's training isolation matrix: an organisation's coordinators and mentors reach none
+of another organisation's records (through its address or their own), trainees only their own
+enrolments, and directors and trainees no organisation's operations; nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from teamhub.extensions import db
+from teamhub.training.models import Enrolment
+from tests import training_factories as tf
+from tests.api.helpers import api_as
+from tests.api.test_isolation import AREAS, api_operations
+from tests.routes import TrainingIds
+from tests.training.test_isolation import snapshot as every_row
+
+ORG_AREA, TRAINEE_AREA = AREAS[1], AREAS[2]
+
+
+def _bodies(ids: TrainingIds, email: str) -> dict:
+    """A body each operation's schema accepts, enough to change something if it were allowed."""
+    return {
+        "enrol_trainee": {"email": email},
+        "record_attendance": {"marks": [{"enrolment_id": ids.enrolment_id, "status": "absent"}]},
+        "decide_practice_review": {"decision": "pass"},
+    }
+
+
+def snapshot(app) -> dict:
+    """Every row but the tokens' (a request records when its token was last used)."""
+    rows = every_row(app)
+    rows.pop("api_token")
+    return rows
+
+
+@pytest.fixture
+def two_orgs(app):
+    with app.app_context():
+        made = {name: tf.training_with_everything() for name in ("a", "b")}
+        db.session.commit()
+    return made
+
+
+def _address(rule, ids: TrainingIds, **overrides) -> str:
+    values = {**ids.__dict__, **overrides}
+    path = rule.rule.removeprefix("/api/v1")
+    for name in rule.arguments:
+        path = path.replace(f"<{name}>", str(values[name]))
+        path = path.replace(f"<int(max=2147483647):{name}>", str(values[name]))
+    return path
+
+
+def _try_all(api, operations, addresses, bodies) -> int:
+    tried = 0
+    for endpoint, method, path in addresses(operations):
+        answer = api.open(method, path, json=bodies.get(endpoint) if method != "GET" else None)
+        assert answer.status_code in (403, 404), f"{method} {path} → {answer.status_code}"
+        assert answer.mimetype == "application/problem+json"
+        tried += 1
+    return tried
+
+
+@pytest.fixture
+def unlimited(app):
+    app.config["API_RATE_LIMIT"] = "100000 per minute"
+    yield
+    app.config["API_RATE_LIMIT"] = "120 per minute;3000 per hour"
+
+
+def test_staff_of_one_organisation_reach_nothing_of_another(app, two_orgs, unlimited):
+    a, b = two_orgs["a"], two_orgs["b"]
+    operations = list(api_operations(app, ORG_AREA))
+    assert len(operations) >= 11, "the matrix must see the API's organisation operations"
+    bodies = _bodies(b.ids, a.trainee.email)
+
+    def addresses(ops):
+        for rule, endpoint, method in ops:
+            yield endpoint, method, _address(rule, b.ids)
+            if set(rule.arguments) - {"org_slug"}:  # B's records through A's address
+                yield endpoint, method, _address(rule, b.ids, org_slug=a.ids.org_slug)
+
+    apis = {who: api_as(app, getattr(a, who).id) for who in ("coordinator", "mentor")}
+    before = snapshot(app)
+    tried = sum(_try_all(api, operations, addresses, bodies) for api in apis.values())
+    assert snapshot(app) == before
+    assert tried >= 2 * len(operations)
+
+
+def test_trainees_and_directors_have_no_way_into_an_organisations_operations(
+    app, two_orgs, unlimited
+):
+    a = two_orgs["a"]
+    operations = list(api_operations(app, ORG_AREA))
+    bodies = _bodies(a.ids, a.graduate.email)
+
+    def addresses(ops):
+        for rule, endpoint, method in ops:
+            yield endpoint, method, _address(rule, a.ids)
+
+    before = snapshot(app)
+    for who in ("trainee", "graduate", "director"):
+        assert _try_all(api_as(app, getattr(a, who).id), operations, addresses, bodies)
+    assert snapshot(app) == before
+
+
+def test_trainees_reach_only_their_own_enrolments(app, two_orgs, unlimited):
+    a, b = two_orgs["a"], two_orgs["b"]
+    with app.app_context():
+        classmate = db.session.scalar(
+            sa.select(Enrolment.id).where(Enrolment.person_id == a.graduate.id)
+        )
+    operations = list(api_operations(app, TRAINEE_AREA))
+    assert operations, "the matrix must see the trainees' operations"
+
+    def addresses(ops):
+        for rule, endpoint, method in ops:
+            for enrolment_id in (b.ids.enrolment_id, classmate):
+                yield endpoint, method, _address(rule, a.ids, enrolment_id=enrolment_id)
+
+    before = snapshot(app)
+    for who in ("trainee", "coordinator"):
+        assert _try_all(api_as(app, getattr(a, who).id), operations, addresses, {})
+    assert snapshot(app) == before
+    own = api_as(app, a.trainee.id).get(f"/training/{a.ids.enrolment_id}/progress")
+    assert own.status_code == 200
