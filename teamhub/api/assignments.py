@@ -7,13 +7,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
+from spectree.model_adapter.pydantic_adapter import BaseFile
 
 from teamhub.api import pagination
 from teamhub.api.base import ID, body, bp, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.schemas import Body, Id, Orm, Text, choice
-from teamhub.assignments import lifecycle, queries, services
+from teamhub.assignments import lifecycle, queries, services, uploads
 from teamhub.assignments.forms import (
     CancelAssignmentForm,
     DeclineForm,
@@ -91,6 +92,14 @@ class DeclineBody(Body):
 class SubmitBody(Body):
     text: Text = ""
     url: Text = Field("", description="A link to the work, https://…")
+
+
+class SubmitUpload(SubmitBody):
+    """The same as multipart/form-data, with a file."""
+
+    file: BaseFile | None = Field(
+        None, description="PDF, Word, Excel, PowerPoint, an image or text; up to 10 MB."
+    )
 
 
 class ReviewBody(Body):
@@ -198,15 +207,21 @@ def start_assignment(slug, assignment_id):
 
 
 @bp.post(f"{ONE}/submit")
-@operation(AssignmentDetail, json=SubmitBody, tag="assignments", errors=STATE_CONFLICT)
+@operation(
+    AssignmentDetail, json=SubmitBody, form=SubmitUpload, tag="assignments",
+    errors=(*STATE_CONFLICT, 413),
+)  # fmt: skip
 def submit_assignment(slug, assignment_id):
-    """Deliver the work as text or a link (files: through the page, for now)."""
+    """Deliver the work as text, a link (JSON), or a file (multipart/form-data), with the
+    page's checks of the file's kind, content and size."""
     form = filled(SubmitForm, body())
 
     def act(access, assignment):
+        file_name, file_data = uploads.received(form.file.data)
         services.submit_work(
-            assignment, access.membership, text=form.text.data or "", url=form.url.data or ""
-        )
+            assignment, access.membership, text=form.text.data or "", url=form.url.data or "",
+            file_name=file_name, file_data=file_data,
+        )  # fmt: skip
 
     return _act(slug, assignment_id, act)
 

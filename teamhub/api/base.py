@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from pydantic import BaseModel
 from spectree import Response, SpecTree
+from werkzeug.exceptions import UnsupportedMediaType
 
 from teamhub.api import problems
 from teamhub.auth import tokens
@@ -39,6 +40,8 @@ COMMON_ERRORS = (400, 401, 403, 404, 422, 429)
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 # operationId → (status, the headers its answer carries), for the document.
 _ANSWER_HEADERS: dict[str, tuple[str, dict]] = {}
+# operationId → (status, media type) of an answer that is a file, not JSON.
+_ANSWER_FILES: dict[str, tuple[str, str]] = {}
 
 
 class Document(SpecTree):
@@ -56,6 +59,9 @@ class Document(SpecTree):
                     declared = _ANSWER_HEADERS.get(op["operationId"])
                     if declared and declared[0] == status:
                         answer["headers"] = declared[1]
+                    a_file = _ANSWER_FILES.get(op["operationId"])
+                    if a_file and a_file[0] == status:
+                        answer["content"] = {a_file[1]: {"schema": {"type": "string"}}}
                     if status == "429":
                         answer["headers"] = {"Retry-After": header("Seconds to wait.", "integer")}
         return spec
@@ -104,29 +110,43 @@ def operation(
     status: int = 200,
     query: type[BaseModel] | None = None,
     json: type[BaseModel] | None = None,
+    form: type[BaseModel] | None = None,
     tag: str,
     errors: tuple[int, ...] = (),
     headers: dict[str, dict] | None = None,
+    media: str | None = None,
 ):
-    """Declare an API operation: its input, its answer, the errors it may give."""
+    """Declare an API operation: its input (a JSON body, or also a multipart ``form`` with
+    files), its answer (JSON of ``ok``'s schema, or a file of type ``media``), the errors it
+    may give."""
     codes: dict[str, Any] = {f"HTTP_{status}": ok}
-    for code in (*COMMON_ERRORS, *errors):
+    with_body = (415,) if json or form else ()
+    for code in (*COMMON_ERRORS, *with_body, *errors):
         codes[f"HTTP_{code}"] = problems.Problem
 
     def decorate(view):
         validated = spec.validate(
-            query=query, json=json, resp=Response(**codes), tags=[tag], operation_id=view.__name__
-        )(view)
+            query=query, json=json, form=form, resp=Response(**codes), tags=[tag],
+            operation_id=view.__name__,
+        )(view)  # fmt: skip
         if headers:
             _ANSWER_HEADERS[view.__name__] = (str(status), headers)
+        if media:
+            _ANSWER_FILES[view.__name__] = (str(status), media)
         return validated
 
     return decorate
 
 
 def body() -> Any:
-    """The request's body as its operation's schema validated it."""
-    return request.context.json
+    """The request's body as its operation's schema validated it: JSON, or the multipart form
+    of an operation that takes files. A form sent to an operation that takes JSON is 415."""
+    sent = request.context.json
+    if sent is None:
+        sent = request.context.form
+    if sent is None:
+        raise UnsupportedMediaType()
+    return sent
 
 
 def args() -> Any:

@@ -12,15 +12,18 @@ from typing import Any
 
 from flask_babel import gettext as _
 from pydantic import BaseModel
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from teamhub.errors import Invalid
 
 
-def _posted(value: Any) -> str | None:
-    """A value as a page's form would post it; None for one a page leaves out."""
+def _posted(value: Any) -> Any:
+    """A value as a page's form would post it (a file as it was received); None for one a page
+    leaves out."""
     if value is None or value is False:
         return None
+    if isinstance(value, FileStorage):
+        return value
     if value is True:
         return "y"
     if isinstance(value, datetime):

@@ -6,17 +6,19 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from teamhub.api.base import ID, args, body, bp, operation, person
+from teamhub.api.base import ID, args, body, bp, header, operation, person
 from teamhub.api.forms import filled
-from teamhub.api.schemas import Body
+from teamhub.api.schemas import Body, Id, Text
+from teamhub.downloads import csv_download
 from teamhub.payouts import queries, services
-from teamhub.payouts.forms import PaidForm
+from teamhub.payouts.forms import CorrectionForm, PaidForm
 from teamhub.payouts.models import PayoutClose
 from teamhub.teams.queries import team_access
 
 CLOSES = "/teams/<slug>/payouts"
 CLOSE = f"{CLOSES}/<{ID}:close_id>"
 STATEMENT = f"{CLOSE}/statements/<{ID}:membership_id>"
+ATTACHMENT = {"Content-Disposition": header('attachment; filename="statement-….csv"')}
 
 
 class PeriodQuery(BaseModel):
@@ -29,6 +31,12 @@ class PeriodBody(Body):
 
 class PaidBody(Body):
     paid_on: date
+
+
+class CorrectionBody(Body):
+    entry_id: Id = Field(description="The statement's line to correct (`lines[].entry_id`).")
+    gross_yen: int = Field(description="The line's right pay, whole yen.")
+    reason: Text = Field(description="Why; the member sees it.")
 
 
 class Totals(BaseModel):
@@ -157,14 +165,42 @@ def mark_close_paid(slug, close_id):
     return _close_out(close, with_totals=True)
 
 
-@bp.get(STATEMENT)
-@operation(StatementOut, tag="payouts")
-def get_statement(slug, close_id, membership_id):
-    """One member's statement in a close: for that member, or a director."""
-    s = queries.visible_statement(team_access(slug, person()), close_id, membership_id)
+def _statement_out(s: queries.Statement) -> StatementOut:
     return StatementOut(
         close_id=s.close.id, period_end=s.close.period_end, membership_id=s.membership.id,
         name=s.membership.person.display_name, gross_yen=s.gross_yen,
         withheld_yen=s.withheld_yen, net_yen=s.net_yen, payment_due_on=s.payment_due_on,
         lines=[LineOut(**vars(line)) for line in s.lines],
     )  # fmt: skip
+
+
+@bp.get(STATEMENT)
+@operation(StatementOut, tag="payouts")
+def get_statement(slug, close_id, membership_id):
+    """One member's statement in a close: for that member, or a director."""
+    found = queries.visible_statement(team_access(slug, person()), close_id, membership_id)
+    return _statement_out(found)
+
+
+@bp.get(f"{STATEMENT}.csv")
+@operation(tag="payouts", media="text/csv", headers=ATTACHMENT)
+def get_statement_csv(slug, close_id, membership_id):
+    """The statement as the page's CSV for Excel (UTF-8 with a BOM): for that member, or a
+    director."""
+    found = queries.visible_statement(team_access(slug, person()), close_id, membership_id)
+    return csv_download(queries.statement_csv(found), queries.statement_csv_name(found))
+
+
+@bp.post(f"{STATEMENT}/corrections")
+@operation(StatementOut, status=201, json=CorrectionBody, tag="payouts", errors=(409,))
+def correct_statement_line(slug, close_id, membership_id):
+    """Correct a line of a posted statement: it is reversed and the right pay posted, never
+    edited; withholding is worked out again (directors)."""
+    access = team_access(slug, person(), need="director")
+    found = queries.team_statement(access.team, close_id, membership_id)
+    form = filled(CorrectionForm, body())
+    services.correct_share(
+        access.team, found.close, form.entry_id.data, form.gross_yen.data,
+        form.reason.data, person(), membership_id=membership_id,
+    )  # fmt: skip
+    return _statement_out(queries.team_statement(access.team, close_id, membership_id)), 201

@@ -65,6 +65,14 @@ def content_type_of(name: str, data: bytes) -> str:
     raise _refuse(_("This kind of file cannot be uploaded. Allowed: %(types)s.", types=allowed))
 
 
+def received(upload) -> tuple[str, bytes | None]:
+    """The name and bytes of the file a form received, read to one byte past the limit (so
+    :func:`store` refuses it, whatever its size); ("", None) when no file was chosen."""
+    if not upload:
+        return "", None
+    return upload.filename or "", upload.read(MAX_BYTES + 1) or None
+
+
 def upload_folder() -> Path:
     folder = Path(current_app.instance_path) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)

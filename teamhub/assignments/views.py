@@ -122,11 +122,10 @@ def submit(slug, assignment_id):
     form = SubmitForm()
 
     def act(access, assignment):
-        upload = form.file.data
-        data = upload.read(uploads.MAX_BYTES + 1) if upload else None
+        file_name, file_data = uploads.received(form.file.data)
         services.submit_work(
             assignment, access.membership, text=form.text.data or "", url=form.url.data or "",
-            file_name=upload.filename if upload else "", file_data=data or None,
+            file_name=file_name, file_data=file_data,
         )  # fmt: skip
 
     return _act(

@@ -226,6 +226,10 @@ def statement_csv(statement: Statement) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
+def statement_csv_name(statement: Statement) -> str:
+    return f"statement-{statement.close.period_end:%Y%m%d}-{statement.membership.id}.csv"
+
+
 def approved_assignment_ids(close: PayoutClose) -> set[int]:
     return set(
         db.session.scalars(

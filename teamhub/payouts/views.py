@@ -146,7 +146,7 @@ def correct(slug, close_id, membership_id):
         if form.validate_on_submit():
             services.correct_share(
                 access.team, close, form.entry_id.data, form.gross_yen.data,
-                form.reason.data, current_user,
+                form.reason.data, current_user, membership_id=membership_id,
             )  # fmt: skip
             flash(_("The line was corrected: the old amount is reversed and the new one posted."), "success")  # fmt: skip
             return redirect(url_for("payouts.statement", slug=slug, close_id=close_id, membership_id=membership_id))  # fmt: skip
@@ -157,8 +157,7 @@ def correct(slug, close_id, membership_id):
 def statement_csv(slug, close_id, membership_id):
     access = team_access(slug, current_user)
     found = queries.visible_statement(access, close_id, membership_id)
-    name = f"statement-{found.close.period_end:%Y%m%d}-{membership_id}.csv"
-    return csv_download(queries.statement_csv(found), name)
+    return csv_download(queries.statement_csv(found), queries.statement_csv_name(found))
 
 
 @login_required

@@ -36,6 +36,7 @@ BODIES = {
     "reassign_assignment": {"membership_id": 1},
     "confirm_close": {"period_end": "2026-10-31"},
     "mark_close_paid": {"paid_on": "2026-11-01"},
+    "correct_statement_line": {"entry_id": 1, "gross_yen": 1, "reason": "訂正"},
 }
 QUERIES = {"preview_close": "?period_end=2026-10-31"}
 # Operations about the person's own records only: nothing of another team to name.

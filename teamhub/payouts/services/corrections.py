@@ -25,16 +25,32 @@ from teamhub.teams.models import Membership, Team
 
 
 def correct_share(
-    team: Team, close: PayoutClose, entry_id: int, gross_yen: int, reason: str, by: Person | None
+    team: Team,
+    close: PayoutClose,
+    entry_id: int,
+    gross_yen: int,
+    reason: str,
+    by: Person | None,
+    membership_id: int | None = None,
 ) -> LedgerEntry:
     """Correct one line of a posted statement: reverse it, post the right amount, redo withholding.
 
     The difference comes from (or goes back to) what the team kept, so the close still balances
     to the yen; the member's withholding is reversed and posted again on the corrected pay.
+    With ``membership_id``, the line must be on that member's statement.
     """
     by_id = by.id if by else None
     line = db.session.get(LedgerEntry, entry_id)
-    if line is None or line.close_id != close.id or line.kind != SHARE or line.reverses_id:
+    elsewhere = (
+        membership_id is not None and line is not None and line.membership_id != membership_id
+    )
+    if (
+        line is None
+        or line.close_id != close.id
+        or line.kind != SHARE
+        or line.reverses_id
+        or elsewhere
+    ):
         raise NotFound(_("This statement line does not exist in this close."))
     if line not in _live(close, line.membership_id, SHARE):
         raise Conflict(_("This line was already corrected. Correct the newest line instead."))
