@@ -9,6 +9,7 @@ from teamhub.api import (  # noqa: F401 - the operations' routes
     payouts,
     people,
     split,
+    team_admin,
     training,
     training_reports,
 )

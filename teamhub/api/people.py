@@ -143,6 +143,12 @@ def _columns(row) -> dict:
     return {c.key: getattr(row, c.key) for c in sa.inspect(type(row)).column_attrs}
 
 
+def member_out(membership: Membership) -> MemberOut:
+    return MemberOut.model_validate(
+        {**_columns(membership), "display_name": membership.person.display_name}
+    )
+
+
 @bp.put("/teams/<slug>/me/availability")
 @operation(MemberOut, json=Availability, tag="teams")
 def set_my_availability(slug):
@@ -153,8 +159,7 @@ def set_my_availability(slug):
         access.membership, form.weekly_units.data, form.weekly_hours.data,
         form.availability_note.data or "",
     )  # fmt: skip
-    membership = access.membership
-    return MemberOut.model_validate({**_columns(membership), "display_name": person().display_name})
+    return member_out(access.membership)
 
 
 # The inbox ------------------------------------------------------------------------------------

@@ -146,19 +146,18 @@ def removed_members(team: Team) -> list[Membership]:
     )
 
 
-def pending_invitations(team: Team) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            sa.select(Invitation)
-            .where(
-                Invitation.team_id == team.id,
-                Invitation.accepted_at.is_(None),
-                Invitation.revoked_at.is_(None),
-                Invitation.expires_at > utcnow(),
-            )
-            .order_by(Invitation.created_at.desc())
-        )
+def pending(team: Team) -> sa.Select:
+    """The team's invitations that can still be used: neither accepted, withdrawn nor expired."""
+    return sa.select(Invitation).where(
+        Invitation.team_id == team.id,
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > utcnow(),
     )
+
+
+def pending_invitations(team: Team) -> list[Invitation]:
+    return list(db.session.scalars(pending(team).order_by(Invitation.created_at.desc())))
 
 
 def away_today(membership: Membership) -> bool:

@@ -37,6 +37,9 @@ class Api:
     def put(self, path, json=None, **kwargs):
         return self.open("PUT", path, json=json, **kwargs)
 
+    def delete(self, path, **kwargs):
+        return self.open("DELETE", path, **kwargs)
+
 
 def api_as(app, person_id: int, scope: str = "write", language: str | None = None) -> Api:
     return Api(app, make_token(app, person_id, scope), language)

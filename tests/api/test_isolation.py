@@ -37,6 +37,9 @@ BODIES = {
     "confirm_close": {"period_end": "2026-10-31"},
     "mark_close_paid": {"paid_on": "2026-11-01"},
     "correct_statement_line": {"entry_id": 1, "gross_yen": 1, "reason": "訂正"},
+    "invite": {"role": "director"},
+    "change_role": {"role": "director"},
+    "add_my_absence": {"starts_on": "2026-12-01", "ends_on": "2026-12-02"},
 }
 QUERIES = {"preview_close": "?period_end=2026-10-31"}
 # Operations about the person's own records only: nothing of another team to name.
@@ -83,6 +86,8 @@ def _address(rule, ids, slug: str) -> str:
         "assignment_id": ids.assignment_id,
         "close_id": ids.close_id,
         "membership_id": ids.membership_id,
+        "invitation_id": ids.invitation_id,
+        "absence_id": ids.absence_id,
     }
     path = rule.rule.removeprefix("/api/v1")
     for name in rule.arguments:
