@@ -20,6 +20,11 @@ def team_ids(app):
         return made
 
 
+def _of_training(rule) -> bool:
+    """An API operation naming an organisation's or a trainee's records."""
+    return rule.rule.startswith(("/api/v1/orgs/", "/api/v1/training/"))
+
+
 def all_rules(app, ids: TeamIds, token: str = "some-token"):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
@@ -29,7 +34,7 @@ def all_rules(app, ids: TeamIds, token: str = "some-token"):
             args = ids.args_for(rule)
         elif rule.endpoint == "admin.fee_schedule":
             args = {"code": "lancers"}
-        elif rule.endpoint.startswith(("training.", "admin.")):
+        elif rule.endpoint.startswith(("training.", "admin.")) or _of_training(rule):
             args = TrainingIds().args_for(rule)  # unknown ids; tests/test_training_* use real ones
         elif rule.arguments and "token" not in rule.arguments:
             args = personal_args(rule, ids)
