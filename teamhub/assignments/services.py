@@ -68,15 +68,12 @@ def submit_work(
 
 
 def reassign_to(
-    assignment: Assignment, director: Membership, membership_id: object, reason: str = ""
+    assignment: Assignment, director: Membership, membership_id: int, reason: str = ""
 ) -> Assignment:
-    """:func:`reassign` to the member a form names by id (as it was sent): anything but a
-    member of the assignment's team is the form's ``membership_id`` field refused."""
-    message = _("Choose a member of this team.")
-    if not str(membership_id or "").isdigit():
-        raise Invalid(message, {"membership_id": message})
+    """:func:`reassign` to the member a form names by id: an id that is no member of the
+    assignment's team is the form's ``membership_id`` field refused."""
     try:
-        to = team_member(assignment.job.team, int(str(membership_id)))
+        to = team_member(assignment.job.team, membership_id)
     except NotFound as error:
         raise Invalid(error.message, {"membership_id": error.message}) from error
     return reassign(assignment, director, to, reason)
