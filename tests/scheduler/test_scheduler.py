@@ -172,6 +172,16 @@ def test_one_lease_holder_at_a_time_and_handover_when_it_lapses(ctx):
     )
 
 
+def test_each_renewal_of_the_lease_is_stamped(ctx):
+    lease = runs.Lease("host:1", timedelta(seconds=30))
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    assert lease.claim(start)
+    assert runs.current_lease().renewed_at == start
+    assert lease.claim(start + timedelta(seconds=10))
+    held = runs.current_lease()
+    assert held.acquired_at == start and held.renewed_at == start + timedelta(seconds=10)
+
+
 def test_a_stopping_leader_hands_over_at_once(ctx):
     ttl = timedelta(seconds=30)
     first, second = runs.Lease("host:1", ttl), runs.Lease("host:2", ttl)
