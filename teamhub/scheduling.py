@@ -52,6 +52,14 @@ class ScheduledJob:
     run: Callable[[datetime], Done]
     every: int | None = None
     daily_at: tuple[int, int] | None = None
+    # What the job does for a team, in a director's words (a lazy string); None: the job is the
+    # instance's own housekeeping, shown to the operator only.
+    for_directors: object = None
+    # Whether the job can do anything for a given team (its payer type, say); None: every team.
+    concerns: Callable[[object], bool] | None = None
+
+    def concerns_team(self, team) -> bool:
+        return self.for_directors is not None and (self.concerns is None or self.concerns(team))
 
     def trigger(self):
         if self.every:

@@ -191,3 +191,43 @@ def test_demo_training_notices_follow_its_history(app, runner):
     director = login_as(app, "director@ashikaga.example", DEMO_PASSWORD)
     inbox = director.get("/notifications").get_data(as_text=True)
     assert "修了者の推薦" in inbox
+
+
+def test_demo_work_notices_follow_its_history_and_name_their_assignment(app, runner):
+    """The Ashikaga director's notices of past months' deliveries were sent when each was
+    delivered and read since; members' statements of paid months are old news too; and no two
+    notices read the same (a second delivery, two members on one job)."""
+    from flask_babel import force_locale
+
+    from teamhub.assignments.models import Submission
+    from teamhub.notifications.kinds import body_of, subject_of
+    from teamhub.notifications.models import Notification
+    from teamhub.payouts.models import PayoutClose
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.test_request_context(), force_locale("ja"):
+        director = db.session.scalar(sa.select(Person).where(Person.email.like("director@ash%")))
+        waiting = db.session.scalars(
+            sa.select(Notification).where(
+                Notification.person_id == director.id, Notification.kind == "submission_waiting"
+            )
+        ).all()
+        assert len(waiting) >= 9 and all(n.read_at is not None for n in waiting)
+        for notice in waiting:
+            submission = db.session.get(Submission, int(notice.key.split(":")[-1]))
+            assert notice.created_at == submission.submitted_at
+        texts = [(subject_of(n.kind, n.params), body_of(n.kind, n.params)) for n in waiting]
+        assert len(set(texts)) == len(texts)
+        assert all("担当作業：点 × " in body for _subject, body in texts)
+        assert any("2回目の納品" in body for _subject, body in texts)
+        paid = sa.select(PayoutClose.id).where(PayoutClose.status == "paid")
+        statements = db.session.scalars(
+            sa.select(Notification).where(
+                Notification.kind == "statement_ready",
+                Notification.key.in_(
+                    [f"statement_ready:close:{i}" for i in db.session.scalars(paid)]
+                ),
+            )
+        ).all()
+        assert statements and all(n.read_at is not None for n in statements)
+        assert all(n.created_at < n.read_at for n in statements)

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from teamhub.admin import fee_schedules, organisations
+from teamhub.admin import fee_schedules, health, organisations
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -18,3 +18,4 @@ rule(
 )
 rule("/fees", "fee_schedules", fee_schedules.fee_schedules)
 rule("/fees/<code>", "fee_schedule", fee_schedules.fee_schedule, methods=GET_POST)
+rule("/health", "health", health.health)

@@ -10,6 +10,7 @@ from teamhub import money
 from teamhub.auth.services import require_operator
 from teamhub.errors import NotFound
 from teamhub.forms import Refusal, render_form
+from teamhub.jobs.models import SOURCE_LABELS
 from teamhub.payouts import services
 from teamhub.payouts.forms import FeeScheduleForm
 
@@ -17,7 +18,7 @@ from teamhub.payouts.forms import FeeScheduleForm
 @login_required
 def fee_schedules():
     require_operator(current_user)
-    rows = [(s, services.tiers_text(s)) for s in services.fee_schedules()]
+    rows = [(s, SOURCE_LABELS.get(s.code, s.name)) for s in services.fee_schedules()]
     return render_template("admin/fee_schedules.html", rows=rows)
 
 
@@ -35,11 +36,12 @@ def fee_schedule(code):
     if code not in money.DEFAULT_FEE_SCHEDULES:
         raise NotFound(_("This fee schedule does not exist."))
     schedule = services.fee_schedule(code)
+    name = str(SOURCE_LABELS.get(code, schedule.name))
     form = _schedule_form(schedule)
     with Refusal(form) as refused:
         if form.validate_on_submit():
             fee_tax_bp = money.percent_to_bp(form.fee_tax.data)
             services.update_fee_schedule(current_user, code, form.tiers.data, fee_tax_bp)
-            flash(_("The fee schedule of %(name)s was saved.", name=schedule.name), "success")
+            flash(_("The fee schedule of %(name)s was saved.", name=name), "success")
             return redirect(url_for("admin.fee_schedules"))
-    return render_form("admin/fee_schedule.html", form, refused, row=schedule)
+    return render_form("admin/fee_schedule.html", form, refused, row=schedule, name=name)

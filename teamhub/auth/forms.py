@@ -8,9 +8,16 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from teamhub.auth.passwords import password_problem
+from teamhub.auth.services import email_taken_problem
 from teamhub.forms import REQUIRED, AppForm, strip_filter
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise ValidationError(problem)
 
 
 class SignupForm(AppForm):
@@ -39,6 +46,15 @@ class SignupForm(AppForm):
         validators=[DataRequired(REQUIRED), EqualTo("password", _l("The passwords do not match."))],
     )
 
+    # The services' own checks, run with the form's so every problem is marked at once.
+    def validate_email(self, field) -> None:
+        if not field.errors:
+            _refuse(email_taken_problem(field.data or ""))
+
+    def validate_password(self, field) -> None:
+        email, name = self.email.data or "", self.display_name.data or ""
+        _refuse(password_problem(field.data or "", email=email, display_name=name))
+
 
 class LoginForm(AppForm):
     email = EmailField(
@@ -60,6 +76,16 @@ class PasswordForm(AppForm):
             EqualTo("new_password", _l("The passwords do not match.")),
         ],
     )
+
+    def __init__(self, person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_new_password(self, field) -> None:
+        person = self.person
+        _refuse(
+            password_problem(field.data or "", email=person.email, display_name=person.display_name)
+        )
 
 
 class EmptyForm(AppForm):

@@ -24,16 +24,24 @@ def find_person_by_email(email: str) -> Person | None:
     return db.session.scalar(sa.select(Person).where(Person.email == normalise_email(email)))
 
 
+def email_taken_problem(email: str) -> str | None:
+    """Say why ``email`` cannot sign up (an account has it already), or None."""
+    if find_person_by_email(email) is not None:
+        return _("An account with this email address already exists. Please log in.")
+    return None
+
+
 def sign_up(email: str, display_name: str, password: str, locale: str = "ja") -> Person:
     """Create a person after checking the email is free and the password acceptable."""
     email = normalise_email(email)
     display_name = display_name.strip()
-    problem = password_problem(password, email=email, display_name=display_name)
-    if problem:
-        raise Invalid(problem, {"password": problem})
-    if find_person_by_email(email) is not None:
-        message = _("An account with this email address already exists. Please log in.")
-        raise Invalid(message, {"email": message})
+    problems = {
+        "password": password_problem(password, email=email, display_name=display_name),
+        "email": email_taken_problem(email),
+    }
+    problems = {name: message for name, message in problems.items() if message}
+    if problems:
+        raise Invalid(next(iter(problems.values())), problems)
     person = Person(
         email=email,
         display_name=display_name,

@@ -107,7 +107,7 @@ def account():
 
 @login_required
 def change_password():
-    form = PasswordForm()
+    form = PasswordForm(current_user)
     with Refusal(form) as refused:
         if form.validate_on_submit():
             services.change_password(current_user, form.current_password.data, form.new_password.data)  # fmt: skip

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission, TermsNotice
-from teamhub.clock import JST
+from teamhub.clock import JST, utcnow
 from teamhub.extensions import db
 from teamhub.notifications.models import EmailDelivery, Notification
+from teamhub.payouts.models import PayoutClose
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,49 @@ def last_notification_id() -> int:
     return db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0
 
 
+# How soon a demo person read a notice of past work: the same evening, as a busy member does.
+READ_AFTER = timedelta(hours=3)
+# What each kind of notice was about (the second and third parts of its key, "kind:model:id"):
+# the moment that thing happened is when the notice was sent.
+WHEN_HAPPENED = {
+    "assignment": lambda row: row.offered_at,
+    "submission": lambda row: row.submitted_at,
+    "event": lambda row: row.at,
+    "close": lambda row: row.confirmed_at,
+}
+MODELS = {
+    "assignment": Assignment,
+    "submission": Submission,
+    "event": AssignmentEvent,
+    "close": PayoutClose,
+}
+
+
+def _happened_at(key: str) -> datetime | None:
+    """When the thing a notice is about happened, from its key, if the demo dated it."""
+    _kind, model, ident = [*key.split(":"), "", ""][:3]
+    if model not in MODELS or not ident.isdigit():
+        return None
+    row = db.session.get(MODELS[model], int(ident))
+    return WHEN_HAPPENED[model](row) if row is not None else None
+
+
 def read_and_sent_since(notification_id: int, at: datetime) -> None:
-    """Messages written after ``notification_id`` were read, and their emails sent, at ``at``:
-    the inbox of a past month's work is not news today."""
+    """Messages written after ``notification_id`` were sent when what they tell of happened
+    (or at ``at``), read soon after, and their emails sent: the inbox of a past month's work
+    follows that month and is not news today."""
     db.session.flush()
-    newer = Notification.id > notification_id
-    db.session.execute(sa.update(Notification).where(newer).values(created_at=at, read_at=at))
-    db.session.execute(
-        sa.update(EmailDelivery)
-        .where(EmailDelivery.notification_id.in_(sa.select(Notification.id).where(newer)))
-        .values(status="sent", created_at=at, next_attempt_at=at, sent_at=at, attempts=1)
-    )
+    newer = db.session.scalars(sa.select(Notification).where(Notification.id > notification_id))
+    for notice in newer:
+        sent = _happened_at(notice.key) or at
+        notice.created_at, notice.read_at = sent, min(sent + READ_AFTER, utcnow())
+        db.session.execute(
+            sa.update(EmailDelivery)
+            .where(EmailDelivery.notification_id == notice.id)
+            .values(status="sent", created_at=sent, next_attempt_at=sent, sent_at=sent, attempts=1)
+        )
+
+
+def date_close_back(close: PayoutClose, confirmed_at: datetime, paid_at: datetime) -> None:
+    """A past month's close was confirmed after its period ended and marked paid on its day."""
+    close.confirmed_at, close.marked_paid_at = confirmed_at, paid_at

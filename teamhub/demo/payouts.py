@@ -15,8 +15,14 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from teamhub.clock import from_jst, today_jst
-from teamhub.demo.history import Timeline, date_back, last_notification_id, read_and_sent_since
+from teamhub.clock import from_jst, today_jst, utcnow
+from teamhub.demo.history import (
+    Timeline,
+    date_back,
+    date_close_back,
+    last_notification_id,
+    read_and_sent_since,
+)
 from teamhub.demo.work import advance, offer
 from teamhub.extensions import db
 from teamhub.jobs import services as jobs
@@ -110,6 +116,19 @@ def _past_periods(team: Team, count: int) -> list[tuple[date, date]]:
     return list(reversed(ends))
 
 
+def _close_and_pay(team: Team, director: Membership, end: date, today: date) -> None:
+    """Close a past month the morning after it ended and pay it ten days later, its notices
+    (statements ready) sent and read then."""
+    marker = last_notification_id()
+    close = services.confirm_close(team, end, director.person)
+    paid_on = min(end + timedelta(days=10), today)
+    now = utcnow()
+    confirmed_at = min(from_jst(end + timedelta(days=1), time(10, 0)), now)
+    services.mark_paid(close, paid_on)
+    date_close_back(close, confirmed_at, min(from_jst(paid_on, time(10, 0)), now))
+    read_and_sent_since(marker, confirmed_at)
+
+
 def load_payouts_demo() -> None:
     """Each demo team's past months of work, closed and paid but for the months left open."""
     today = today_jst()
@@ -122,6 +141,5 @@ def load_payouts_demo() -> None:
         for month, (start, end) in enumerate(past):
             _month_of_work(team, director, editor, workers, start, end, month)
             if month < len(past) - work.left_open:
-                close = services.confirm_close(team, end, director.person)
-                services.mark_paid(close, min(end + timedelta(days=10), today))
+                _close_and_pay(team, director, end, today)
     db.session.flush()

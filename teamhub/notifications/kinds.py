@@ -40,6 +40,29 @@ def _with_comment(text: str, comment: str) -> str:
     return text + " " + _("Comment: %(comment)s", comment=comment)
 
 
+def _naming_part(p: dict, text: str) -> str:
+    """Name the member's part of the job a notice is about (older notices did not store it)."""
+    if not p.get("part"):
+        return text
+    return text + " " + _("Assignment: %(part)s.", part=p["part"])
+
+
+def _delivered(p: dict) -> str:
+    if p.get("number", 1) > 1:
+        return _(
+            "%(member)s delivered work on %(job)s again (delivery no. %(number)d). "
+            "It is waiting for review.",
+            member=p["member"],
+            job=p["job"],
+            number=p["number"],
+        )
+    return _(
+        "%(member)s delivered work on %(job)s. It is waiting for review.",
+        member=p["member"],
+        job=p["job"],
+    )
+
+
 # The roles a kind of notice goes to (teamhub.notifications.queries.roles_of names a person's).
 IN_A_TEAM = frozenset({"member", "editor", "director"})
 REVIEWERS = frozenset({"editor", "director"})
@@ -60,79 +83,94 @@ KINDS: dict[str, Kind] = {
     "assignment_offered": Kind(
         _l("Work offered to me"),
         lambda p: _("New work offered: %(job)s", job=p["job"]),
-        lambda p: _(
-            "You are offered work on %(job)s, due %(due)s (Japan time). "
-            "Read the terms, then accept or decline.",
-            job=p["job"],
-            due=_when(p["due_at"]),
+        lambda p: _naming_part(
+            p,
+            _(
+                "You are offered work on %(job)s, due %(due)s (Japan time). "
+                "Read the terms, then accept or decline.",
+                job=p["job"],
+                due=_when(p["due_at"]),
+            ),
         ),
         IN_A_TEAM,
     ),
     "escrow_confirmed": Kind(
         _l("Escrow confirmed: my work may start"),
         lambda p: _("Work may start: %(job)s", job=p["job"]),
-        lambda p: _(
-            "The client's payment for %(job)s is confirmed in escrow (仮払い). "
-            "You can start the work.",
-            job=p["job"],
+        lambda p: _naming_part(
+            p,
+            _(
+                "The client's payment for %(job)s is confirmed in escrow (仮払い). "
+                "You can start the work.",
+                job=p["job"],
+            ),
         ),
         IN_A_TEAM,
     ),
     "submission_waiting": Kind(
         _l("Work waiting for my review (editors, directors)"),
-        lambda p: _("Work to review: %(job)s", job=p["job"]),
-        lambda p: _(
-            "%(member)s delivered work on %(job)s. It is waiting for review.",
-            member=p["member"],
-            job=p["job"],
-        ),
+        lambda p: _("Work to review: %(member)s, %(job)s", member=p["member"], job=p["job"]),
+        lambda p: _naming_part(p, _delivered(p)),
         REVIEWERS,
     ),
     "changes_requested": Kind(
         _l("Changes requested on my work"),
         lambda p: _("Changes requested: %(job)s", job=p["job"]),
-        lambda p: _(
-            "The reviewer asked for changes on %(job)s: %(comment)s",
-            job=p["job"],
-            comment=p["comment"],
+        lambda p: _naming_part(
+            p,
+            _(
+                "The reviewer asked for changes on %(job)s: %(comment)s",
+                job=p["job"],
+                comment=p["comment"],
+            ),
         ),
         IN_A_TEAM,
     ),
     "approved": Kind(
         _l("My work approved"),
         lambda p: _("Work approved: %(job)s", job=p["job"]),
-        lambda p: _("Your work on %(job)s was approved. Thank you.", job=p["job"]),
+        lambda p: _naming_part(p, _("Your work on %(job)s was approved. Thank you.", job=p["job"])),
         IN_A_TEAM,
     ),
     "due_soon": Kind(
         _l("My work due within 48 hours"),
         lambda p: _("Due within 48 hours: %(job)s", job=p["job"]),
-        lambda p: _(
-            "Your work on %(job)s is due %(due)s (Japan time).",
-            job=p["job"],
-            due=_when(p["due_at"]),
+        lambda p: _naming_part(
+            p,
+            _(
+                "Your work on %(job)s is due %(due)s (Japan time).",
+                job=p["job"],
+                due=_when(p["due_at"]),
+            ),
         ),
         IN_A_TEAM,
     ),
     "overdue": Kind(
         _l("My work overdue"),
         lambda p: _("Overdue: %(job)s", job=p["job"]),
-        lambda p: _(
-            "Your work on %(job)s was due %(due)s (Japan time) and is not delivered yet. "
-            "Deliver it, or tell the director when you can.",
-            job=p["job"],
-            due=_when(p["due_at"]),
+        lambda p: _naming_part(
+            p,
+            _(
+                "Your work on %(job)s was due %(due)s (Japan time) and is not delivered yet. "
+                "Deliver it, or tell the director when you can.",
+                job=p["job"],
+                due=_when(p["due_at"]),
+            ),
         ),
         IN_A_TEAM,
     ),
     "overdue_team": Kind(
         _l("A member's work overdue (directors)"),
         lambda p: _("Overdue work: %(member)s, %(job)s", member=p["member"], job=p["job"]),
-        lambda p: _(
-            "%(member)s's work on %(job)s was due %(due)s (Japan time) and is not delivered yet.",
-            member=p["member"],
-            job=p["job"],
-            due=_when(p["due_at"]),
+        lambda p: _naming_part(
+            p,
+            _(
+                "%(member)s's work on %(job)s was due %(due)s (Japan time) "
+                "and is not delivered yet.",
+                member=p["member"],
+                job=p["job"],
+                due=_when(p["due_at"]),
+            ),
         ),
         DIRECTORS,
     ),

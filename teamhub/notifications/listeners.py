@@ -8,15 +8,11 @@ import sqlalchemy as sa
 from teamhub import signals
 from teamhub.assignments.models import Assignment
 from teamhub.extensions import db
-from teamhub.notifications.links import assignment_link, path_for
+from teamhub.notifications.links import about_assignment, assignment_link, path_for
 from teamhub.notifications.services import notify, notify_all, notify_each
 from teamhub.payouts.models import MEMBER, LedgerEntry
 from teamhub.teams.models import Membership
 from teamhub.teams.queries import people_with_roles
-
-
-def _about(assignment) -> dict:
-    return {"job": assignment.job.title, "due_at": assignment.due_at.isoformat()}
 
 
 def assignment_offered(assignment, **_) -> None:
@@ -24,7 +20,7 @@ def assignment_offered(assignment, **_) -> None:
         assignment.membership.person_id,
         "assignment_offered",
         f"assignment:{assignment.id}",
-        _about(assignment),
+        about_assignment(assignment),
         link=assignment_link(assignment),
         team_id=assignment.team_id,
     )
@@ -42,7 +38,7 @@ def escrow_confirmed(job, **_) -> None:
             assignment.membership.person_id,
             "escrow_confirmed",
             f"job:{job.id}",
-            {"job": job.title},
+            about_assignment(assignment),
             link=assignment_link(assignment),
             team_id=job.team_id,
         )
@@ -59,7 +55,11 @@ def submission_waiting(assignment, submission, **_) -> None:
         reviewers,
         "submission_waiting",
         f"submission:{submission.id}",
-        {"job": assignment.job.title, "member": assignment.membership.person.display_name},
+        {
+            **about_assignment(assignment),
+            "member": assignment.membership.person.display_name,
+            "number": submission.number,
+        },
         link=assignment_link(assignment),
         team_id=assignment.team_id,
     )
@@ -72,7 +72,7 @@ def reviewed(assignment, event, approved: bool, **_) -> None:
         assignment.membership.person_id,
         kind,
         f"event:{event.id}",
-        {"job": assignment.job.title, "comment": event.comment},
+        {**about_assignment(assignment), "comment": event.comment},
         link=assignment_link(assignment),
         team_id=assignment.team_id,
     )

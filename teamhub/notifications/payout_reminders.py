@@ -38,9 +38,9 @@ def _close_link(close: PayoutClose) -> str:
     return path_for("payouts.close_detail", slug=close.team.slug, close_id=close.id)
 
 
-def payment_due(now: datetime) -> Done:
-    """Warn directors of unpaid closes whose 60-day payment date is near or past."""
-    today = _today(now)
+def payments_falling_due(today: date, *teams) -> list[tuple[PayoutClose, date, int]]:
+    """Unpaid closes (of ``teams``, or every team) whose first 60-day payment date is within
+    the warning days or past: each with that date and what its members are owed."""
     rows = db.session.execute(
         sa.select(
             PayoutClose,
@@ -53,20 +53,29 @@ def payment_due(now: datetime) -> Done:
             PayoutClose.status == "confirmed",
             LedgerEntry.account == MEMBER,
             Team.payer_type.in_(SIXTY_DAY_PAYER_TYPES),
+            *([Team.id.in_([t.id for t in teams])] if teams else []),
         )
         .group_by(PayoutClose.id)
         .order_by(PayoutClose.id)
     ).all()
+    return [
+        (close, due_on, int(owed or 0))
+        for close, due_on, owed in rows
+        if due_on is not None and (due_on - today).days <= PAYMENT_WARNING_DAYS
+    ]
+
+
+def payment_due(now: datetime) -> Done:
+    """Warn directors of unpaid closes whose 60-day payment date is near or past."""
+    today = _today(now)
     done = Done()
-    for close, due_on, owed in rows:
-        if due_on is None or (due_on - today).days > PAYMENT_WARNING_DAYS:
-            continue
+    for close, due_on, owed in payments_falling_due(today):
         kind = "payment_overdue" if due_on < today else "payment_due_soon"
         params = {
             "team": close.team.name,
             "period_end": close.period_end.isoformat(),
             "due_on": due_on.isoformat(),
-            "amount_yen": int(owed or 0),
+            "amount_yen": owed,
         }
         sent = notify_all(
             _directors(close.team_id), kind, f"close:{close.id}", params,
@@ -76,11 +85,11 @@ def payment_due(now: datetime) -> Done:
     return done
 
 
-def withholding_due(now: datetime) -> Done:
-    """Remind directors of withholding teams, by the 10th, of last month's withheld tax."""
-    today = _today(now)
+def withholding_to_pay(today: date, *teams) -> list[tuple[Team, int]]:
+    """From the 1st to the 10th: teams (of ``teams``, or every team) that withheld tax last
+    month, with the amount to pay the tax office."""
     if today.day > WITHHOLDING_DAY:
-        return Done()
+        return []
     last_month_end = today.replace(day=1) - timedelta(days=1)
     rows = db.session.execute(
         sa.select(Team, -sa.func.sum(LedgerEntry.amount_yen))
@@ -91,18 +100,29 @@ def withholding_due(now: datetime) -> Done:
             PayoutClose.period_end >= last_month_end.replace(day=1),
             PayoutClose.period_end <= last_month_end,
             LedgerEntry.account == TAX_OFFICE,
+            *([Team.id.in_([t.id for t in teams])] if teams else []),
         )
         .group_by(Team.id)
         .order_by(Team.id)
     ).all()
+    return [(team, int(withheld)) for team, withheld in rows if withheld and withheld > 0]
+
+
+def withholding_due_on(today: date) -> date:
+    """The day last month's withheld tax is due (the 10th, or the next business day)."""
+    return periods.withholding_due_on(today.replace(day=1) - timedelta(days=1))
+
+
+def withholding_due(now: datetime) -> Done:
+    """Remind directors of withholding teams, by the 10th, of last month's withheld tax."""
+    today = _today(now)
+    last_month_end = today.replace(day=1) - timedelta(days=1)
     done = Done()
-    for team, withheld in rows:
-        if not withheld or withheld <= 0:
-            continue
+    for team, withheld in withholding_to_pay(today):
         params = {
             "team": team.name,
-            "due_on": periods.withholding_due_on(last_month_end).isoformat(),
-            "amount_yen": int(withheld),
+            "due_on": withholding_due_on(today).isoformat(),
+            "amount_yen": withheld,
         }
         sent = notify_all(
             _directors(team.id), "withholding_due", f"team:{team.id}", params,

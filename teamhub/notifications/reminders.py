@@ -16,7 +16,7 @@ from teamhub.assignments.models import Assignment
 from teamhub.clock import JST, jst_midnight
 from teamhub.extensions import db
 from teamhub.jobs.models import ESCROW_SOURCES, Job
-from teamhub.notifications.links import assignment_link, path_for
+from teamhub.notifications.links import about_assignment, assignment_link, path_for
 from teamhub.notifications.services import notify, notify_all
 from teamhub.scheduling import Done
 from teamhub.teams.models import Membership
@@ -52,7 +52,7 @@ def due_soon(now: datetime) -> Done:
             a.membership.person_id,
             "due_soon",
             f"assignment:{a.id}",
-            {"job": a.job.title, "due_at": a.due_at.isoformat()},
+            about_assignment(a),
             link=assignment_link(a),
             period=a.due_at.isoformat(),
             team_id=a.team_id,
@@ -65,11 +65,7 @@ def overdue(now: datetime) -> Done:
     """Tell the member and the directors about work past its due time (once per due date)."""
     done = Done()
     for a in _owed(Assignment.state.in_(("offered", *OWING)), Assignment.due_at < now):
-        params = {
-            "job": a.job.title,
-            "due_at": a.due_at.isoformat(),
-            "member": a.membership.person.display_name,
-        }
+        params = {**about_assignment(a), "member": a.membership.person.display_name}
         common = {"link": assignment_link(a), "period": a.due_at.isoformat(), "team_id": a.team_id}
         subject = f"assignment:{a.id}"
         done.count(

@@ -42,6 +42,13 @@ def _close_period(team: Team, end: date) -> int:
 
 TASKS = [
     ScheduledJob(
-        "close_due", _l("Payout closes for periods that ended"), close_due, daily_at=(6, 0)
+        "close_due",
+        _l("Payout closes for periods that ended"),
+        close_due,
+        daily_at=(6, 0),
+        for_directors=_l(
+            "The morning after a payout period ends, makes its close from the approved work "
+            "whose money was received, and asks you to review it."
+        ),
     ),
 ]

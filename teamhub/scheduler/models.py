@@ -20,6 +20,8 @@ class SchedulerLease(db.Model):
     holder: Mapped[str] = mapped_column(sa.String(120))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the holder last renewed it (the operator's health page shows it); None before 0018.
+    renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class JobRun(db.Model):

@@ -62,6 +62,7 @@ class Lease:
             .values(
                 holder=self.holder,
                 expires_at=now + self.ttl,
+                renewed_at=now,
                 acquired_at=sa.case(
                     (SchedulerLease.holder == self.holder, SchedulerLease.acquired_at), else_=now
                 ),
@@ -70,7 +71,11 @@ class Lease:
         if not taken and db.session.get(SchedulerLease, LEASE_NAME) is None:
             db.session.add(
                 SchedulerLease(
-                    name=LEASE_NAME, holder=self.holder, acquired_at=now, expires_at=now + self.ttl
+                    name=LEASE_NAME,
+                    holder=self.holder,
+                    acquired_at=now,
+                    renewed_at=now,
+                    expires_at=now + self.ttl,
                 )
             )
             taken = 1

@@ -1,4 +1,5 @@
-"""The directors' page of scheduled work: what ran for the team, what runs next."""
+"""The directors' page of automatic work: what needs them, what teamhub will do for the team
+and when, and what it did."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from teamhub.clock import utcnow
-from teamhub.scheduler import queries, runs
+from teamhub.scheduler import queries
 from teamhub.scheduler.registry import REGISTRY
 from teamhub.teams.queries import team_access
 
@@ -15,11 +16,13 @@ from teamhub.teams.queries import team_access
 def team_schedule(slug):
     access = team_access(slug, current_user, need="director")
     now = utcnow()
+    tasks = queries.team_tasks(list(REGISTRY.values()), access.team, now)
     return render_template(
         "scheduler/team.html",
         access=access,
         team=access.team,
-        jobs=runs.overview(list(REGISTRY.values()), now),
-        scheduler_running=runs.scheduler_is_running(now),
+        tasks=tasks,
+        attention=queries.attention(access.team, tasks, now),
+        running=queries.running(now),
         upcoming=queries.upcoming(access.team, now),
     )

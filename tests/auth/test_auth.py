@@ -237,3 +237,24 @@ def test_signed_in_pages_need_login(client):
     response = client.get("/account")
     assert response.status_code == 302
     assert response.location.startswith("/login?next=/account")
+
+
+def test_signup_reports_every_problem_of_the_form_at_once(app, client, make_person):
+    """A short password, a mismatch and a taken address are all marked in one answer."""
+    make_person(email="hanako@example.jp")
+    data = {**SIGNUP, "password": "short1", "confirm": "short2"}
+    response = client.post("/signup", data=data, headers={"Accept-Language": "ja"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="password-error"' in page and "8文字以上" in page
+    assert 'id="confirm-error"' in page and "パスワードが一致しません" in page
+    assert 'id="email-error"' in page and "既に" in page
+    assert count_people(app) == 1
+
+
+def test_changing_the_password_reports_a_short_one_and_a_mismatch_together(app, make_person):
+    person = make_person()
+    client = login_as(app, person.email)
+    data = {"current_password": TEST_PASSWORD, "new_password": "short1", "confirm": "short2"}
+    page = client.post("/account/password", data=data).get_data(as_text=True)
+    assert 'id="new_password-error"' in page and 'id="confirm-error"' in page

@@ -86,6 +86,37 @@ def test_review_decisions_reach_the_member(ctx):
     assert len(notifications("submission_waiting")) == 4  # two deliveries × editor and director
 
 
+def test_review_notices_name_the_assignment_and_tell_a_second_delivery_apart(app, ctx):
+    """Each notice about a delivery or a review names the member, their part of the job and
+    which delivery it is, so a resubmission does not read like the first one."""
+    from flask_babel import force_locale
+
+    from teamhub.notifications.kinds import body_of, subject_of
+
+    work = work_in_progress(utcnow() + SOON)
+    a = assignment(work.assignment_id)
+    assignment_services.submit_work(a, _member(work), text="初稿")
+    lifecycle.review(a, _director(work), approve=False, comment="見出しを直してください")
+    assignment_services.submit_work(a, _member(work), text="第二稿")
+    lifecycle.review(a, _director(work), approve=True)
+    first, second = [
+        n for n in notifications("submission_waiting") if n.person_id == work.roles.director.id
+    ]
+    part = f"{a.job.unit_name} × {a.units}"
+    with app.test_request_context(), force_locale("ja"):
+        texts = [(subject_of(n.kind, n.params), body_of(n.kind, n.params)) for n in (first, second)]
+        decisions = [
+            body_of(n.kind, n.params)
+            for n in notifications()
+            if n.kind in ("approved", "changes_requested")
+        ]
+    assert texts[0] != texts[1]
+    member = _member(work).person.display_name
+    assert all(member in subject and f"担当作業：{part}。" in body for subject, body in texts)
+    assert "2回目の納品" in texts[1][1] and "回目" not in texts[0][1]
+    assert len(decisions) == 2 and all(f"担当作業：{part}。" in body for body in decisions)
+
+
 def test_switched_off_email_still_reaches_the_inbox(ctx):
     person = factories.make_person()
     services.set_email_preferences(person, ["approved"])

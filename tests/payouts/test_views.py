@@ -293,7 +293,13 @@ def test_operator_edits_a_fee_schedule_and_estimates_follow(app, october, make_p
         assert login_as(app, who).get("/admin/fees").status_code == 403
     client = login_as(app, operator.email)
     page = client.get("/admin/fees").get_data(as_text=True)
-    assert "100000: 20" in page and ": 16.5" in page  # CrowdWorks and Lancers as seeded
+    # CrowdWorks and Lancers as seeded, written as people read fees; "direct" in Japanese.
+    crowdworks = page.split('data-fee-schedule="crowdworks"')[1].split('data-fee-schedule="')[0]
+    tiers = re.findall(r"<li>([^<]*)</li>", crowdworks)
+    assert tiers == ["¥100,000まで 20%", "¥200,000まで 10%", "上限なし 5%"]
+    lancers = page.split('data-fee-schedule="lancers"')[1].split('data-fee-schedule="')[0]
+    assert re.findall(r"<li>([^<]*)</li>", lancers) == ["16.5%"]
+    assert "クライアントから直接" in page and "Direct" not in page
     for bad in ("200000: 10\n100000: 20\n: 5", "100000: 20", "abc", "100000: 80\n: 5"):
         answer = client.post(url, data={"tiers": bad, "fee_tax": "0"})
         assert answer.status_code == 422, bad

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from teamhub.notifications import reminders
 from teamhub.scheduler import process, registry, runs
 from teamhub.scheduler.models import JobRun
 from teamhub.scheduling import Done
+from tests import factories
 from tests.conftest import login_as
 from tests.notification_helpers import notifications, work_in_progress
 
@@ -170,12 +172,26 @@ def test_one_lease_holder_at_a_time_and_handover_when_it_lapses(ctx):
     )
 
 
+def test_each_renewal_of_the_lease_is_stamped(ctx):
+    lease = runs.Lease("host:1", timedelta(seconds=30))
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    assert lease.claim(start)
+    assert runs.current_lease().renewed_at == start
+    assert lease.claim(start + timedelta(seconds=10))
+    held = runs.current_lease()
+    assert held.acquired_at == start and held.renewed_at == start + timedelta(seconds=10)
+
+
 def test_a_stopping_leader_hands_over_at_once(ctx):
     ttl = timedelta(seconds=30)
     first, second = runs.Lease("host:1", ttl), runs.Lease("host:2", ttl)
     assert first.claim(utcnow())
     first.release()
     assert second.claim(utcnow())
+
+
+def _card(page: str, job: str) -> str:
+    return page.split(f'data-job="{job}"')[1].split("</li>")[0]
 
 
 def test_directors_see_what_the_scheduler_did_and_will_do(app, frozen):
@@ -186,17 +202,83 @@ def test_directors_see_what_the_scheduler_did_and_will_do(app, frozen):
     frozen.move_to(DUE - timedelta(hours=46) + timedelta(minutes=1))
     director = login_as(app, work.roles.director.email)
     page = director.get(f"/teams/{work.roles.team.slug}/scheduled").get_data(as_text=True)
-    assert "<th>自動処理</th>" in page and "<th>案件</th>" not in page  # a task, not client work
-    row = page.split('data-job="due_soon"')[1].split("</tr>")[0]
-    assert "2026/12/08 19:00" in row  # the last run, in Japan time
-    assert 'data-count="1"' in row
-    assert "2026/12/08 20:15" in row  # the next quarter hour
-    assert 'id="scheduler-stopped"' in page  # no scheduler process holds the lease
-    assert 'data-upcoming="due_soon" data-count="1"' in page
-    assert 'data-upcoming="overdue" data-count="0"' in page
-    assert "2026/12/31" in page and "2027/01/01" in page  # December's close, and its day
+    main = page.split("<main", 1)[1]
+    assert "<h1>自動処理</h1>" in main and "<table" not in main  # cards, no columns to squeeze
+    assert "スケジューラー" not in main and "未実行" not in main
+    card = _card(main, "due_soon")
+    assert "納期48時間前のお知らせ" in card and "15分ごと" in card
+    assert "2026/12/08 19:00" in card  # the last run, in Japan time
+    assert 'data-count="1"' in card and "このチームへのお知らせ 1件" in card
+    assert "2026/12/08 20:15" in card  # the next quarter hour
+    assert 'data-upcoming="due_soon" data-count="1"' in main
+    assert "2026/12/31" in main and "2027/01/01" in main  # December's close, and its day
+    # Never run yet: said in words, not an empty column.
+    assert "まだ実行されていません" in _card(main, "overdue")
     member = login_as(app, work.roles.member.email)
     assert member.get(f"/teams/{work.roles.team.slug}/scheduled").status_code == 403
+
+
+def test_the_team_page_lists_only_what_can_concern_the_team(app, frozen):
+    """No training reminders (a team has no cohorts), no housekeeping or email queue; the 60-day
+    and withholding warnings only for payer types they apply to."""
+    with app.app_context():
+        individual = factories.team_with_roles(payer_type="individual")
+        corporation = factories.team_with_roles(payer_type="corporation")
+        db.session.commit()
+    jobs = {}
+    for roles in (individual, corporation):
+        page = login_as(app, roles.director.email).get(f"/teams/{roles.team.slug}/scheduled")
+        jobs[roles.team.slug] = set(re.findall(r'<li class="card" data-job="(\w+)"', page.text))
+    common = {"due_soon", "overdue", "escrow_missing", "close_due"}
+    assert jobs[individual.team.slug] == common
+    assert jobs[corporation.team.slug] == common | {"payment_due", "withholding_due"}
+
+
+def test_a_stopped_scheduler_says_what_to_do_and_whom_to_ask(app, frozen):
+    with app.app_context():
+        roles = factories.team_with_roles()
+        operator = factories.make_person(display_name="運営 太郎", email="ops@example.jp")
+        operator.is_operator = True
+        runs.Lease("host:1", timedelta(seconds=30)).claim(utcnow() - timedelta(hours=2))
+        db.session.commit()
+    director = login_as(app, roles.director.email)
+    page = director.get(f"/teams/{roles.team.slug}/scheduled").text
+    stopped = page.split('id="scheduler-stopped"')[1].split("</section>")[0]
+    assert "自動処理が止まっています" in stopped
+    assert 'href="mailto:ops@example.jp"' in stopped and "運営 太郎" in stopped
+    assert "再開" in stopped
+    with app.app_context():
+        runs.Lease("host:1", timedelta(seconds=30)).claim(utcnow())
+    running = director.get(f"/teams/{roles.team.slug}/scheduled").text
+    assert 'id="scheduler-stopped"' not in running
+
+
+def test_what_needs_the_director_is_listed_first_with_where_to_act(app, frozen):
+    with app.app_context():
+        work = work_in_progress(DUE, source="lancers", state="offered")
+        run = runs.run_job(registry.REGISTRY["overdue"], "test", utcnow())
+        run.outcome, run.counts = "failed", {"error": "RuntimeError: smtp down"}
+        db.session.commit()
+    director = login_as(app, work.roles.director.email)
+    url = f"/teams/{work.roles.team.slug}/scheduled"
+    calm = director.get(url).text.split('id="attention"')[1].split("</section>")[0]
+    assert 'data-attention="escrow_missing" data-count="1"' in calm
+    assert 'data-attention="failed" data-job="overdue"' in calm and "smtp" not in calm
+    assert 'data-attention="overdue"' not in calm
+    frozen.move_to(DUE + timedelta(hours=1))
+    director = login_as(app, work.roles.director.email)  # a month on: a new session
+    late = director.get(url).text.split('id="attention"')[1].split("</section>")[0]
+    assert 'data-attention="overdue" data-count="1"' in late
+    assert f'href="/teams/{work.roles.team.slug}/jobs"' in late
+
+
+def test_a_team_with_nothing_waiting_is_told_so(app, frozen):
+    with app.app_context():
+        roles = factories.team_with_roles()
+        db.session.commit()
+    page = login_as(app, roles.director.email).get(f"/teams/{roles.team.slug}/scheduled").text
+    assert 'id="nothing-to-do"' in page and "data-attention" not in page
+    assert "48時間以内に納期を迎える担当作業はありません" in page
 
 
 def test_the_scheduler_command_lists_its_jobs(runner):

@@ -380,3 +380,16 @@ def test_the_directors_menu_leads_to_recommended_graduates(app, team_with_roles)
     assert director.get(graduates).status_code == 200
     editor_nav = _team_nav(login_as(app, roles.editor.email).get(url).get_data(as_text=True))
     assert graduates not in editor_nav
+
+
+def test_directors_are_asked_for_their_own_weekly_availability_as_members_are(app, team_with_roles):
+    """The split counts the director too, so they are asked what they can take on, in words
+    meant for them (not "tell the director")."""
+    t = team_with_roles
+    director = login_as(app, t.director.email).get(f"/teams/{t.team.slug}").get_data(as_text=True)
+    member = login_as(app, t.member.email).get(f"/teams/{t.team.slug}").get_data(as_text=True)
+    availability = f'href="/teams/{t.team.slug}/me"'
+    steps = re.search(r"<h2>次にすること</h2>.*?</ul>", director, re.S)[0]
+    assert availability in steps and "分担案" in steps and "ディレクターに伝える" not in steps
+    assert 'class="badge warn">未登録<' in steps  # not told yet
+    assert availability in member and "ディレクターに伝える" in member

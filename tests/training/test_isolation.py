@@ -76,6 +76,7 @@ def test_the_matrix_sees_every_training_route(app):
     assert len(org_rules(app)) >= 30
     assert len(trainee_rules(app)) >= 5
     assert len(admin_rules(app)) >= 4
+    assert "admin.health" in {r.endpoint for r in admin_rules(app)}  # the operator's health page
 
 
 def test_coordinators_and_mentors_of_a_are_refused_on_every_route_of_b(app, two_orgs):

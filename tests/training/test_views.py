@@ -747,3 +747,33 @@ def test_reviews_name_the_cohort_and_the_module_of_each_try(app, setup):
     assert "SEOの考え方" in in_first and "提案文を書く" in in_second
     review = client.get(org_url(setup, f"/reviews/{submission_id}")).get_data(as_text=True)
     assert f"提案文を書く in {names[1]}" in review
+
+
+def test_the_public_certificate_page_asks_search_engines_not_to_index_it(app, setup):
+    page = app.test_client().get(f"/certificates/{setup.ids.certificate_code}")
+    head = page.get_data(as_text=True).split("</head>")[0]
+    assert '<meta name="robots" content="noindex">' in head
+
+
+def test_a_module_without_lessons_shows_no_empty_lesson_count(app):
+    """A module with only a practice task, or nothing to read, says what completes it instead
+    of "0 of 0 lessons read" beside a 0% bar."""
+    from teamhub.training import curricula
+
+    with app.app_context():
+        org = tf.make_organisation()
+        coordinator = tf.appoint(org)
+        curriculum = curricula.create_curriculum(org, "在宅ワーク入門", "")
+        for title, task in (("課題だけの単元", "自己紹介文を書いてください。"), ("説明会", "")):
+            curricula.add_module(curriculum, curricula.ModuleInput(title=title, practice_task=task))
+        cohort = tf.make_cohort(org, curriculum)
+        trainee = factories.make_person()
+        enrolment_id = enrolments_service.enrol(cohort, trainee, by=coordinator).id
+        db.session.commit()
+        email = trainee.email
+    html = login_as(app, email).get(f"/training/{enrolment_id}").get_data(as_text=True)
+    modules = re.findall(r'<li id="module-\d+".*?</li>', html, re.S)
+    assert len(modules) == 2
+    for module in modules:
+        assert "レッスン中" not in module and "0%" not in module and "<progress" not in module
+    assert "課題を提出" in modules[0] and "コーディネーター" in modules[1]
