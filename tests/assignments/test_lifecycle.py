@@ -15,9 +15,10 @@ from flask_babel import gettext
 
 from teamhub.assignments import lifecycle, services, terms
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
-from teamhub.errors import Conflict
+from teamhub.errors import Conflict, NotAllowed
 from teamhub.extensions import db
 from teamhub.jobs import splitting
+from teamhub.notifications.models import Notification
 from teamhub.teams.models import Membership
 from tests import factories
 from tests.conftest import login_as
@@ -260,3 +261,60 @@ def test_work_waits_for_changed_terms_before_it_starts_or_is_delivered(crew):
     with pytest.raises(Conflict):
         act(crew, "submit")
     assert offer.state == "in_progress"
+
+
+def test_only_the_active_assignee_acts_on_their_work(crew):
+    offer, writer = crew["offer"], crew["writer"]
+    for someone in (crew["other"], crew["editor"], crew["director"]):
+        for step in (lifecycle.accept, lifecycle.accept_new_terms, lifecycle.start):
+            with pytest.raises(NotAllowed):
+                step(offer, someone)
+        with pytest.raises(NotAllowed):
+            lifecycle.decline(offer, someone)
+    writer.removed_at = NOW  # left the team
+    with pytest.raises(NotAllowed):
+        lifecycle.accept(offer, writer)
+    assert offer.state == "offered"
+
+
+def test_only_the_teams_active_directors_end_work_and_its_reviewers_review_it(crew):
+    offer = crew["offer"]
+    elsewhere = factories.make_team(factories.make_person())
+    outsider = db.session.scalar(sa.select(Membership).where(Membership.team_id == elsewhere.id))
+    for someone in (outsider, crew["editor"], crew["writer"]):
+        with pytest.raises(NotAllowed):
+            lifecycle.cancel(offer, someone, "x")
+        with pytest.raises(NotAllowed):
+            lifecycle.hand_over(offer, someone, "x")
+    offer.state = "submitted"
+    for someone in (outsider, crew["other"]):
+        with pytest.raises(NotAllowed):
+            lifecycle.review(offer, someone, True)
+    crew["editor"].removed_at = NOW
+    with pytest.raises(NotAllowed):
+        lifecycle.review(offer, crew["editor"], True)
+    crew["director"].removed_at = NOW
+    with pytest.raises(NotAllowed):
+        lifecycle.cancel(offer, crew["director"], "x")
+    assert offer.state == "submitted"
+
+
+def test_the_member_hears_of_the_offer_and_of_each_review(crew):
+    offer, writer = crew["offer"], crew["writer"]
+
+    def inbox() -> list[tuple[str, str]]:
+        rows = db.session.execute(
+            sa.select(Notification.kind, Notification.key)
+            .where(Notification.person_id == writer.person_id)
+            .order_by(Notification.id)
+        )
+        return [(kind, key) for kind, key in rows if kind != "escrow_confirmed"]
+
+    assert inbox() == [("assignment_offered", f"assignment_offered:assignment:{offer.id}")]
+    for step in ("accept", "start", "submit", "request_changes", "submit", "approve"):
+        act(crew, step)
+    reviews = [e for e in events(offer) if e.to_state in ("changes_requested", "approved")]
+    assert inbox()[1:] == [
+        ("changes_requested", f"changes_requested:event:{reviews[0].id}"),
+        ("approved", f"approved:event:{reviews[1].id}"),
+    ]
