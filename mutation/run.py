@@ -115,6 +115,7 @@ class Score:
     broke: int = 0
     survived: list[str] = field(default_factory=list)
     no_tests: list[str] = field(default_factory=list)
+    path_of: dict[str, str] = field(default_factory=dict)
     equivalent: int = 0
     not_run: int = 0
 
@@ -137,6 +138,7 @@ def score(name: str, spec: dict, known_equivalent: dict[str, str]) -> Score:
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         for mutant, code in sorted(codes.items()):
+            result.path_of[mutant] = path
             if mutant in known_equivalent:
                 result.equivalent += 1
             elif code is None:
@@ -154,18 +156,27 @@ def score(name: str, spec: dict, known_equivalent: dict[str, str]) -> Score:
     return result
 
 
-def diff(name: str, mutant: str) -> str:
-    """mutmut's diff of one mutant (from the module's folder)."""
-    mutmut = Path(sys.executable).with_name("mutmut")
-    shown = subprocess.run(
-        [str(mutmut), "show", mutant], cwd=WORK / name, capture_output=True, text=True, check=False
-    ).stdout
+def diff(name: str, mutant: str, path: str) -> str:
+    """The lines a mutant changes, as mutmut shows them (read in this process: quick)."""
+    from mutmut import configuration
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    here = os.getcwd()
+    os.chdir(WORK / name)
+    configuration.reset_config()
+    try:
+        shown = get_diff_for_mutant(mutant, path=path)
+    except Exception as error:  # a stale or missing index: the name is enough to look it up
+        shown = f"(no diff: {error})"
+    finally:
+        os.chdir(here)
+        configuration.reset_config()
     changed = [
         line
         for line in shown.splitlines()
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
-    return " | ".join(line.strip() for line in changed)[:200]
+    return " | ".join(line.strip() for line in changed)[:240] or shown[:240]
 
 
 def report(names: list[str], specs: dict[str, dict], with_diffs: bool = True) -> str:
@@ -185,7 +196,7 @@ def report(names: list[str], specs: dict[str, dict], with_diffs: bool = True) ->
         )
         for mutant in s.survived + s.no_tests:
             kind = "survived" if mutant in s.survived else "no tests"
-            shown = diff(name, mutant) if with_diffs else ""
+            shown = diff(name, mutant, s.path_of[mutant]) if with_diffs else ""
             survivors.append(f"- {kind}: `{mutant}` {shown}")
     text = "\n".join(lines)
     if survivors:

@@ -357,6 +357,21 @@ def test_bp_to_percent_shows_no_trailing_zeros(bp: int, shown: str) -> None:
     assert money.percent_to_bp(shown) == (bp if bp <= money.MAX_RATE_BP else None)
 
 
+def test_a_fee_is_floored_once_over_the_sum_of_its_tiers() -> None:
+    one_bp = FeeSchedule("x", "X", (FeeTier(None, 1),), "incl_tax", 0)
+    assert [fee_for(one_bp, yen) for yen in (9_999, 10_000, 19_999)] == [0, 1, 1]
+
+
+@pytest.mark.parametrize("amount", [0, 999_999, 1_000_000, 1_000_001, 2_000_000, 3_333_333])
+def test_every_amount_is_a_whole_yen_int(amount: int) -> None:
+    schedule = DEFAULT_FEE_SCHEDULES["crowdworks"]
+    for value in (
+        withholding(amount), consumption_tax(amount), team_fee(amount, 1_021),
+        fee_for(schedule, amount), platform_fee("lancers", amount), *allocate(amount, [1, 2]),
+    ):  # fmt: skip
+        assert type(value) is int
+
+
 # --- properties --------------------------------------------------------------------------
 
 
