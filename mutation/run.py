@@ -12,6 +12,7 @@ mutated by ``mutation.tables``, which mutmut does not reach.
     python -m mutation.run money lifecycle   # some of them
     python -m mutation.run --report          # only the report of what was already run
     python -m mutation.run --minutes 20 ...  # stop each module's run after 20 minutes
+    python -m mutation.run --survivors money # run the last survivors again (after new tests)
 
 A module's verdicts are kept between runs (mutmut reruns only the functions that changed);
 ``--fresh`` starts the module over.
@@ -84,14 +85,15 @@ def prepare(name: str, spec: dict, fresh: bool) -> Path:
     return folder
 
 
-def run(name: str, folder: Path, max_children: int, minutes: float) -> str:
-    """Run mutmut in the module's folder, stopped after ``minutes``; its output goes to run.log."""
+def run(name: str, folder: Path, max_children: int, minutes: float, only: list[str]) -> str:
+    """Run mutmut in the module's folder (``only`` these mutants if named), stopped after
+    ``minutes``; its output goes to run.log."""
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {**os.environ, "TEAMHUB_TEST_DATABASE_URL": ""}
     started = time.monotonic()
     with open(folder / "run.log", "w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [str(mutmut), "run", "--max-children", str(max_children)],
+            [str(mutmut), "run", "--max-children", str(max_children), *only],
             cwd=folder, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )  # fmt: skip
         try:
@@ -214,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="report only, run nothing")
     parser.add_argument("--fresh", action="store_true", help="forget the modules' verdicts")
     parser.add_argument("--no-diffs", action="store_true", help="survivors without their diffs")
+    parser.add_argument(
+        "--survivors", action="store_true", help="run only the last run's survivors again"
+    )
     args = parser.parse_args(argv)
     specs = modules()
     names = args.modules or list(specs)
@@ -221,9 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown modules {unknown}; known: {', '.join(specs)}")
     if not args.report:
+        known = equivalent()
         for name in names:
+            only = []
+            if args.survivors:
+                last = score(name, specs[name], known)
+                only = last.survived + last.no_tests
+                if not only:
+                    continue
             folder = prepare(name, specs[name], args.fresh)
-            print(run(name, folder, args.max_children, args.minutes), flush=True)
+            print(run(name, folder, args.max_children, args.minutes, only), flush=True)
     text = report(names, specs, with_diffs=not args.no_diffs)
     WORK.mkdir(exist_ok=True)
     (WORK / "report.md").write_text(text + "\n", encoding="utf-8")

@@ -15,7 +15,7 @@ from flask_babel import gettext
 
 from teamhub.assignments import lifecycle, services, terms
 from teamhub.assignments.models import Assignment, AssignmentEvent, Submission
-from teamhub.errors import Conflict, NotAllowed
+from teamhub.errors import Conflict, Invalid, NotAllowed
 from teamhub.extensions import db
 from teamhub.jobs import splitting
 from teamhub.notifications.models import Notification
@@ -241,9 +241,11 @@ def test_new_terms_are_accepted_while_the_work_is_open(crew, state):
             lifecycle.accept_new_terms(offer, crew["writer"])
         assert notice.accepted_at == NOW and not terms.awaiting_acceptance(offer)
     else:
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as refused:
             lifecycle.accept_new_terms(offer, crew["writer"])
         assert notice.accepted_at is None
+        why = REFUSAL.get(state, "This step is not possible while the assignment is %(state)s.")
+        assert refused.value.message == gettext(why, state=offer.state_label)
     assert offer.state == state
 
 
@@ -318,3 +320,22 @@ def test_the_member_hears_of_the_offer_and_of_each_review(crew):
         ("changes_requested", f"changes_requested:event:{reviews[0].id}"),
         ("approved", f"approved:event:{reviews[1].id}"),
     ]
+
+
+def test_a_decline_or_a_hand_over_may_give_no_reason(crew):
+    offer = crew["offer"]
+    lifecycle.decline(offer, crew["writer"])
+    assert events(offer)[-1].comment == ""
+    offer.state = "accepted"
+    lifecycle.hand_over(offer, crew["director"])
+    assert (offer.state, events(offer)[-1].comment) == ("reassigned", "")
+
+
+def test_asking_for_changes_says_the_comment_is_missing(crew):
+    offer = crew["offer"]
+    offer.state = "submitted"
+    with pytest.raises(Invalid) as refused:
+        lifecycle.review(offer, crew["editor"], False, "  ")
+    message = gettext("Say what should change, so the member knows what to do.")
+    assert (refused.value.message, refused.value.reasons) == (message, {"comment": message})
+    assert offer.state == "submitted"
