@@ -47,6 +47,10 @@ REFUSAL = {
     "approved": "This work is already approved.",
 }
 NOW = datetime(2026, 11, 2, 3, 4, 5, tzinfo=UTC)
+COMMENT = {
+    "decline": "体調不良のため", "request_changes": "見出しを直してください",
+    "cancel": "依頼主の都合", "reassign": "急病のため",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -120,6 +124,7 @@ def test_every_state_and_action(crew, state, action):
         assert offer.state == target
         last = events(offer)[-1]
         assert (last.from_state, last.to_state, last.at) == (state, target, NOW)
+        assert last.comment == COMMENT.get(action, ""), "the reason, trimmed; none for the others"
 
 
 @pytest.mark.parametrize(
