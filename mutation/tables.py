@@ -68,7 +68,6 @@ def transition_mutants() -> list[Mutant]:
 def _set_phrases(phrases: tuple[scam.Phrase, ...]) -> Callable[[], None]:
     def apply():
         scam.PHRASES = phrases
-        scam._COMPILED = scam._compile(phrases)
 
     return apply
 

@@ -91,12 +91,9 @@ PHRASES = (
 # fmt: on
 
 
-def _compile(phrases: tuple[Phrase, ...]) -> dict[str, re.Pattern[str]]:
-    """Each phrase's regular expression, compiled once at import."""
-    return {phrase.name: re.compile(phrase.regex(), re.IGNORECASE) for phrase in phrases}
-
-
-_COMPILED = _compile(PHRASES)
+def _pattern(phrase: Phrase) -> re.Pattern[str]:
+    """The phrase's regular expression, compiled (once: ``re`` keeps what it compiled)."""
+    return re.compile(phrase.regex(), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -121,14 +118,15 @@ def scan(text: str) -> list[ScamReason]:
     for phrase in PHRASES:
         if phrase.reason in reasons:
             continue
-        if match := _COMPILED[phrase.name].search(folded):
+        if match := _pattern(phrase).search(folded):
             reasons[phrase.reason] = ScamReason(phrase.reason, match.group(0).strip())
     return list(reasons.values())
 
 
 def phrase_match(name: str, text: str) -> str | None:
     """The words of ``text`` that the one phrase ``name`` matches, if any."""
-    match = _COMPILED[name].search(_fold(text))
+    [phrase] = [p for p in PHRASES if p.name == name]
+    match = _pattern(phrase).search(_fold(text))
     return match.group(0) if match else None
 
 

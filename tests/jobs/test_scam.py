@@ -168,6 +168,7 @@ def test_each_alternative_is_caught_by_its_phrase(name, case, text):
 def test_ordinary_words_beside_the_phrases_are_not_flagged(text):
     assert scam.scan(text) == []
     assert scam.scan(full_width(text)) == []
+    assert [scam.phrase_match(name, text) for name in REASON] == [None] * len(REASON)
 
 
 def test_half_width_katakana_is_caught_as_katakana():
