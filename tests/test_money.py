@@ -342,7 +342,9 @@ def test_percent_to_bp_reads_what_people_type(typed, bp) -> None:
     assert money.percent_to_bp(typed) == bp
 
 
-@pytest.mark.parametrize("typed", ["50.01", "-1", "0.005", "abc", "", "51", "1e3", "NaN"])
+@pytest.mark.parametrize(
+    "typed", ["50.01", "-1", "0.005", "abc", "", "51", "1e3", "NaN", "10X", "%"]
+)
 def test_percent_to_bp_refuses_what_is_not_a_rate_up_to_50_percent(typed) -> None:
     assert money.percent_to_bp(typed) is None
 
