@@ -12,7 +12,7 @@ import time_machine
 
 from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
-from teamhub.payouts import services
+from teamhub.payouts import periods, services
 from teamhub.payouts.models import FeeScheduleRow, LedgerEntry, PaidDay
 from teamhub.teams.models import PAYER_TYPES
 from tests.factories import add_member, approved_assignment, make_job, make_person, make_team
@@ -259,7 +259,8 @@ def test_marking_paid_needs_a_day_from_the_periods_end_to_today(team):
         for day in (today + timedelta(days=1), OCT_31 - timedelta(days=1)):
             with pytest.raises(Invalid) as refused:
                 services.mark_paid(close, day)
-            assert set(refused.value.reasons) == {"paid_on"}
+            assert refused.value.reasons == {"paid_on": refused.value.message}
+            assert refused.value.message
         assert close.status != "paid" and close.paid_on is None
         services.mark_paid(close, OCT_31)
         assert (close.status, close.paid_on) == ("paid", OCT_31)
@@ -352,3 +353,31 @@ def test_tiers_are_read_and_written_one_per_line():
     with pytest.raises(Invalid) as refused:
         services.parse_tiers("100000: 20\nx: 10")
     assert "2" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("schedule", "day", "ends", "previous"),
+    [
+        ("month_end", date(2026, 3, 1), False, (date(2026, 2, 1), date(2026, 2, 28))),
+        ("month_end", date(2026, 2, 28), True, (date(2026, 1, 1), date(2026, 1, 31))),
+        ("month_end", date(2026, 2, 15), False, (date(2026, 1, 1), date(2026, 1, 31))),
+        ("semi_monthly", date(2026, 3, 10), False, (date(2026, 2, 16), date(2026, 2, 28))),
+        ("semi_monthly", date(2026, 3, 15), True, (date(2026, 2, 16), date(2026, 2, 28))),
+        ("semi_monthly", date(2026, 3, 16), False, (date(2026, 3, 1), date(2026, 3, 15))),
+        ("semi_monthly", date(2024, 2, 29), True, (date(2024, 2, 1), date(2024, 2, 15))),
+    ],
+)
+def test_period_ends_and_the_period_before(schedule, day, ends, previous):
+    assert periods.is_period_end(schedule, day) is ends
+    assert periods.previous_period(schedule, day) == previous
+
+
+def test_a_preview_names_its_team_and_period(team):
+    received_work(team, add_member(team), date(2026, 10, 20))
+    preview = services.preview_close(team, OCT_31)
+    assert (preview.team, preview.period_start, preview.period_end) == (
+        team,
+        date(2026, 10, 1),
+        OCT_31,
+    )
+    assert preview.withholding_due_on == date(2026, 11, 10)
