@@ -142,10 +142,17 @@ def test_the_close_and_its_entries_record_who_confirmed_them(team):
     director = make_person()
     member = add_member(team)
     received_work(team, member, date(2026, 10, 20))
-    close = services.confirm_close(team, OCT_31, director)
+    with time_machine.travel(noon_jst(date(2026, 11, 2)), tick=False):
+        close = services.confirm_close(team, OCT_31, director)
     assert close.confirmed_by_id == director.id
-    entries = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id))
+    entries = list(
+        db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id))
+    )
     assert {e.created_by_id for e in entries} == {director.id}
+    assert {e.created_at for e in entries} == {noon_jst(date(2026, 11, 2))}
+    # Only a share counts units of work; what the job brought in, the fee, withholding do not.
+    assert {e.kind: e.units for e in entries if e.kind != "share"} == {"": 0, "withholding": 0}
+    assert [e.units for e in entries if e.kind == "share"] == [3]
     other = make_team(make_person())
     received_work(other, add_member(other), date(2026, 10, 20))
     scheduled = services.confirm_close(other, OCT_31, None)  # the scheduler closes on its own
