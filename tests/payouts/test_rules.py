@@ -388,3 +388,30 @@ def test_a_preview_names_its_team_and_period(team):
         OCT_31,
     )
     assert preview.withholding_due_on == date(2026, 11, 10)
+
+
+def test_a_job_paid_out_once_is_not_closed_again(ctx):
+    """A team's only job, closed in September, is not in October's close."""
+    team = make_team(make_person())
+    received_work(team, add_member(team), date(2026, 9, 20))
+    september = services.confirm_close(team, date(2026, 9, 30), None)
+    assert len(closed_jobs(september)) == 1
+    assert services.preview_close(team, OCT_31).settlements == []
+    with pytest.raises(services.NothingToClose):
+        services.confirm_close(team, OCT_31, None)
+
+
+def test_jobs_are_settled_in_the_order_their_money_came_in(team):
+    member = add_member(team)
+    later = received_work(team, member, date(2026, 10, 20))
+    earlier = received_work(team, member, date(2026, 10, 10))
+    same_day = received_work(team, member, date(2026, 10, 20))
+    preview = services.preview_close(team, OCT_31)
+    assert [s.job.id for s in preview.settlements] == [earlier.id, later.id, same_day.id]
+    close = services.confirm_close(team, OCT_31, None)
+    withholding = db.session.scalars(
+        sa.select(LedgerEntry.job_id).where(
+            LedgerEntry.close_id == close.id, LedgerEntry.kind == "withholding"
+        )
+    ).all()
+    assert set(withholding) == {earlier.id}, "withholding goes on the statement's first job"
