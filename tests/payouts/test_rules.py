@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from teamhub.assignments.models import Assignment
 from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
 from teamhub.payouts import periods, services
@@ -415,3 +416,17 @@ def test_jobs_are_settled_in_the_order_their_money_came_in(team):
         )
     ).all()
     assert set(withholding) == {earlier.id}, "withholding goes on the statement's first job"
+
+
+def test_only_approved_work_is_paid_not_work_that_ended_otherwise(team):
+    paid, ended = add_member(team), add_member(team)
+    job = received_work(team, paid, date(2026, 10, 20), units=3)
+    for state in ("cancelled", "reassigned", "declined"):
+        db.session.add(
+            Assignment(team_id=team.id, job_id=job.id, membership_id=ended.id, units=5,
+                       state=state, due_at=job.due_at)
+        )  # fmt: skip
+    db.session.flush()
+    preview = services.preview_close(team, OCT_31)
+    assert [st.membership.id for st in preview.statements] == [paid.id]
+    assert preview.distributed_yen == 27_000
