@@ -6,12 +6,13 @@ FLASK := $(BIN)/flask --app teamhub
 APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
 BENCH_STAMP := $(VENV)/.bench-installed
+MUTATE_STAMP := $(VENV)/.mutate-installed
 TEAMHUB_BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CATALOGS := $(wildcard teamhub/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint format translations messages bench bench-test
+.PHONY: help install run serve test test-sqlite test-postgres lint format translations messages bench bench-test mutate
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,6 +31,10 @@ $(TEST_STAMP): pyproject.toml $(APP_STAMP)
 
 $(BENCH_STAMP): pyproject.toml $(APP_STAMP)
 	$(BIN)/pip install -q -e '.[bench]'
+	@touch $@
+
+$(MUTATE_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/pip install -q -e '.[test,mutate]'
 	@touch $@
 
 %.mo: %.po $(APP_STAMP)
@@ -74,3 +79,12 @@ bench: $(BENCH_STAMP) translations ## Seed national-scale data, drive the pages,
 
 bench-test: $(BENCH_STAMP) $(TEST_STAMP) translations ## The benchmark's own tests (seeding, driving, reporting), apart from make test
 	TEAMHUB_TEST_DATABASE_URL= $(BIN)/pytest bench/tests
+
+# Which rule modules and tables `make mutate` runs (all by default), and for how long at most each.
+MODULES ?=
+TABLES ?= transitions scam
+MUTATE_MINUTES ?= 45
+
+mutate: $(MUTATE_STAMP) translations ## Mutation testing of the rule modules (long; MODULES="money lifecycle"), not in CI
+	-TEAMHUB_TEST_DATABASE_URL= $(BIN)/python -m mutation.tables $(TABLES)
+	TEAMHUB_TEST_DATABASE_URL= $(BIN)/python -m mutation.run --minutes $(MUTATE_MINUTES) $(MODULES)

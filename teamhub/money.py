@@ -240,6 +240,4 @@ def percent_to_bp(value: str | Decimal) -> int | None:
 
 def bp_to_percent(bp: int) -> str:
     """Render basis points as a percent without trailing zeros: 1050 → '10.5'."""
-    return (
-        format(Decimal(bp).scaleb(-2), "f").rstrip("0").rstrip(".") if bp % 100 else str(bp // 100)
-    )
+    return format(Decimal(bp).scaleb(-2), "f").rstrip("0").rstrip(".")

@@ -14,12 +14,20 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import current_app
+from hypothesis import Phase, settings
 
 from teamhub import create_app
 from teamhub.extensions import db, limiter
 from tests import factories
 
 TEST_PASSWORD = factories.TEST_PASSWORD
+
+# `make mutate` runs each mutant's tests with --hypothesis-profile=mutation: a failing example is
+# reported as found, not shrunk (shrinking a mutant's failure can take minutes; it is killed
+# either way).
+settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], deadline=None
+)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -83,7 +91,13 @@ def _rolled_back(app):
 
 
 @pytest.fixture(autouse=True)
-def _clean_state(app, request):
+def _clean_state(request):
+    """A clean database for each test that uses the app; tests of plain functions (money, the
+    scam guard, periods) need no app and do not make one."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
     postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     if postgresql and request.node.get_closest_marker("commits") is None:
         with _rolled_back(app):

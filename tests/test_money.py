@@ -278,6 +278,102 @@ def test_malformed_fee_schedules_are_refused(build) -> None:
         build()
 
 
+@pytest.mark.parametrize(
+    ("received", "fee"), [(100_000, 100_000), (1, 1), (0, 0), (987_654_321, 987_654_321)]
+)
+def test_a_100_percent_rate_takes_everything(received: int, fee: int) -> None:
+    assert team_fee(received, 10_000) == fee
+    assert (
+        fee_for(FeeSchedule("all", "All", (FeeTier(None, 10_000),), "incl_tax", 0), received) == fee
+    )
+    assert FeeTier(None, 10_000).rate_bp == 10_000
+    assert FeeTier(1, 0).upper_bound_yen == 1
+
+
+@pytest.mark.parametrize("rate", [1_000.0, "1000", Decimal(1_000), True, False, None])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda rate: team_fee(1_000, rate),
+        lambda rate: FeeTier(None, rate),
+        lambda rate: FeeSchedule("x", "X", (FeeTier(None, 1_000),), "incl_tax", rate),
+    ],
+)
+def test_rates_must_be_int_basis_points(call, rate) -> None:
+    with pytest.raises(TypeError, match="must be an int in basis points, not"):
+        call(rate)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: consumption_tax(100.0),
+        lambda: team_fee(1_000.0, 1_000),
+        lambda: fee_for(DEFAULT_FEE_SCHEDULES["lancers"], 100, tax_yen=1.0),
+        lambda: distribute(100, [True], [1]),
+        lambda: distribute(100, [], [1.0]),
+        lambda: allocate(100, [1, False]),
+        lambda: FeeTier(100.0, 1_000),
+    ],
+)
+def test_amounts_and_weights_must_be_ints_not_floats_or_bools(call) -> None:
+    with pytest.raises(TypeError, match="must be an int"):
+        call()
+
+
+def test_rate_and_bound_refusals_name_the_value() -> None:
+    with pytest.raises(ValueError, match=r"rate_bp must be between 0 and 10000 bp \(got 10001\)"):
+        team_fee(1, 10_001)
+    with pytest.raises(ValueError, match="above ¥0"):
+        FeeTier(0, 1)
+    with pytest.raises(ValueError, match=r"fee_tax_rate_bp must be between"):
+        FeeSchedule("x", "X", (FeeTier(None, 1),), "excl_tax", 10_001)
+    assert FeeSchedule("x", "X", (FeeTier(None, 1),), "excl_tax", 10_000).fee_tax_rate_bp == 10_000
+
+
+@pytest.mark.parametrize(
+    ("typed", "bp"),
+    [
+        ("10", 1_000), ("12.5", 1_250), ("0", 0), ("50", 5_000), ("0.01", 1), (" 7 % ", 700),
+        ("１５", 1_500), ("１２．５％", 1_250), (Decimal("3.5"), 350), ("10.00", 1_000),
+    ],
+)  # fmt: skip
+def test_percent_to_bp_reads_what_people_type(typed, bp) -> None:
+    assert money.percent_to_bp(typed) == bp
+
+
+@pytest.mark.parametrize(
+    "typed", ["50.01", "-1", "0.005", "abc", "", "51", "1e3", "NaN", "10X", "%"]
+)
+def test_percent_to_bp_refuses_what_is_not_a_rate_up_to_50_percent(typed) -> None:
+    assert money.percent_to_bp(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("bp", "shown"),
+    [(1_000, "10"), (1_050, "10.5"), (1_025, "10.25"), (1, "0.01"), (0, "0"), (10_000, "100"),
+     (5, "0.05"), (110, "1.1")],
+)  # fmt: skip
+def test_bp_to_percent_shows_no_trailing_zeros(bp: int, shown: str) -> None:
+    assert money.bp_to_percent(bp) == shown
+    assert money.percent_to_bp(shown) == (bp if bp <= money.MAX_RATE_BP else None)
+
+
+def test_a_fee_is_floored_once_over_the_sum_of_its_tiers() -> None:
+    one_bp = FeeSchedule("x", "X", (FeeTier(None, 1),), "incl_tax", 0)
+    assert [fee_for(one_bp, yen) for yen in (9_999, 10_000, 19_999)] == [0, 1, 1]
+
+
+@pytest.mark.parametrize("amount", [0, 999_999, 1_000_000, 1_000_001, 2_000_000, 3_333_333])
+def test_every_amount_is_a_whole_yen_int(amount: int) -> None:
+    schedule = DEFAULT_FEE_SCHEDULES["crowdworks"]
+    for value in (
+        withholding(amount), consumption_tax(amount), team_fee(amount, 1_021),
+        fee_for(schedule, amount), platform_fee("lancers", amount), *allocate(amount, [1, 2]),
+    ):  # fmt: skip
+        assert type(value) is int
+
+
 # --- properties --------------------------------------------------------------------------
 
 
