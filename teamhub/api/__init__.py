@@ -10,6 +10,7 @@ from teamhub.api import (  # noqa: F401 - the operations' routes
     people,
     split,
     team_admin,
+    trainee_work,
     training,
     training_reports,
 )

@@ -24,6 +24,7 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "enrol_trainee": {"email": email},
         "record_attendance": {"marks": [{"enrolment_id": ids.enrolment_id, "status": "absent"}]},
         "decide_practice_review": {"decision": "pass"},
+        "submit_my_practice": {"text": "答えです"},
     }
 
 
@@ -120,7 +121,8 @@ def test_trainees_reach_only_their_own_enrolments(app, two_orgs, unlimited):
 
     before = snapshot(app)
     for who in ("trainee", "coordinator"):
-        assert _try_all(api_as(app, getattr(a, who).id), operations, addresses, {})
+        api = api_as(app, getattr(a, who).id)
+        assert _try_all(api, operations, addresses, _bodies(a.ids, a.trainee.email))
     assert snapshot(app) == before
     own = api_as(app, a.trainee.id).get(f"/training/{a.ids.enrolment_id}/progress")
     assert own.status_code == 200
