@@ -12,6 +12,7 @@ from teamhub.api import (  # noqa: F401 - the operations' routes
     team_admin,
     trainee_work,
     training,
+    training_admin,
     training_reports,
 )
 from teamhub.api.base import install

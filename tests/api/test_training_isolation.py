@@ -16,6 +16,12 @@ from tests.routes import TrainingIds
 from tests.training.test_isolation import snapshot as every_row
 
 ORG_AREA, TRAINEE_AREA = AREAS[1], AREAS[2]
+COHORT = {
+    "name": "第9期",
+    "capacity": 20,
+    "enrol_opens_on": "2026-12-01",
+    "enrol_closes_on": "2026-12-20",
+}
 
 
 def _bodies(ids: TrainingIds, email: str) -> dict:
@@ -25,6 +31,9 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "record_attendance": {"marks": [{"enrolment_id": ids.enrolment_id, "status": "absent"}]},
         "decide_practice_review": {"decision": "pass"},
         "submit_my_practice": {"text": "答えです"},
+        "open_cohort": {**COHORT, "curriculum_id": ids.curriculum_id},
+        "edit_cohort": COHORT,
+        "recommend_graduate": {"team_id": 1},
     }
 
 
