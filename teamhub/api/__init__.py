@@ -5,6 +5,7 @@ Each module holds the operations of one part of teamhub; importing them adds the
 
 from teamhub.api import (  # noqa: F401 - the operations' routes
     assignments,
+    curricula,
     jobs,
     payouts,
     people,

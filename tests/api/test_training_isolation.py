@@ -34,6 +34,14 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "open_cohort": {**COHORT, "curriculum_id": ids.curriculum_id},
         "edit_cohort": COHORT,
         "recommend_graduate": {"team_id": 1},
+        "create_curriculum": {"title": "講座"},
+        "edit_curriculum": {"title": "講座"},
+        "add_module": {"title": "単元"},
+        "edit_module": {"title": "単元"},
+        "move_module": {"direction": "up"},
+        "add_lesson": {"title": "課"},
+        "edit_lesson": {"title": "課"},
+        "add_session": {"starts_on": "2027-01-15", "starts_time": "10:00", "place": "公民館"},
     }
 
 
