@@ -11,6 +11,7 @@ from teamhub.api import (  # noqa: F401 - the operations' routes
     people,
     split,
     team_admin,
+    team_settings,
     trainee_work,
     training,
     training_admin,
