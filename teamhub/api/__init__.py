@@ -5,12 +5,16 @@ Each module holds the operations of one part of teamhub; importing them adds the
 
 from teamhub.api import (  # noqa: F401 - the operations' routes
     assignments,
+    curricula,
     jobs,
     payouts,
     people,
     split,
     team_admin,
+    team_settings,
+    trainee_work,
     training,
+    training_admin,
     training_reports,
 )
 from teamhub.api.base import install

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import send_file
+from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
 from teamhub.api import pagination
-from teamhub.api.base import ID, body, bp, operation, person
+from teamhub.api.base import ID, body, bp, header, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.schemas import Body, Id, Orm, Text, choice
@@ -23,6 +26,7 @@ from teamhub.assignments.forms import (
     SubmitForm,
 )
 from teamhub.assignments.models import Assignment
+from teamhub.errors import NotFound
 from teamhub.teams.queries import team_access
 
 ONE = f"/teams/<slug>/assignments/<{ID}:assignment_id>"
@@ -57,11 +61,13 @@ class EventOut(Orm):
 
 
 class SubmissionOut(Orm):
+    id: int = Field(description="With a file: download it at …/submissions/{id}/file.")
     number: int
     kind: str
     text: str
     url: str
     original_name: str | None
+    content_type: str = Field(description="A file's type as received; empty without a file.")
     submitted_at: datetime
     decision: str | None
     review_comment: str | None
@@ -164,6 +170,30 @@ def get_assignment(slug, assignment_id):
     the team's for editors and directors."""
     access = team_access(slug, person())
     return _detail(queries.visible_assignment(access, assignment_id))
+
+
+FILE_HEADERS = {"Content-Disposition": header('attachment; filename="…"')}
+
+
+@bp.get(f"{ONE}/submissions/<{ID}:submission_id>/file")
+@operation(tag="assignments", media="application/octet-stream", headers=FILE_HEADERS)
+def download_submission_file(slug, assignment_id, submission_id):
+    """A file handed in with the work, as it was received (its type is the submission's
+    content_type): for whoever sees the assignment, as on its page."""
+    access = team_access(slug, person())
+    submission = queries.team_submission(
+        queries.visible_assignment(access, assignment_id), submission_id
+    )
+    path = uploads.path_of(submission.stored_name)
+    if not path.exists():
+        raise NotFound(_("This file is no longer available."))
+    # Read whole (an upload is at most 10 MB): spectree reads the answer to validate it.
+    answer = send_file(
+        io.BytesIO(path.read_bytes()), mimetype="application/octet-stream", as_attachment=True,
+        download_name=submission.original_name, max_age=0,
+    )  # fmt: skip
+    answer.direct_passthrough = False
+    return answer
 
 
 def _act(slug: str, assignment_id: int, act) -> AssignmentDetail:

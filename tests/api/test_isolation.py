@@ -40,6 +40,14 @@ BODIES = {
     "invite": {"role": "director"},
     "change_role": {"role": "director"},
     "add_my_absence": {"starts_on": "2026-12-01", "ends_on": "2026-12-02"},
+    "edit_team_settings": {
+        "name": "島の書き手",
+        "slug": "shima-writers",
+        "prefecture": "鹿児島県",
+        "municipality": "奄美市",
+        "fee_rate": "10",
+    },
+    "set_my_profile": {"show_on_profile": True, "public_handle": "shima"},
 }
 QUERIES = {"preview_close": "?period_end=2026-10-31"}
 # Operations about the person's own records only: nothing of another team to name.
@@ -88,6 +96,7 @@ def _address(rule, ids, slug: str) -> str:
         "membership_id": ids.membership_id,
         "invitation_id": ids.invitation_id,
         "absence_id": ids.absence_id,
+        "submission_id": ids.submission_id,
     }
     path = rule.rule.removeprefix("/api/v1")
     for name in rule.arguments:

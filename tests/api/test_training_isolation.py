@@ -16,6 +16,12 @@ from tests.routes import TrainingIds
 from tests.training.test_isolation import snapshot as every_row
 
 ORG_AREA, TRAINEE_AREA = AREAS[1], AREAS[2]
+COHORT = {
+    "name": "第9期",
+    "capacity": 20,
+    "enrol_opens_on": "2026-12-01",
+    "enrol_closes_on": "2026-12-20",
+}
 
 
 def _bodies(ids: TrainingIds, email: str) -> dict:
@@ -24,6 +30,18 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "enrol_trainee": {"email": email},
         "record_attendance": {"marks": [{"enrolment_id": ids.enrolment_id, "status": "absent"}]},
         "decide_practice_review": {"decision": "pass"},
+        "submit_my_practice": {"text": "答えです"},
+        "open_cohort": {**COHORT, "curriculum_id": ids.curriculum_id},
+        "edit_cohort": COHORT,
+        "recommend_graduate": {"team_id": 1},
+        "create_curriculum": {"title": "講座"},
+        "edit_curriculum": {"title": "講座"},
+        "add_module": {"title": "単元"},
+        "edit_module": {"title": "単元"},
+        "move_module": {"direction": "up"},
+        "add_lesson": {"title": "課"},
+        "edit_lesson": {"title": "課"},
+        "add_session": {"starts_on": "2027-01-15", "starts_time": "10:00", "place": "公民館"},
     }
 
 
@@ -120,7 +138,8 @@ def test_trainees_reach_only_their_own_enrolments(app, two_orgs, unlimited):
 
     before = snapshot(app)
     for who in ("trainee", "coordinator"):
-        assert _try_all(api_as(app, getattr(a, who).id), operations, addresses, {})
+        api = api_as(app, getattr(a, who).id)
+        assert _try_all(api, operations, addresses, _bodies(a.ids, a.trainee.email))
     assert snapshot(app) == before
     own = api_as(app, a.trainee.id).get(f"/training/{a.ids.enrolment_id}/progress")
     assert own.status_code == 200
