@@ -33,6 +33,7 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "submit_my_practice": {"text": "答えです"},
         "open_cohort": {**COHORT, "curriculum_id": ids.curriculum_id},
         "edit_cohort": COHORT,
+        "set_application_link": {"open": True, "new_link": True},
         "recommend_graduate": {"team_id": 1},
         "create_curriculum": {"title": "講座"},
         "edit_curriculum": {"title": "講座"},
