@@ -59,9 +59,14 @@ PERSONAL = {
     "list_my_enrolments",
     "openapi",
 }
-# Where each other operation's records live: a team's, an organisation's, a trainee's own
-# (tests/api/test_training_isolation.py covers the last two).
-AREAS = ("/api/v1/teams/<slug>", "/api/v1/orgs/<org_slug>", "/api/v1/training/")
+# Where each other operation's records live: a team's, an organisation's, a trainee's own, the
+# instance operator's (tests/api/test_training_isolation.py covers the last three).
+AREAS = (
+    "/api/v1/teams/<slug>",
+    "/api/v1/orgs/<org_slug>",
+    "/api/v1/training/",
+    "/api/v1/admin/",
+)
 
 
 @pytest.fixture
