@@ -50,9 +50,11 @@ BODIES = {
     "set_my_profile": {"show_on_profile": True, "public_handle": "shima"},
 }
 QUERIES = {"preview_close": "?period_end=2026-10-31"}
-# Operations about the person's own records only: nothing of another team to name.
+# Operations about the person's own records only: nothing of another team to name (founding a
+# team makes a new one, of which the founder is the only member).
 PERSONAL = {
     "get_me",
+    "create_team",
     "list_inbox",
     "read_notification",
     "read_all_notifications",
