@@ -33,7 +33,8 @@ def operator(app):
     with app.app_context():
         made = factories.make_person(is_operator=True)
         db.session.commit()
-        return api_as(app, made.id, language="en")
+        operator_id = made.id
+    return api_as(app, operator_id, language="en")
 
 
 def test_a_coordinator_sets_the_earnings_target(app, org):
