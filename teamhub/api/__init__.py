@@ -7,6 +7,7 @@ from teamhub.api import (  # noqa: F401 - the operations' routes
     assignments,
     curricula,
     jobs,
+    organisations,
     payouts,
     people,
     split,

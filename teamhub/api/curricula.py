@@ -1,5 +1,5 @@
-"""Writing training as coordinators do on their pages: curricula, their modules (add, edit,
-reorder, remove) and lessons (add, edit, delete), and a cohort's schedule of sessions (add,
+"""Training's curricula as coordinators read and write them on their pages: curricula (the list,
+one with its modules and lessons), their modules (add, edit, reorder, remove) and lessons (add, edit, delete), and a cohort's schedule of sessions (add,
 remove). The same forms and services as the pages, reached through
 :mod:`teamhub.training.access`: mentors 403, another organisation's records 404."""
 
@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import selectinload
 
+from teamhub.api import pagination
 from teamhub.api.base import ID, body, bp, operation, person
 from teamhub.api.forms import filled
+from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.schemas import Body, Orm, Text, choice
 from teamhub.api.training import COHORT, ORG, STATE_CONFLICT, SessionOut
 from teamhub.clock import from_jst
@@ -58,6 +62,19 @@ class CurriculumOut(BaseModel):
     title: str
     description: str
     modules: list[ModuleOut] = Field(description="The current modules, in order.")
+
+
+class CurriculumSummary(BaseModel):
+    id: int
+    title: str
+    description: str
+    modules: int = Field(description="Its current modules.")
+    created_at: datetime
+
+
+class CurriculumPage(BaseModel):
+    items: list[CurriculumSummary]
+    next: str | None
 
 
 class RemovedOut(BaseModel):
@@ -117,6 +134,39 @@ def _module_out(module: CurriculumModule) -> ModuleOut:
 
 
 # Curricula -----------------------------------------------------------------------------------
+
+_NEWEST = Keyset([Curriculum.created_at, Curriculum.id], ["datetime", "int"], descending=True)
+
+
+@bp.get(CURRICULA)
+@operation(CurriculumPage, query=PageQuery, tag="training", headers=LINK_HEADER)
+def list_curricula(org_slug):
+    """The organisation's curricula, the newest first (coordinators and mentors)."""
+    access = org_access(org_slug, person(), need="mentor")
+    paging = pagination.requested()
+    rows, cursor = _NEWEST.page(
+        sa.select(Curriculum, Curriculum.created_at, Curriculum.id)
+        .where(Curriculum.organisation_id == access.org.id)
+        .options(selectinload(Curriculum.modules)),
+        paging,
+    )
+    url = next_url(cursor, paging.limit)
+    items = [
+        CurriculumSummary(
+            id=c.id, title=c.title, description=c.description,
+            modules=len(c.current_modules), created_at=c.created_at,
+        )
+        for c, *_key in rows
+    ]  # fmt: skip
+    return CurriculumPage(items=items, next=url), 200, link_header(url)
+
+
+@bp.get(f"{CURRICULA}/<{ID}:curriculum_id>")
+@operation(CurriculumOut, tag="training")
+def get_curriculum(org_slug, curriculum_id):
+    """One curriculum with its current modules, in order, and their lessons (coordinators)."""
+    access = org_access(org_slug, person())
+    return curriculum_out(org_curriculum(access.org, curriculum_id))
 
 
 @bp.post(CURRICULA)

@@ -1,5 +1,6 @@
-"""A team's settings and public page (directors), and each member's own entry on that page, on
-the team services and forms the pages use."""
+"""Founding a team (anyone: they become its first director), a team's settings and public page
+(directors), and each member's own entry on that page, on the team services and forms the pages
+use."""
 
 from __future__ import annotations
 
@@ -83,6 +84,14 @@ def _settings_from(form: TeamForm) -> services.TeamSettings:
         close_schedule=form.close_schedule.data, invoice_number=form.invoice_number.data or "",
         description=form.description.data or "", platform_accounts=form.accounts(),
     )  # fmt: skip
+
+
+@bp.post("/teams")
+@operation(TeamSettingsOut, status=201, json=TeamSettingsBody, tag="teams")
+def create_team():
+    """Found a team with these settings; the person becomes its first director."""
+    form = filled(TeamForm, body())
+    return _settings_out(services.create_team(person(), _settings_from(form))), 201
 
 
 @bp.get(f"{TEAM}/settings")

@@ -1,5 +1,5 @@
 """What an organisation's coordinators change about cohorts and trainees: open and edit a
-cohort, mark a module without a practice task completed for a trainee, recommend a graduate to a
+cohort, open, close or renew its application link, mark a module without a practice task completed for a trainee, recommend a graduate to a
 team. The same forms and services as the coordinators' pages, reached through
 :mod:`teamhub.training.access` (mentors 403, another organisation's records 404)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import url_for
 from pydantic import BaseModel, Field
 
 from teamhub.api.base import ID, body, bp, operation, person
@@ -18,7 +19,7 @@ from teamhub.extensions import db
 from teamhub.teams.models import Team
 from teamhub.training import cohorts, progress
 from teamhub.training.access import cohort_access, org_access, org_enrolment, org_module
-from teamhub.training.forms import CohortForm, RecommendForm
+from teamhub.training.forms import ApplicationLinkForm, CohortForm, RecommendForm
 from teamhub.training.models import Curriculum
 
 TRAINEE = f"{ORG}/enrolments/<{ID}:enrolment_id>"
@@ -33,6 +34,16 @@ class CohortEditBody(Body):
 
 class CohortBody(CohortEditBody):
     curriculum_id: Id = Field(description="One of the organisation's curricula.")
+
+
+class ApplicationLinkBody(Body):
+    open: bool = Field(description="Whether the link takes applicants.")
+    new_link: bool = Field(False, description="Make a new link: the old one stops working.")
+
+
+class ApplicationLinkOut(BaseModel):
+    open: bool
+    url: str = Field(description="The link applicants follow.")
 
 
 class RecommendBody(Body):
@@ -84,6 +95,18 @@ def edit_cohort(org_slug, cohort_id):
     form = filled(CohortForm, body())
     cohorts.update_cohort(cohort, _cohort_input(form))
     return cohort_out(cohort)
+
+
+@bp.put(f"{COHORT}/application-link")
+@operation(ApplicationLinkOut, json=ApplicationLinkBody, tag="training")
+def set_application_link(org_slug, cohort_id):
+    """Open or close the cohort's application link, or renew it so the old one stops working
+    (coordinators)."""
+    _access, cohort = cohort_access(org_slug, cohort_id, person())
+    form = filled(ApplicationLinkForm, body())
+    cohorts.set_applications(cohort, form.open.data, form.new_link.data)
+    url = url_for("training.apply", code=cohort.application_code, _external=True)
+    return ApplicationLinkOut(open=cohort.applications_open, url=url)
 
 
 # Trainees ------------------------------------------------------------------------------------

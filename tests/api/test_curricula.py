@@ -52,6 +52,26 @@ def test_a_coordinator_writes_a_curriculum_of_modules_and_lessons(app, org):
     assert [(m["title"], m["position"], m["lessons"]) for m in left] == [("テロップ", 1, [])]
 
 
+def test_staff_read_the_curricula_and_coordinators_one_with_its_modules_and_lessons(app, org):
+    coordinator = api_as(app, org.coordinator.id)
+    base = f"/orgs/{org.ids.org_slug}/curricula"
+    newer = coordinator.post(base, json={"title": "新しい講座"}).json
+    listed = api_as(app, org.mentor.id).get(f"{base}?limit=1")
+    assert listed.status_code == 200, listed.json
+    assert [c["title"] for c in listed.json["items"]] == ["新しい講座"]
+    assert listed.json["items"][0]["modules"] == 0
+    rest = api_as(app, org.mentor.id).get(listed.json["next"].split("/api/v1", 1)[1])
+    assert [c["id"] for c in rest.json["items"]] == [org.ids.curriculum_id]
+    assert rest.json["items"][0]["modules"] >= 1
+    one = coordinator.get(f"{base}/{org.ids.curriculum_id}")
+    assert one.status_code == 200 and one.json["id"] == org.ids.curriculum_id
+    lessons = [each["id"] for m in one.json["modules"] for each in m["lessons"]]
+    assert org.ids.module_id in [m["id"] for m in one.json["modules"]]
+    assert org.ids.lesson_id in lessons
+    assert coordinator.get(f"{base}/{newer['id']}").json["modules"] == []
+    assert api_as(app, org.mentor.id).get(f"{base}/{newer['id']}").status_code == 403
+
+
 def test_a_module_someone_worked_on_is_retired_not_deleted(app, org):
     coordinator = api_as(app, org.coordinator.id)
     module = f"/orgs/{org.ids.org_slug}/modules/{org.ids.module_id}"

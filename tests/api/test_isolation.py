@@ -50,18 +50,25 @@ BODIES = {
     "set_my_profile": {"show_on_profile": True, "public_handle": "shima"},
 }
 QUERIES = {"preview_close": "?period_end=2026-10-31"}
-# Operations about the person's own records only: nothing of another team to name.
+# Operations about the person's own records only: nothing of another team to name (founding a
+# team makes a new one, of which the founder is the only member).
 PERSONAL = {
     "get_me",
+    "create_team",
     "list_inbox",
     "read_notification",
     "read_all_notifications",
     "list_my_enrolments",
     "openapi",
 }
-# Where each other operation's records live: a team's, an organisation's, a trainee's own
-# (tests/api/test_training_isolation.py covers the last two).
-AREAS = ("/api/v1/teams/<slug>", "/api/v1/orgs/<org_slug>", "/api/v1/training/")
+# Where each other operation's records live: a team's, an organisation's, a trainee's own, the
+# instance operator's (tests/api/test_training_isolation.py covers the last three).
+AREAS = (
+    "/api/v1/teams/<slug>",
+    "/api/v1/orgs/<org_slug>",
+    "/api/v1/training/",
+    "/api/v1/admin/",
+)
 
 
 @pytest.fixture

@@ -82,3 +82,24 @@ def test_a_file_handed_in_is_downloaded_by_those_who_see_the_work(app, team):
         outsider = factories.make_person().id
         db.session.commit()
     assert api_as(app, outsider).get(url).status_code == 404
+
+
+def test_anyone_founds_a_team_and_becomes_its_only_director(app, team):
+    roles, ids = team
+    with app.app_context():
+        founder = factories.make_person()
+        db.session.commit()
+        founder_id = founder.id
+    api = api_as(app, founder_id, language="en")
+    taken = api.post("/teams", json={**SETTINGS, "slug": ids.slug})
+    assert taken.status_code == 422 and taken.json["errors"][0]["field"] == "slug"
+    made = api.post("/teams", json=SETTINGS)
+    assert made.status_code == 201, made.json
+    assert made.json["slug"] == "shima-writers" and made.json["fee_rate_bp"] == 1250
+    mine = api.get("/me").json["memberships"]
+    assert [(m["team"]["slug"], m["role"]) for m in mine] == [("shima-writers", "director")]
+    members = api.get("/teams/shima-writers/members").json["items"]
+    assert [m["role"] for m in members] == ["director"]
+    assert api.get(f"/teams/{ids.slug}/settings").status_code == 404
+    reader = api_as(app, roles.member.id, scope="read")
+    assert reader.post("/teams", json={**SETTINGS, "slug": "read-only"}).status_code == 403

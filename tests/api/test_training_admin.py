@@ -83,3 +83,20 @@ def test_a_coordinator_recommends_a_graduate_to_a_team_once(app, org):
         f"{base}/{org.ids.enrolment_id}/recommendations", json={"team_id": other.id}
     )
     assert not_done.status_code == 409
+
+
+def test_a_coordinator_opens_closes_and_renews_a_cohorts_application_link(app, org):
+    coordinator = api_as(app, org.coordinator.id)
+    link = f"/orgs/{org.ids.org_slug}/cohorts/{org.ids.cohort_id}/application-link"
+    opened = coordinator.put(link, json={"open": True})
+    assert opened.status_code == 200, opened.json
+    assert opened.json["open"] is True and "/apply/" in opened.json["url"]
+    cohort = coordinator.get(f"/orgs/{org.ids.org_slug}/cohorts/{org.ids.cohort_id}")
+    assert cohort.json["applications_open"] is True
+    renewed = coordinator.put(link, json={"open": True, "new_link": True})
+    assert renewed.json["url"] != opened.json["url"]
+    old = app.test_client().get(opened.json["url"].removeprefix("http://localhost"))
+    assert old.status_code == 404  # the old link no longer leads to the cohort
+    closed = coordinator.put(link, json={"open": False})
+    assert closed.json == {"open": False, "url": renewed.json["url"]}
+    assert api_as(app, org.mentor.id).put(link, json={"open": True}).status_code == 403

@@ -1,6 +1,7 @@
 """The API's training isolation matrix: an organisation's coordinators and mentors reach none
 of another organisation's records (through its address or their own), trainees only their own
-enrolments, and directors and trainees no organisation's operations; nothing changes."""
+enrolments, directors and trainees no organisation's operations, and nobody but the instance
+operator the operator's; nothing changes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.api.test_isolation import AREAS, api_operations
 from tests.routes import TrainingIds
 from tests.training.test_isolation import snapshot as every_row
 
-ORG_AREA, TRAINEE_AREA = AREAS[1], AREAS[2]
+ORG_AREA, TRAINEE_AREA, OPERATOR_AREA = AREAS[1], AREAS[2], AREAS[3]
 COHORT = {
     "name": "第9期",
     "capacity": 20,
@@ -33,6 +34,7 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "submit_my_practice": {"text": "答えです"},
         "open_cohort": {**COHORT, "curriculum_id": ids.curriculum_id},
         "edit_cohort": COHORT,
+        "set_application_link": {"open": True, "new_link": True},
         "recommend_graduate": {"team_id": 1},
         "create_curriculum": {"title": "講座"},
         "edit_curriculum": {"title": "講座"},
@@ -41,6 +43,15 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
         "move_module": {"direction": "up"},
         "add_lesson": {"title": "課"},
         "edit_lesson": {"title": "課"},
+        "set_target_income": {"target_monthly_yen": 250_000},
+        "edit_organisation": {
+            "name": "奪った団体",
+            "slug": "taken-org",
+            "kind": "npo",
+            "prefecture": "鹿児島県",
+            "municipality": "奄美市",
+        },
+        "appoint_staff": {"email": email, "role": "coordinator"},
         "add_session": {"starts_on": "2027-01-15", "starts_time": "10:00", "place": "公民館"},
     }
 
@@ -143,3 +154,20 @@ def test_trainees_reach_only_their_own_enrolments(app, two_orgs, unlimited):
     assert snapshot(app) == before
     own = api_as(app, a.trainee.id).get(f"/training/{a.ids.enrolment_id}/progress")
     assert own.status_code == 200
+
+
+def test_nobody_but_the_operator_reaches_the_operators_operations(app, two_orgs, unlimited):
+    a, b = two_orgs["a"], two_orgs["b"]
+    operations = list(api_operations(app, OPERATOR_AREA))
+    assert len(operations) >= 2, "the matrix must see the operator's operations"
+
+    def addresses(ops):
+        for rule, endpoint, method in ops:
+            for ids in (a.ids, b.ids):  # their own organisation and another
+                yield endpoint, method, _address(rule, ids)
+
+    before = snapshot(app)
+    for who in ("coordinator", "mentor", "trainee", "director"):
+        api = api_as(app, getattr(a, who).id)
+        assert _try_all(api, operations, addresses, _bodies(a.ids, getattr(a, who).email))
+    assert snapshot(app) == before
