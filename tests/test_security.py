@@ -21,8 +21,9 @@ def team_ids(app):
 
 
 def _of_training(rule) -> bool:
-    """An API operation naming an organisation's or a trainee's records."""
-    return rule.rule.startswith(("/api/v1/orgs/", "/api/v1/training/"))
+    """An API operation naming an organisation's or a trainee's records (or, the operator's, an
+    organisation by id)."""
+    return rule.rule.startswith(("/api/v1/orgs/", "/api/v1/training/", "/api/v1/admin/"))
 
 
 def all_rules(app, ids: TeamIds, token: str = "some-token"):
