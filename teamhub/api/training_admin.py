@@ -60,15 +60,6 @@ class RecommendationOut(BaseModel):
     created_at: datetime
 
 
-def _cohort_input(form: CohortForm) -> cohorts.CohortInput:
-    return cohorts.CohortInput(
-        name=form.name.data,
-        capacity=form.capacity.data,
-        enrol_opens_on=form.enrol_opens_on.data,
-        enrol_closes_on=form.enrol_closes_on.data,
-    )
-
-
 def _chosen(model, record_id: int | None):
     return db.session.get(model, record_id) if record_id else None
 
@@ -83,7 +74,7 @@ def open_cohort(org_slug):
     access = org_access(org_slug, person())
     form = filled(CohortForm, body())
     curriculum = _chosen(Curriculum, form.curriculum_id.data)
-    return cohort_out(cohorts.open_cohort(access.org, curriculum, _cohort_input(form))), 201
+    return cohort_out(cohorts.open_cohort(access.org, curriculum, form.cohort_input())), 201
 
 
 @bp.put(COHORT)
@@ -93,7 +84,7 @@ def edit_cohort(org_slug, cohort_id):
     (coordinators)."""
     _access, cohort = cohort_access(org_slug, cohort_id, person())
     form = filled(CohortForm, body())
-    cohorts.update_cohort(cohort, _cohort_input(form))
+    cohorts.update_cohort(cohort, form.cohort_input())
     return cohort_out(cohort)
 
 

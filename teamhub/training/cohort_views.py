@@ -26,15 +26,6 @@ def _cohort_form(org, obj=None) -> CohortForm:
     return form
 
 
-def _cohort_input(form: CohortForm) -> cohorts.CohortInput:
-    return cohorts.CohortInput(
-        name=form.name.data,
-        capacity=form.capacity.data,
-        enrol_opens_on=form.enrol_opens_on.data,
-        enrol_closes_on=form.enrol_closes_on.data,
-    )
-
-
 def _record(model, record_id: int | None):
     """The record a form chose, or None when it chose none."""
     return db.session.get(model, record_id) if record_id else None
@@ -53,7 +44,7 @@ def new_cohort(org_slug):
     with Refusal(form) as refused:
         if form.validate_on_submit():
             chosen = _record(Curriculum, form.curriculum_id.data)
-            cohort = cohorts.open_cohort(access.org, chosen, _cohort_input(form))
+            cohort = cohorts.open_cohort(access.org, chosen, form.cohort_input())
             flash(_("The cohort was opened. Add its sessions and enrol trainees."), "success")
             return redirect(_cohort_url(org_slug, cohort.id))
     return render_form("training/cohort_form.html", form, refused, access=access, org=access.org)
@@ -66,7 +57,7 @@ def edit_cohort(org_slug, cohort_id):
     form.curriculum_id.data = cohort.curriculum_id
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            cohorts.update_cohort(cohort, _cohort_input(form))
+            cohorts.update_cohort(cohort, form.cohort_input())
             flash(_("The cohort was saved."), "success")
             return redirect(_cohort_url(org_slug, cohort.id))
     return render_form(

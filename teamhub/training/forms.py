@@ -24,6 +24,7 @@ from teamhub.forms import (
 from teamhub.skills import SKILL_LABELS
 from teamhub.teams import rules
 from teamhub.teams.forms import MultiCheckboxField, _choices
+from teamhub.training.cohorts import CohortInput
 from teamhub.training.models import ORG_KIND_LABELS, ORG_ROLE_LABELS
 
 
@@ -144,6 +145,15 @@ class CohortForm(AppForm):
     enrol_closes_on = DayField(
         _l("Enrolment closes on"), validators=[DataRequired(_l("Enter a date."))]
     )
+
+    def cohort_input(self) -> CohortInput:
+        """What the cohort services take from this form (a page's or the API's)."""
+        return CohortInput(
+            name=self.name.data,
+            capacity=self.capacity.data,
+            enrol_opens_on=self.enrol_opens_on.data,
+            enrol_closes_on=self.enrol_closes_on.data,
+        )
 
 
 class SessionForm(AppForm):
