@@ -96,6 +96,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from teamhub import api
     from teamhub.admin.blueprint import bp as admin_bp
+    from teamhub.admin.blueprint import probe_bp
     from teamhub.assignments.blueprint import bp as assignments_bp
     from teamhub.auth.blueprint import bp as auth_bp
     from teamhub.jobs.blueprint import bp as jobs_bp
@@ -116,6 +117,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(scheduler_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(probe_bp)
     api.install(app)
 
 

@@ -1,16 +1,13 @@
-"""Home (what the person does, first), language switch, a team's public page and health
-check."""
+"""Home (what the person does, first), language switch and a team's public page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from teamhub.auth.services import set_locale
-from teamhub.extensions import db
 from teamhub.jobs.my_work import work_to_do
 from teamhub.jobs.queries import track_record
 from teamhub.safety import safe_next_url
@@ -74,9 +71,3 @@ def public_team(slug):
     """What anyone may see of a team: who it is and its track record with clients."""
     profile = public_profile(slug)
     return render_template("teams/public.html", profile=profile, record=track_record(profile.team))
-
-
-@bp.get("/healthz")
-def health():
-    db.session.execute(sa.text("SELECT 1"))
-    return {"status": "ok"}

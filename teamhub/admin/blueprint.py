@@ -3,6 +3,9 @@ from flask import Blueprint
 from teamhub.admin import fee_schedules, health, organisations
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Outside /admin and open to anyone: what a monitor or a load balancer asks.
+probe_bp = Blueprint("probe", __name__)
+probe_bp.add_url_rule("/healthz", "healthz", health.probe)
 
 rule = bp.add_url_rule
 GET_POST = ["GET", "POST"]

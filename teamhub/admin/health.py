@@ -1,4 +1,5 @@
-"""The operator's health page: is the instance doing its work."""
+"""The operator's health page, and ``/healthz`` for monitors and load balancers: is the instance
+doing its work."""
 
 from __future__ import annotations
 
@@ -20,3 +21,24 @@ def health():
         health=health_queries.health(list(REGISTRY.values()), now),
         now=now,
     )
+
+
+def probe():
+    """``/healthz``: the database, the scheduler's leader and the email outbox backlog, as JSON.
+    503 when the database does not answer (the host cannot serve); a missing leader or a
+    backlog is "degraded", still 200, since any web host can go on serving pages."""
+    database = health_queries.database()
+    if not database.reachable:
+        return {"status": "down", "database": {"reachable": False}}, 503
+    now = utcnow()
+    leader = health_queries.scheduler(now)
+    outbox = health_queries.outbox()
+    return {
+        "status": "ok" if leader.leading and not outbox.failed else "degraded",
+        "database": {"reachable": True, "dialect": database.dialect},
+        "scheduler": {
+            "leading": leader.leading,
+            "lease_expires_at": leader.lease.expires_at.isoformat() if leader.lease else None,
+        },
+        "outbox": {"waiting": outbox.waiting, "retrying": outbox.retrying, "failed": outbox.failed},
+    }

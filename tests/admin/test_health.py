@@ -114,3 +114,31 @@ def test_the_operator_home_leads_to_the_operator_pages_first(app, operator):
     for href in ("/admin/health", "/admin/organisations", "/admin/fees"):
         assert f'href="{href}"' in links
     assert "チームに参加していません" not in main and "研修" not in links
+
+
+def test_healthz_tells_a_monitor_the_database_the_leader_and_the_outbox_backlog(app, client):
+    """Anyone may ask (a load balancer has no login); no names, only states and counts."""
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    assert answer.json == {
+        "status": "degraded",  # no scheduler leads yet
+        "database": {"reachable": True, "dialect": dialect},
+        "scheduler": {"leading": False, "lease_expires_at": None},
+        "outbox": {"waiting": 0, "retrying": 0, "failed": 0},
+    }
+    with app.app_context():
+        roles = factories.team_with_roles()
+        _outbox(roles.member.id)
+        runs.Lease("web-1:4242", timedelta(seconds=30)).claim(utcnow())
+        db.session.commit()
+    answer = client.get("/healthz").json
+    assert answer["scheduler"]["leading"] is True and answer["scheduler"]["lease_expires_at"]
+    assert answer["outbox"] == {"waiting": 3, "retrying": 1, "failed": 1}
+    assert answer["status"] == "degraded"  # an email was given up on
+    assert "web-1" not in str(answer) and "SMTP" not in str(answer)
+    with app.app_context():
+        db.session.execute(sa.delete(EmailDelivery).where(EmailDelivery.status == "failed"))
+        db.session.commit()
+    assert client.get("/healthz").json["status"] == "ok"
