@@ -67,12 +67,15 @@ def _empty_all_tables() -> None:
 
 
 @contextlib.contextmanager
-def _rolled_back(app):
-    """Every session of ``app`` on one connection, in one transaction rolled back at the end
-    (SQLAlchemy's "joining a session into an external transaction"): a commit of the app
-    releases a savepoint. Other apps (a test's own) keep their usual sessions."""
-    with app.app_context():
-        connection = db.engine.connect()
+def rolled_back(app, engine=None):
+    """Every session of ``app`` on one connection (of ``engine``, else the app's), in one
+    transaction rolled back at the end (SQLAlchemy's "joining a session into an external
+    transaction"): a commit of the app releases a savepoint. Other apps (a test's own) keep
+    their usual sessions. Yields the connection."""
+    if engine is None:
+        with app.app_context():
+            engine = db.engine
+    connection = engine.connect()
     outer = connection.begin()
     usual = db.session
 
@@ -83,7 +86,7 @@ def _rolled_back(app):
 
     db.session = sa.orm.scoped_session(session, scopefunc=usual.registry.scopefunc)
     try:
-        yield
+        yield connection
     finally:
         db.session = usual
         outer.rollback()
@@ -100,7 +103,7 @@ def _clean_state(request):
     app = request.getfixturevalue("app")
     postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     if postgresql and request.node.get_closest_marker("commits") is None:
-        with _rolled_back(app):
+        with rolled_back(app):
             yield
     else:
         yield

@@ -21,8 +21,7 @@ import zlib
 from datetime import UTC, datetime, time
 
 import pytest
-import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import url_for
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -39,7 +38,7 @@ from teamhub.teams import services as team_services
 from teamhub.teams.models import Membership, Team
 from tests import factories
 from tests import training_factories as tf
-from tests.conftest import login_as
+from tests.conftest import login_as, rolled_back
 from tests.form_fuzz import (
     MUTATIONS,
     Form,
@@ -72,22 +71,10 @@ def one_rolled_back_connection(app):
     """Every session of the app on one connection of a private engine, in one transaction
     rolled back at the end; yields the connection (savepoints work on SQLite too)."""
     engine = private_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-    connection = engine.connect()
-    outer = connection.begin()
-    usual = db.session
-
-    def session():
-        if current_app._get_current_object() is app:
-            return sa.orm.Session(bind=connection, join_transaction_mode="create_savepoint")
-        return usual.session_factory()
-
-    db.session = sa.orm.scoped_session(session, scopefunc=usual.registry.scopefunc)
     try:
-        yield connection
+        with rolled_back(app, engine) as connection:
+            yield connection
     finally:
-        db.session = usual
-        outer.rollback()
-        connection.close()
         engine.dispose()
 
 
