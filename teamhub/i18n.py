@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from teamhub import labels
@@ -61,9 +63,9 @@ def jst_datetime(value: datetime | None) -> str:
     return in_japan(value).strftime("%Y/%m/%d %H:%M")
 
 
-def _day_pattern(time: str = "") -> str:
+def _day_pattern(time: str = "", locale: str | None = None) -> str:
     """A day with its weekday bracketed as the reader writes it, （水） in Japanese, then ``time``."""
-    if str(get_locale()) == "ja":
+    if (locale or str(get_locale())) == "ja":
         return "yyyy/MM/dd（EEE）" + time
     return "yyyy/MM/dd (EEE)" + (f" {time}" if time else "")
 
@@ -85,25 +87,38 @@ def _japan_day(value: date | datetime | str) -> date:
     return value
 
 
-def jst_date(value: date | datetime | str | None) -> str:
-    """A day as Japan's calendar has it, with the weekday: '2026/04/01（水）'."""
+# How a day is written: with its weekday (the pattern), as a month or a year (Babel skeletons).
+DAY, MONTH, YEAR = "day", "yMMM", "y"
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date, locale: str, form: str) -> str:
+    """A day written in ``form`` in ``locale``. A day's text never changes and pages list the
+    same days again and again (periods, due dates), so Babel writes each one once per language."""
+    if form == DAY:
+        return babel_format_date(day, _day_pattern(locale=locale), locale=locale)
+    return format_skeleton(form, day, locale=locale)
+
+
+def _shown_day(value: date | datetime | str | None, form: str) -> str:
     if value is None or value == "":
         return "—"
-    return format_date(_japan_day(value), _day_pattern())
+    return _day_text(_japan_day(value), str(get_locale()), form)
+
+
+def jst_date(value: date | datetime | str | None) -> str:
+    """A day as Japan's calendar has it, with the weekday: '2026/04/01（水）'."""
+    return _shown_day(value, DAY)
 
 
 def jst_month(value: date | datetime | str | None) -> str:
     """A calendar month in the reader's language: '2026年11月' (English 'Nov 2026')."""
-    if value is None or value == "":
-        return "—"
-    return format_skeleton("yMMM", _japan_day(value), locale=get_locale())
+    return _shown_day(value, MONTH)
 
 
 def jst_year(value: date | datetime | str | None) -> str:
     """A calendar year in the reader's language: '2026年' (English '2026')."""
-    if value is None or value == "":
-        return "—"
-    return format_skeleton("y", _japan_day(value), locale=get_locale())
+    return _shown_day(value, YEAR)
 
 
 def work_units(unit_name: str, count: int) -> str:

@@ -49,6 +49,8 @@ def outcome_report(org: Organisation, cohort: Cohort | None = None) -> Report:
     paid = graduates_paid_work(cohort_ids, outcomes.earnings_window_start(as_of))
     target = org.target_monthly_yen
     rows = [(c, outcomes.compute_outcomes(records[c.id], paid, target, as_of)) for c in cohorts]
+    if cohort is not None:  # one cohort's figures are their own total
+        return Report(org, rows, rows[0][1], has_paid_work=bool(paid))
     everyone = outcomes.merge_by_person(r for c in cohorts for r in records[c.id])
     total = outcomes.compute_outcomes(everyone, paid, target, as_of)
     return Report(org, rows, total, has_paid_work=bool(paid))

@@ -715,17 +715,31 @@ def test_a_coordinator_whose_role_ended_is_refused_on_the_next_page(app, setup):
     assert login_as(app, setup.mentor.email).get(outcomes_url).status_code == 403
 
 
-def test_the_organisation_navigation_follows_the_role(app, setup):
-    """The navigation shows coordinators their own links only."""
+def test_the_organisation_navigation_follows_the_role_the_name_and_the_language(app, setup):
+    """The navigation shows coordinators their own links only, with the organisation's name
+    as it is now, in the reader's language."""
     org = setup.org.slug
-    coordinator = login_as(app, setup.coordinator.email).get(f"/orgs/{org}/reviews")
-    mentor = login_as(app, setup.mentor.email).get(f"/orgs/{org}/reviews")
+    reviews = f"/orgs/{org}/reviews"
+    coordinator, mentor = login_as(app, setup.coordinator.email), login_as(app, setup.mentor.email)
 
-    def nav(response):
-        return re.search(r'<nav class="org-nav".*?</nav>', response.get_data(as_text=True), re.S)[0]
+    def nav(client):
+        page = client.get(reviews).get_data(as_text=True)
+        return re.search(r'<nav class="org-nav".*?</nav>', page, re.S)[0]
 
     assert f"/orgs/{org}/settings" in nav(coordinator) and "Outcomes" in nav(coordinator)
     assert f"/orgs/{org}/settings" not in nav(mentor) and "Practice reviews" in nav(mentor)
+    with app.app_context():
+        db.session.get(Organisation, setup.org.id).name = "足利市役所 産業振興課"
+        db.session.commit()
+    assert "足利市役所 産業振興課" in nav(mentor)
+    with app.app_context():
+        db.session.execute(
+            sa.update(Person).where(Person.id == setup.mentor.id).values(locale="ja")
+        )
+        db.session.commit()
+    japanese = nav(mentor)
+    assert "足利市役所 産業振興課" in japanese and "Practice reviews" not in japanese
+    assert f"/orgs/{org}/settings" not in japanese
 
 
 def test_reviews_name_the_cohort_and_the_module_of_each_try(app, setup):
