@@ -12,7 +12,9 @@ brings marshmallow; flask-smorest brings marshmallow and its own error handling 
 
 from __future__ import annotations
 
+import copy
 import hashlib
+from functools import cache
 from typing import Any
 
 from flask import Blueprint, current_app, g, request
@@ -44,27 +46,32 @@ _ANSWER_HEADERS: dict[str, tuple[str, dict]] = {}
 _ANSWER_FILES: dict[str, tuple[str, str]] = {}
 
 
-class Document(SpecTree):
+def _completed(generated: dict[str, Any]) -> dict[str, Any]:
     """spectree's document, with what spectree does not say itself: errors are
-    ``application/problem+json``, and the headers some answers carry."""
+    ``application/problem+json``, and the headers and files some answers carry."""
+    document = copy.deepcopy(generated)
+    for operations in document["paths"].values():
+        for op in operations.values():
+            for status, answer in op["responses"].items():
+                content = answer.get("content", {})
+                if int(status) >= 400 and "application/json" in content:
+                    answer["content"] = {problems.MEDIA_TYPE: content["application/json"]}
+                declared = _ANSWER_HEADERS.get(op["operationId"])
+                if declared and declared[0] == status:
+                    answer["headers"] = declared[1]
+                a_file = _ANSWER_FILES.get(op["operationId"])
+                if a_file and a_file[0] == status:
+                    answer["content"] = {a_file[1]: {"schema": {"type": "string"}}}
+                if status == "429":
+                    answer["headers"] = {"Retry-After": header("Seconds to wait.", "integer")}
+    return document
 
-    def _generate_spec(self) -> dict[str, Any]:
-        spec = super()._generate_spec()
-        for operations in spec["paths"].values():
-            for op in operations.values():
-                for status, answer in op["responses"].items():
-                    content = answer.get("content", {})
-                    if int(status) >= 400 and "application/json" in content:
-                        answer["content"] = {problems.MEDIA_TYPE: content["application/json"]}
-                    declared = _ANSWER_HEADERS.get(op["operationId"])
-                    if declared and declared[0] == status:
-                        answer["headers"] = declared[1]
-                    a_file = _ANSWER_FILES.get(op["operationId"])
-                    if a_file and a_file[0] == status:
-                        answer["content"] = {a_file[1]: {"schema": {"type": "string"}}}
-                    if status == "429":
-                        answer["headers"] = {"Retry-After": header("Seconds to wait.", "integer")}
-        return spec
+
+@cache
+def document() -> dict[str, Any]:
+    """The OpenAPI document, made once: every operation is registered before the first
+    request."""
+    return _completed(spec.spec)
 
 
 def header(description: str, kind: str = "string", required: bool = True) -> dict:
@@ -77,7 +84,7 @@ def _refuse_invalid_input(_req, _resp, error, _instance, _adapter) -> None:
         raise problems.invalid_input(error, "body")
 
 
-spec = Document(
+spec = SpecTree(
     "flask",
     mode="strict",
     path="apidoc",  # spectree's own pages are not served: the document is api.openapi
@@ -217,7 +224,7 @@ def _not_kept(response):
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 document, generated from the operations' schemas."""
-    return current_app.json.response(spec.spec)
+    return current_app.json.response(document())
 
 
 def install(app) -> None:
