@@ -202,6 +202,7 @@ def people_rows(world: World) -> Iterator[dict]:
             "locale": "ja",
             "is_operator": False,
             "created_at": world.now - timedelta(days=YEARS_DAYS + 30),
+            "unread_notifications": UNREAD_PER_PERSON,
         }
 
 
@@ -307,10 +308,11 @@ def login_session_rows(world: World) -> Iterator[dict]:
 
 
 NOTIFICATIONS_PER_PERSON = 10
+UNREAD_PER_PERSON = 2  # the header shows them: each person's ``unread_notifications``
 
 
 def notification_rows(world: World) -> Iterator[dict]:
-    """An inbox per person: ten deadline reminders, the last two unread (the header counts them)."""
+    """An inbox per person: ten deadline reminders, the last two unread (the header shows it)."""
     for person_id in range(1, world.scale.people + 1):
         for n in range(NOTIFICATIONS_PER_PERSON):
             at = world.now - timedelta(days=3 * (NOTIFICATIONS_PER_PERSON - n))
@@ -323,7 +325,11 @@ def notification_rows(world: World) -> Iterator[dict]:
                 "params": json.dumps({"job": "観光ガイドの記事 40本", "due_at": at.isoformat()}),
                 "link": "",
                 "created_at": at,
-                "read_at": at + timedelta(hours=5) if n < NOTIFICATIONS_PER_PERSON - 2 else None,
+                "read_at": (
+                    at + timedelta(hours=5)
+                    if n < NOTIFICATIONS_PER_PERSON - UNREAD_PER_PERSON
+                    else None
+                ),
             }
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from teamhub.auth.models import Person
 from teamhub.demo import DEMO_PASSWORD
 from teamhub.extensions import db
+from teamhub.notifications.models import Notification
 from teamhub.teams.models import Membership, Team
 from tests.conftest import login_as
 
@@ -30,6 +31,19 @@ def test_demo_loads_the_amami_writers_and_their_logins_work(app, runner):
         assert with_availability >= 24
         assert db.session.scalar(sa.select(sa.func.count(Team.id))) == 2
         assert db.session.scalar(sa.select(Person).where(Person.is_operator.is_(True))) is not None
+        # Each person's header count is the number of their notifications not read: the demo's
+        # history marks a past month's notices read, and the counts follow.
+        unread = (
+            sa.select(sa.func.count(Notification.id))
+            .where(Notification.person_id == Person.id, Notification.read_at.is_(None))
+            .scalar_subquery()
+        )
+        counts = db.session.execute(sa.select(Person.unread_notifications, unread)).all()
+        assert all(kept == counted for kept, counted in counts)
+        assert any(counted for _kept, counted in counts)
+        assert sum(counted for _kept, counted in counts) < db.session.scalar(
+            sa.select(sa.func.count(Notification.id))
+        )
     director = login_as(app, "director@amami.example", DEMO_PASSWORD)
     roster = director.get("/teams/amami-writers/members").get_data(as_text=True)
     assert "前田 健太" in roster

@@ -449,3 +449,31 @@ def test_0015_reads_reliability_from_the_history_and_its_downgrade_counts_it_aga
         assert _reliability_triggers(connection) == [] and _reliability_indexes(connection) == set()
         states = connection.execute(sa.text("SELECT state FROM assignment ORDER BY id"))
         assert [row[0] for row in states] == ["approved", "declined", "accepted"]
+
+
+def test_0019_counts_each_persons_unread_notifications_already_sent(migrated_app):
+    """Each person's kept count starts from the notifications they have not read yet."""
+    from teamhub.auth.models import Person
+    from teamhub.notifications import services
+    from tests.factories import make_person
+
+    upgrade()
+    reader, skimmer, newcomer = make_person(), make_person(), make_person()
+    for n in range(3):
+        services.notify(reader.id, "approved", f"event:{n}", {"job": "記事", "comment": ""})
+    first = services.notify(skimmer.id, "approved", "event:9", {"job": "記事", "comment": ""})
+    services.notify(skimmer.id, "approved", "event:10", {"job": "記事", "comment": ""})
+    services.mark_read(skimmer, first.id)
+    db.session.commit()
+    ids = [reader.id, skimmer.id, newcomer.id]
+    db.session.close()
+    downgrade(revision="0018")
+    columns = {c["name"] for c in sa.inspect(db.engine).get_columns("person")}
+    assert "unread_notifications" not in columns
+
+    upgrade()
+
+    counts = db.session.execute(
+        sa.select(Person.unread_notifications).where(Person.id.in_(ids)).order_by(Person.id)
+    ).scalars()
+    assert list(counts) == [3, 1, 0]

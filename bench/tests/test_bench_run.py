@@ -52,8 +52,15 @@ def test_the_small_scale_seeds_and_its_closes_balance(small):
             )
         )
         marked = connection.scalar(sa.text("SELECT sum(sessions_recorded) FROM enrolment"))
+        # Each person's unread count is their notifications not read, as the services keep it.
+        unread_miscounted = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM person WHERE unread_notifications != (SELECT count(*)"
+                " FROM notification WHERE person_id = person.id AND read_at IS NULL)"
+            )
+        )
     engine.dispose()
-    assert miscounted == 0 and marked > 0
+    assert miscounted == 0 and marked > 0 and unread_miscounted == 0
     assert count["person"] == SMALL.people
     assert count["team"] == SMALL.teams
     assert count["assignment"] == SMALL.assignments

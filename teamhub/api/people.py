@@ -12,7 +12,6 @@ from teamhub.api.base import ID, body, bp, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.auth.models import Person
-from teamhub.notifications import queries as inbox_queries
 from teamhub.notifications import services as inbox_services
 from teamhub.notifications.kinds import body_of, subject_of
 from teamhub.notifications.models import Notification
@@ -193,7 +192,7 @@ def list_inbox():
         for n, slug, _id in rows
     ]
     url = next_url(cursor, paging.limit)
-    unread = inbox_queries.unread_count(someone)
+    unread = someone.unread_notifications
     return InboxPage(items=items, next=url, unread=unread), 200, link_header(url)
 
 

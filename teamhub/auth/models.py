@@ -34,6 +34,9 @@ class Person(UserMixin, db.Model):
     is_operator: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many of the person's notifications are unread, for the header of every page: kept by
+    # the notifications' services, which alone add notifications and mark them read.
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships = relationship("Membership", back_populates="person")
     skills = relationship("PersonSkill", back_populates="person", cascade="all, delete-orphan")

@@ -17,6 +17,7 @@ from teamhub.assignments.models import Assignment, AssignmentEvent, Submission, 
 from teamhub.clock import JST, utcnow
 from teamhub.extensions import db
 from teamhub.notifications.models import EmailDelivery, Notification
+from teamhub.notifications.services import recount_unread
 from teamhub.payouts.models import PayoutClose
 
 
@@ -128,6 +129,7 @@ def read_and_sent_since(notification_id: int, at: datetime) -> None:
             .where(EmailDelivery.notification_id == notice.id)
             .values(status="sent", created_at=sent, next_attempt_at=sent, sent_at=sent, attempts=1)
         )
+    recount_unread()
 
 
 def date_close_back(close: PayoutClose, confirmed_at: datetime, paid_at: datetime) -> None:

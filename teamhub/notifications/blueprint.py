@@ -1,7 +1,7 @@
 from flask import Blueprint
 from flask_login import current_user
 
-from teamhub.notifications import queries, views
+from teamhub.notifications import views
 
 bp = Blueprint("notifications", __name__)
 
@@ -14,7 +14,7 @@ rule("/notifications/settings", view_func=views.preferences, methods=["GET", "PO
 
 @bp.app_template_global()
 def unread_notifications() -> int:
-    """The header's unread count; queried only where the layout asks for it."""
+    """The header's unread count: the signed-in person's, read with them (no query of its own)."""
     if not current_user.is_authenticated:
         return 0
-    return queries.unread_count(current_user)
+    return current_user.unread_notifications

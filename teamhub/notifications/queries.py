@@ -1,4 +1,5 @@
-"""Read-only lookups: a person's inbox and unread count, and their email preferences."""
+"""Read-only lookups: a person's inbox and their email preferences (the unread count is the
+person's ``unread_notifications``, kept by the services)."""
 
 from __future__ import annotations
 
@@ -32,16 +33,6 @@ def inbox(person: Person) -> list[InboxItem]:
         .limit(INBOX_SIZE)
     )
     return [InboxItem(n, subject_of(n.kind, n.params), body_of(n.kind, n.params)) for n in rows]
-
-
-# The header's count of a person's unread notifications; every signed-in page runs it.
-UNREAD_COUNT = sa.select(sa.func.count(Notification.id)).where(
-    Notification.person_id == sa.bindparam("person_id"), Notification.read_at.is_(None)
-)
-
-
-def unread_count(person: Person) -> int:
-    return db.session.scalar(UNREAD_COUNT, {"person_id": person.id})
 
 
 def roles_of(person: Person) -> set[str]:

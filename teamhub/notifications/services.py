@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from teamhub.auth.models import Person
+from teamhub.claims import claim
 from teamhub.clock import utcnow
 from teamhub.errors import NotFound
 from teamhub.extensions import db
@@ -55,6 +56,7 @@ def notify(
             db.session.add(notification)
     except IntegrityError:  # another process sent it between our check and our insert
         return None
+    _count_unread([person_id], +1)
     if wants_email(person_id, kind):
         db.session.add(EmailDelivery(notification_id=notification.id))
         db.session.flush()
@@ -102,6 +104,7 @@ def notify_each(
         return sum(
             1 for pid, p, link in fresh if notify(pid, kind, subject, p, link, period, team_id)
         )
+    _count_unread([person_id for person_id, _params, _link in fresh], +1)
     _queue_emails(key, kind, [person_id for person_id, _params, _link in fresh])
     return len(fresh)
 
@@ -141,9 +144,10 @@ def _own(person: Person, notification_id: int) -> Notification:
 def mark_read(person: Person, notification_id: int) -> Notification:
     """Mark one of the person's notifications read; return it (its link is where to go)."""
     notification = _own(person, notification_id)
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-    db.session.flush()
+    if notification.read_at is None and claim(
+        notification, {"read_at": None}, {"read_at": utcnow()}
+    ):
+        _count_unread([person.id], -1)
     return notification
 
 
@@ -154,7 +158,42 @@ def mark_all_read(person: Person) -> int:
         .where(Notification.person_id == person.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    if result.rowcount:
+        _count_unread([person.id], -result.rowcount)
     return result.rowcount
+
+
+def _count_unread(person_ids: list[int], change: int) -> None:
+    """Add ``change`` to each person's count of unread notifications, in the database (where a
+    concurrent change adds up) and on the person this session holds."""
+    db.session.execute(
+        sa.update(Person)
+        .where(Person.id.in_(person_ids))
+        .values(unread_notifications=Person.unread_notifications + change)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+# Each person's count of unread notifications, counted again from the notifications themselves.
+UNREAD_COUNTED = (
+    sa.select(sa.func.count(Notification.id))
+    .where(Notification.person_id == Person.id, Notification.read_at.is_(None))
+    .scalar_subquery()
+)
+
+
+def recount_unread() -> None:
+    """Set every person's unread count from their notifications: after notifications were
+    written in bulk outside :func:`notify` (the demo's history, a benchmark's seed)."""
+    db.session.flush()
+    db.session.execute(
+        sa.update(Person)
+        .values(unread_notifications=UNREAD_COUNTED)
+        .execution_options(synchronize_session=False)
+    )
+    for held in list(db.session.identity_map.values()):
+        if isinstance(held, Person):
+            db.session.expire(held, ["unread_notifications"])
 
 
 def set_email_preferences(
