@@ -17,7 +17,9 @@ from flask import current_app
 from hypothesis import Phase, settings
 
 from teamhub import create_app
+from teamhub.assignments import reliability
 from teamhub.extensions import db, limiter
+from teamhub.jobs import my_work, queries, split_page
 from tests import factories
 
 TEST_PASSWORD = factories.TEST_PASSWORD
@@ -91,6 +93,24 @@ def rolled_back(app, engine=None):
         db.session = usual
         outer.rollback()
         connection.close()
+
+
+# Statements the app builds at their first use and keeps (functools.cache). Forgotten before each
+# test, so that each test that reads one builds it again from the rule's functions (reliability's
+# conditions, terms.awaiting_terms): mutation testing then sees every test that reaches them.
+BUILT_AT_FIRST_USE = (
+    reliability.flags,
+    reliability.figures_of_members,
+    my_work._my_assignments,
+    queries._board_assignments,
+    split_page._members,
+)
+
+
+@pytest.fixture(autouse=True)
+def _forget_built_statements():
+    for built in BUILT_AT_FIRST_USE:
+        built.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,13 +3,18 @@
 The figures follow Lancers' certified-worker criteria: answered within 24 h (target ≥ 80%),
 completion (≥ 90%), on time, revisions. The rule is written once, as SQL conditions on an
 assignment (``_conditions``), counted over the assignments a query groups (``counts``): per
-member by one grouped query built once (``FIGURES_OF_MEMBERS``, run by ``reliability_for``) and
-by the split page's reading of the team; a member's own list adds up its rows' ``FLAGS``.
+member by one grouped query (``figures_of_members``, run by ``reliability_for``) and by the split
+page's reading of the team; a member's own list adds up its rows' ``flags``.
+
+The statements are built at their first use and kept (``functools.cache``), not at import: each
+test that reads them builds them again (tests/conftest.py forgets them between tests), so mutation
+testing sees every test that reaches the rule, not only the first one.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -74,9 +79,11 @@ def _conditions() -> list[sa.ColumnElement[bool]]:
     ]
 
 
-# Per assignment, whether it counts in each figure (0 or 1): a list of one member's assignments
-# reads them beside its rows and adds them up (``from_flags``).
-FLAGS = tuple(sa.case((c, 1), else_=0).label(f"counts_{i}") for i, c in enumerate(_conditions()))
+@cache
+def flags() -> tuple[sa.Label[int], ...]:
+    """Per assignment, whether it counts in each figure (0 or 1): a list of one member's
+    assignments reads them beside its rows and adds them up (``from_flags``)."""
+    return tuple(sa.case((c, 1), else_=0).label(f"counts_{i}") for i, c in enumerate(_conditions()))
 
 
 def counts() -> list[sa.ColumnElement[int]]:
@@ -86,12 +93,14 @@ def counts() -> list[sa.ColumnElement[int]]:
     return [sa.func.sum(sa.case((c, 1), else_=0)) for c in _conditions()]
 
 
-# Each member's figures, added up over their whole history (members bound at each run).
-FIGURES_OF_MEMBERS = (
-    sa.select(Assignment.membership_id, *counts())
-    .where(Assignment.membership_id.in_(sa.bindparam("membership_ids", expanding=True)))
-    .group_by(Assignment.membership_id)
-)
+@cache
+def figures_of_members() -> sa.Select:
+    """Each member's figures, added up over their whole history (members bound at each run)."""
+    return (
+        sa.select(Assignment.membership_id, *counts())
+        .where(Assignment.membership_id.in_(sa.bindparam("membership_ids", expanding=True)))
+        .group_by(Assignment.membership_id)
+    )
 
 
 def from_counts(offers, answered_fast, finished, approved, on_time, revised) -> Reliability:
@@ -105,10 +114,11 @@ def from_counts(offers, answered_fast, finished, approved, on_time, revised) -> 
 
 
 def from_flags(rows) -> Reliability:
-    """A member's figures from rows of all their assignments that carry the ``FLAGS``."""
-    totals = [0] * len(FLAGS)
+    """A member's figures from rows of all their assignments that carry the ``flags``."""
+    count = len(flags())
+    totals = [0] * count
     for row in rows:
-        for index, flag in enumerate(row[-len(FLAGS) :]):
+        for index, flag in enumerate(row[-count:]):
             totals[index] += flag
     return from_counts(*totals)
 
@@ -125,7 +135,7 @@ def reliability_for(
     if not membership_ids:
         return {}
     rows = db.session.execute(
-        FIGURES_OF_MEMBERS, {"membership_ids": membership_ids, "window_start": window_start(now)}
+        figures_of_members(), {"membership_ids": membership_ids, "window_start": window_start(now)}
     )
     found = {membership_id: from_counts(*figures) for membership_id, *figures in rows}
     nothing = from_counts(0, 0, 0, 0, 0, 0)

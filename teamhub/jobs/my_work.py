@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -29,32 +30,36 @@ ACTION_ORDER = {
 }
 
 
-# Built once: every member opens it (the member bound at each run). The columns the list shows,
-# then the reliability rule's flags, which add up to the member's figures.
-MY_ASSIGNMENTS = (
-    sa.select(
-        Assignment.id,
-        Assignment.state,
-        Assignment.units,
-        Assignment.part_description,
-        Assignment.due_at,
-        Job.title,
-        Job.unit_name,
-        Job.source,
-        Job.escrow_confirmed_at,
-        terms.awaiting_terms().label("awaiting_terms"),
-        *reliability.FLAGS,
+@cache
+def _my_assignments() -> sa.Select:
+    """Built once, at first use: every member opens it (the member bound at each run). The
+    columns the list shows, then the reliability rule's flags, which add up to the member's
+    figures."""
+    return (
+        sa.select(
+            Assignment.id,
+            Assignment.state,
+            Assignment.units,
+            Assignment.part_description,
+            Assignment.due_at,
+            Job.title,
+            Job.unit_name,
+            Job.source,
+            Job.escrow_confirmed_at,
+            terms.awaiting_terms().label("awaiting_terms"),
+            *reliability.flags(),
+        )
+        .join(Job, Job.id == Assignment.job_id)
+        .where(Assignment.membership_id == sa.bindparam("membership_id"))
+        .order_by(
+            sa.case(
+                *((Assignment.state == state, rank) for state, rank in ACTION_ORDER.items()),
+                else_=9,
+            ),
+            Assignment.due_at,
+            Assignment.id,
+        )
     )
-    .join(Job, Job.id == Assignment.job_id)
-    .where(Assignment.membership_id == sa.bindparam("membership_id"))
-    .order_by(
-        sa.case(
-            *((Assignment.state == state, rank) for state, rank in ACTION_ORDER.items()), else_=9
-        ),
-        Assignment.due_at,
-        Assignment.id,
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def my_assignments(membership: Membership) -> tuple[list[Work], reliability.Reli
     first; the member's reliability figures, added up from the same rows; and the key of what
     the list shows (for its kept section)."""
     rows = db.session.execute(
-        MY_ASSIGNMENTS,
+        _my_assignments(),
         {"membership_id": membership.id, "window_start": reliability.window_start()},
     ).all()
     figures = reliability.from_flags(rows)

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -134,22 +135,25 @@ class Board:
 _COLUMNS = [column.key for column in sa.inspect(Assignment).column_attrs]
 _JOB_COLUMNS = [column.key for column in sa.inspect(Job).column_attrs]
 
-# The job's assignments with their members' names (not their memberships and people), and
-# whether new terms await the member's consent.
-_BOARD_ASSIGNMENTS = (
-    sa.select(Assignment, Person.display_name, terms.awaiting_terms())
-    .join(Membership, Membership.id == Assignment.membership_id)
-    .join(Person, Person.id == Membership.person_id)
-    .where(Assignment.job_id == sa.bindparam("job_id"))
-    .order_by(Assignment.due_at, Assignment.id)
-)
+
+@cache
+def _board_assignments() -> sa.Select:
+    """The job's assignments with their members' names (not their memberships and people), and
+    whether new terms await the member's consent (built once, at first use)."""
+    return (
+        sa.select(Assignment, Person.display_name, terms.awaiting_terms())
+        .join(Membership, Membership.id == Assignment.membership_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Assignment.job_id == sa.bindparam("job_id"))
+        .order_by(Assignment.due_at, Assignment.id)
+    )
 
 
 def board(team: Team, job_id: int) -> Board:
     """Everything the job board shows, in two queries whatever the number of assignments;
     another team's job is 404, as :func:`team_job`."""
     job = team_job(team, job_id)
-    rows = [BoardRow(*row) for row in db.session.execute(_BOARD_ASSIGNMENTS, {"job_id": job.id})]
+    rows = [BoardRow(*row) for row in db.session.execute(_board_assignments(), {"job_id": job.id})]
     loads = _loads(rows)
     now = utcnow()
     return Board(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -111,7 +112,7 @@ def candidates(job: Job, today: date | None = None) -> list[Candidate]:
     }
     window = max(1, (last_day - today).days + 1)  # today to the last day, both included
     required = job.required_skills or ()
-    return [_candidate(row, window, required) for row in db.session.execute(_MEMBERS, params)]
+    return [_candidate(row, window, required) for row in db.session.execute(_members(), params)]
 
 
 def _last_day(job: Job) -> date:
@@ -157,24 +158,27 @@ def _owed() -> sa.ColumnElement[int]:
     return sa.func.sum(sa.case((owed, a.units), else_=0))
 
 
-# The team's active members, directors first: name, declared capacity, skills, days away, units
-# owed and the counts of their reliability, in one pass over each member's assignments.
-_MEMBERS = (
-    sa.select(
-        Membership.id,
-        Person.display_name,
-        Membership.weekly_units,
-        _skills().label("skills"),
-        _days_away().label("days_away"),
-        _owed().label("owed"),
-        *reliability.counts(),
+@cache
+def _members() -> sa.Select:
+    """The team's active members, directors first: name, declared capacity, skills, days away,
+    units owed and the counts of their reliability, in one pass over each member's assignments
+    (built once, at first use)."""
+    return (
+        sa.select(
+            Membership.id,
+            Person.display_name,
+            Membership.weekly_units,
+            _skills().label("skills"),
+            _days_away().label("days_away"),
+            _owed().label("owed"),
+            *reliability.counts(),
+        )
+        .join(Person, Person.id == Membership.person_id)
+        .outerjoin(Assignment, Assignment.membership_id == Membership.id)
+        .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
+        .group_by(Membership.id, Person.id)
+        .order_by(roster_order(), Membership.joined_at, Membership.id)
     )
-    .join(Person, Person.id == Membership.person_id)
-    .outerjoin(Assignment, Assignment.membership_id == Membership.id)
-    .where(Membership.team_id == sa.bindparam("team_id"), Membership.removed_at.is_(None))
-    .group_by(Membership.id, Person.id)
-    .order_by(roster_order(), Membership.joined_at, Membership.id)
-)
 
 
 def _candidate(row: sa.Row, window: int, required: Sequence[str]) -> Candidate:

@@ -142,9 +142,11 @@ def _validate(
         if not line.remove:
             for name, message in _line_problems(line, job, members).items():
                 reasons[f"rows.{index}.{name}"] = message
-    live = [line for line in lines if not line.remove]
+    # Each live row's number on the form (two identical rows are two rows).
+    numbers = [index for index, line in enumerate(lines) if not line.remove]
+    live = [lines[index] for index in numbers]
     for index, message in _capacity_problems(live, pool, untouched).items():
-        reasons[f"rows.{lines.index(live[index])}.override_reason"] = message
+        reasons[f"rows.{numbers[index]}.override_reason"] = message
     given = sum(line.units for line in live) + sum(offer.units for offer in untouched)
     assigned = given + units_locked(job) + max(kept_units, 0)
     if kept_units < 0:
