@@ -102,7 +102,7 @@ BUILT_AT_FIRST_USE = (
     reliability.flags,
     reliability.figures_of_members,
     my_work._my_assignments,
-    queries._board_assignments,
+    queries._board_rows,
     split_page._members,
 )
 

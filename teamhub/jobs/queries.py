@@ -137,23 +137,28 @@ _JOB_COLUMNS = [column.key for column in sa.inspect(Job).column_attrs]
 
 
 @cache
-def _board_assignments() -> sa.Select:
-    """The job's assignments with their members' names (not their memberships and people), and
-    whether new terms await the member's consent (built once, at first use)."""
+def _board_rows() -> sa.Select:
+    """The team's job with each of its assignments, their members' names (not their memberships
+    and people) and whether new terms await the member's consent; a job without assignments is
+    one row without them (built once, at first use)."""
     return (
-        sa.select(Assignment, Person.display_name, terms.awaiting_terms())
-        .join(Membership, Membership.id == Assignment.membership_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Assignment.job_id == sa.bindparam("job_id"))
+        sa.select(Job, Assignment, Person.display_name, terms.awaiting_terms())
+        .outerjoin(Assignment, Assignment.job_id == Job.id)
+        .outerjoin(Membership, Membership.id == Assignment.membership_id)
+        .outerjoin(Person, Person.id == Membership.person_id)
+        .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
         .order_by(Assignment.due_at, Assignment.id)
     )
 
 
 def board(team: Team, job_id: int) -> Board:
-    """Everything the job board shows, in two queries whatever the number of assignments;
+    """Everything the job board shows, in one query whatever the number of assignments;
     another team's job is 404, as :func:`team_job`."""
-    job = team_job(team, job_id)
-    rows = [BoardRow(*row) for row in db.session.execute(_board_assignments(), {"job_id": job.id})]
+    found = db.session.execute(_board_rows(), {"job_id": job_id, "team_id": team.id}).all()
+    if not found:
+        raise no_such_job()
+    job = found[0][0]
+    rows = [BoardRow(a, name, awaiting) for _job, a, name, awaiting in found if a is not None]
     loads = _loads(rows)
     now = utcnow()
     return Board(
