@@ -41,6 +41,10 @@ staff_appointed = _signals.signal("staff-appointed")
 # A person took a place in a cohort, enrolled by a coordinator or through the application link
 # (sender: the Enrolment; ``via``).
 enrolled = _signals.signal("enrolled")
+# A coordinator added a session to a cohort's schedule, or took one off it (sender: the
+# CohortSession, still readable when taken off).
+session_scheduled = _signals.signal("session-scheduled")
+session_cancelled = _signals.signal("session-cancelled")
 
 
 def notices_sent(results: list[tuple[object, object]]) -> int:

@@ -195,6 +195,29 @@ KINDS: dict[str, Kind] = {
         ),
         frozenset({"trainee", "coordinator"}),
     ),
+    "session_scheduled": Kind(
+        _l("A session added to my training's schedule (trainees)"),
+        lambda p: _("A session was added: %(cohort)s", cohort=_cohort(p)),
+        lambda p: _(
+            "A session of %(cohort)s was added to the schedule: %(starts)s (Japan time). "
+            "Place: %(place)s",
+            cohort=_cohort(p),
+            starts=_when(p["starts_at"]),
+            place=p["place"],
+        ),
+        TRAINEES,
+    ),
+    "session_cancelled": Kind(
+        _l("A session of my training taken off the schedule (trainees)"),
+        lambda p: _("A session was taken off the schedule: %(cohort)s", cohort=_cohort(p)),
+        lambda p: _(
+            "The session of %(cohort)s on %(starts)s (Japan time) was taken off the schedule. "
+            "The other sessions stay as they are.",
+            cohort=_cohort(p),
+            starts=_when(p["starts_at"]),
+        ),
+        TRAINEES,
+    ),
     "statement_ready": Kind(
         _l("My payout statement ready"),
         lambda p: _("Your statement is ready: %(team)s", team=p["team"]),

@@ -7,12 +7,14 @@ import sqlalchemy as sa
 
 from teamhub import signals
 from teamhub.assignments.models import Assignment
+from teamhub.clock import utcnow
 from teamhub.extensions import db
 from teamhub.notifications.links import about_assignment, assignment_link, path_for
 from teamhub.notifications.services import notify, notify_all, notify_each
 from teamhub.payouts.models import MEMBER, LedgerEntry
 from teamhub.teams.models import Membership
 from teamhub.teams.queries import people_with_roles
+from teamhub.training.models import Enrolment
 
 
 def assignment_offered(assignment, **_) -> None:
@@ -233,6 +235,37 @@ def staff_appointed(membership, **_) -> None:
     )
 
 
+def session_scheduled(session, **_) -> None:
+    """Tell the cohort's trainees a session was added to the schedule (one still to come)."""
+    _tell_trainees_of(session, "session_scheduled")
+
+
+def session_cancelled(session, **_) -> None:
+    """Tell the cohort's trainees a session still to come was taken off the schedule."""
+    _tell_trainees_of(session, "session_cancelled")
+
+
+def _tell_trainees_of(session, kind: str) -> None:
+    if session.starts_at <= utcnow():  # a past session tidied away is no news
+        return
+    cohort = session.cohort
+    params = {
+        **_cohort_params(cohort),
+        "starts_at": session.starts_at.isoformat(),
+        "place": session.place or session.online_url,
+    }
+    trainees = db.session.execute(
+        sa.select(Enrolment.id, Enrolment.person_id).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.status == "active"
+        )
+    )
+    notices = [
+        (person_id, params, path_for("training.my_cohort", enrolment_id=enrolment_id))
+        for enrolment_id, person_id in trainees
+    ]
+    notify_each(notices, kind, f"session:{session.id}")
+
+
 def connect() -> None:
     """Listen to the signals features send (once per process; connecting again is harmless)."""
     signals.assignment_offered.connect(assignment_offered)
@@ -248,3 +281,5 @@ def connect() -> None:
     signals.enrolled.connect(enrolled)
     signals.graduate_recommended.connect(graduate_recommended)
     signals.staff_appointed.connect(staff_appointed)
+    signals.session_scheduled.connect(session_scheduled)
+    signals.session_cancelled.connect(session_cancelled)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from teamhub import signals
 from teamhub.errors import Conflict
 from teamhub.extensions import db
 from teamhub.training.checks import check_length, check_web_link, raise_if, refuse
@@ -129,6 +130,7 @@ def add_session(cohort: Cohort, data: SessionInput) -> CohortSession:
     )
     db.session.add(session)
     db.session.flush()
+    signals.session_scheduled.send(session)
     return session
 
 
@@ -139,5 +141,6 @@ def remove_session(session: CohortSession) -> None:
     )
     if taken:
         raise Conflict(_("Attendance was taken for this session, so it stays on the schedule."))
+    signals.session_cancelled.send(session)
     db.session.delete(session)
     db.session.flush()

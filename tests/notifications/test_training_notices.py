@@ -3,18 +3,21 @@ person's language, by email only when they want it; the preferences list their r
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import pytest
 from flask_babel import force_locale
 
 from teamhub import signals
 from teamhub.auth.models import Person
+from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
 from teamhub.notifications import services
 from teamhub.notifications.email import build_message
 from teamhub.notifications.kinds import KINDS
 from teamhub.notifications.queries import email_choices
 from teamhub.teams.models import Team
-from teamhub.training import enrolments, organisations, progress
+from teamhub.training import cohorts, enrolments, organisations, progress
 from teamhub.training.models import Enrolment, Organisation, PracticeSubmission
 from tests import factories
 from tests import training_factories as tf
@@ -30,6 +33,8 @@ TRAINING_KINDS = (
     "application_accepted",
     "graduate_recommended",
     "staff_appointed",
+    "session_scheduled",
+    "session_cancelled",
 )
 
 
@@ -153,9 +158,46 @@ def test_an_appointment_tells_the_person_with_a_link_to_the_organisation(ctx):
     assert len(notifications("staff_appointed")) == 2
 
 
+def _session_in(cohort, days: int, hour: int = 10):
+    """A session of ``cohort`` ``days`` from today (before today when negative), in Japan time."""
+    starts_at = from_jst(today_jst() + timedelta(days=days), time(hour, 0))
+    return cohorts.add_session(
+        cohort, cohorts.SessionInput(starts_at=starts_at, place="足利市民活動センター")
+    )
+
+
+def test_a_session_added_or_taken_off_tells_each_trainee_once_with_a_link_to_their_cohort(cohort):
+    cohort, coordinator = cohort
+    staying, leaving = _enrol(cohort, coordinator), _enrol(cohort, coordinator)
+    enrolments.withdraw(leaving)
+    session = _session_in(cohort, days=5)
+    [added] = notifications(kind="session_scheduled")
+    assert added.person_id == staying.person_id
+    assert added.link == f"/training/{staying.id}"
+    assert added.params["place"] == "足利市民活動センター"
+    cohorts.remove_session(session)
+    [taken_off] = notifications(kind="session_cancelled")
+    assert (
+        taken_off.person_id == staying.person_id
+        and taken_off.key == f"session_cancelled:session:{session.id}"
+    )
+    with force_locale("ja"):
+        body = KINDS["session_cancelled"].body(taken_off.params)
+    assert "日程から外されました" in body and cohort.name in body
+    assert coordinator.id not in {n.person_id for n in notifications()}
+
+
+def test_a_past_session_added_or_tidied_away_is_no_news(cohort):
+    cohort, coordinator = cohort
+    _enrol(cohort, coordinator)
+    cohorts.remove_session(_session_in(cohort, days=-3))
+    assert not notifications(kind="session_scheduled") + notifications(kind="session_cancelled")
+
+
 def test_every_training_notice_reads_in_each_persons_language(cohort):
     cohort, coordinator = cohort
     enrolment = _enrol(cohort, coordinator, locale="en", display_name="Ken Mori")
+    cohorts.remove_session(_session_in(cohort, days=3))
     progress.review_practice(_try(enrolment), coordinator, False, "もう一度")
     tf.graduate(enrolment, coordinator)
     team = db.session.get(Team, factories.team_with_roles().team.id)
