@@ -27,6 +27,9 @@ close_ready = _signals.signal("close-ready")
 close_refused = _signals.signal("close-refused")
 
 # Training ------------------------------------------------------------------------------------
+# A trainee handed in a try at a practice task, for a coordinator or mentor to review (sender: the
+# PracticeSubmission).
+practice_submitted = _signals.signal("practice-submitted")
 # A coordinator or mentor passed a try at a practice task or asked for another (sender: the
 # PracticeSubmission; ``passed``).
 practice_reviewed = _signals.signal("practice-reviewed")

@@ -287,6 +287,18 @@ KINDS: dict[str, Kind] = {
         ),
         DIRECTORS,
     ),
+    "practice_waiting": Kind(
+        _l("A practice task handed in for review (coordinators, mentors)"),
+        lambda p: _("A try to review: %(module)s", module=p["module"]),
+        lambda p: _(
+            "%(trainee)s handed in a try at the practice task of %(module)s (%(cohort)s). "
+            "Review it and pass it, or ask for another try with a comment.",
+            trainee=p["trainee"],
+            module=p["module"],
+            cohort=_cohort(p),
+        ),
+        STAFF,
+    ),
     "practice_passed": Kind(
         _l("My practice task passed (trainees)"),
         lambda p: _("Practice task passed: %(module)s", module=p["module"]),

@@ -14,7 +14,7 @@ from teamhub.notifications.services import notify, notify_all, notify_each
 from teamhub.payouts.models import MEMBER, LedgerEntry
 from teamhub.teams.models import Membership
 from teamhub.teams.queries import people_with_roles
-from teamhub.training.models import Enrolment
+from teamhub.training.models import Enrolment, OrganisationMembership
 
 
 def assignment_offered(assignment, **_) -> None:
@@ -149,6 +149,31 @@ def _module_link(enrolment, module_id: int) -> str:
     return path_for("training.my_module", enrolment_id=enrolment.id, module_id=module_id)
 
 
+def practice_waiting(submission, **_) -> None:
+    """Ask the organisation's coordinators and mentors to review a trainee's try."""
+    enrolment = submission.enrolment
+    cohort = enrolment.cohort
+    reviewers = db.session.scalars(
+        sa.select(OrganisationMembership.person_id).where(
+            OrganisationMembership.organisation_id == cohort.organisation_id,
+            OrganisationMembership.ended_at.is_(None),
+        )
+    )
+    notify_all(
+        reviewers,
+        "practice_waiting",
+        f"practice_submission:{submission.id}",
+        {
+            **_cohort_params(cohort),
+            "module": submission.module.title,
+            "trainee": enrolment.person.display_name,
+        },
+        link=path_for(
+            "training.review", org_slug=cohort.organisation.slug, submission_id=submission.id
+        ),
+    )
+
+
 def practice_reviewed(submission, passed: bool, **_) -> None:
     """Tell the trainee their try passed, or what to change before the next one."""
     enrolment = submission.enrolment
@@ -281,5 +306,6 @@ def connect() -> None:
     signals.enrolled.connect(enrolled)
     signals.graduate_recommended.connect(graduate_recommended)
     signals.staff_appointed.connect(staff_appointed)
+    signals.practice_submitted.connect(practice_waiting)
     signals.session_scheduled.connect(session_scheduled)
     signals.session_cancelled.connect(session_cancelled)

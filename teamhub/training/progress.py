@@ -197,6 +197,7 @@ def submit_practice(
     )
     if not insert_once(submission):  # the same try sent twice at once (a double click)
         raise Conflict(_("Your last try is waiting for review. You will see the feedback here."))
+    signals.practice_submitted.send(submission)
     return submission
 
 

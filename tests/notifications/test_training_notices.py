@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from teamhub import signals
 from teamhub.auth.models import Person
-from teamhub.clock import from_jst, today_jst
+from teamhub.clock import from_jst, today_jst, utcnow
 from teamhub.extensions import db
 from teamhub.notifications import services
 from teamhub.notifications.email import build_message
@@ -18,13 +19,19 @@ from teamhub.notifications.kinds import KINDS
 from teamhub.notifications.queries import email_choices
 from teamhub.teams.models import Team
 from teamhub.training import cohorts, enrolments, organisations, progress
-from teamhub.training.models import Enrolment, Organisation, PracticeSubmission
+from teamhub.training.models import (
+    Enrolment,
+    Organisation,
+    OrganisationMembership,
+    PracticeSubmission,
+)
 from tests import factories
 from tests import training_factories as tf
 from tests.conftest import login_as
 from tests.notification_helpers import deliveries, notifications
 
 TRAINING_KINDS = (
+    "practice_waiting",
     "practice_passed",
     "practice_retry",
     "module_completed",
@@ -71,7 +78,33 @@ def test_a_passed_try_tells_the_trainee_only_with_a_link_to_the_module(cohort):
     assert passed.params["comment"] == "よくできました"
     assert passed.link == f"/training/{enrolment.id}/modules/{submission.module_id}"
     assert notifications("module_completed") == []  # the pass already says it
-    assert _kinds_of(coordinator.id) == []
+    assert _kinds_of(coordinator.id) == ["practice_waiting"]  # the try handed in, not the pass
+
+
+def test_a_try_handed_in_asks_the_organisations_coordinators_and_mentors_once(cohort):
+    cohort, coordinator = cohort
+    org = db.session.get(Organisation, cohort.organisation_id)
+    mentor = tf.appoint(org, role="mentor")
+    former = tf.appoint(org, role="mentor")
+    db.session.get(OrganisationMembership, _appointment_of(former).id).ended_at = utcnow()
+    elsewhere = tf.appoint(tf.make_organisation())
+    enrolment = _enrol(cohort, coordinator, display_name="森 健")
+    submission = _try(enrolment)
+    asked = notifications(kind="practice_waiting")
+    assert sorted(n.person_id for n in asked) == sorted([coordinator.id, mentor.id])
+    assert all(n.link == f"/orgs/{org.slug}/reviews/{submission.id}" for n in asked)
+    with force_locale("ja"):
+        body = KINDS["practice_waiting"].body(asked[0].params)
+    assert "森 健さん" in body and "SEOの考え方" in body and "レビュー" in body
+    assert former.id not in {n.person_id for n in asked}
+    assert elsewhere.id not in {n.person_id for n in asked}
+    assert enrolment.person_id not in {n.person_id for n in asked}
+
+
+def _appointment_of(person: Person) -> OrganisationMembership:
+    return db.session.scalar(
+        sa.select(OrganisationMembership).where(OrganisationMembership.person_id == person.id)
+    )
 
 
 def test_another_try_tells_the_trainee_what_to_change(cohort):
@@ -227,7 +260,10 @@ def test_a_trainee_who_switched_off_an_email_still_gets_the_notice_in_the_inbox(
     services.choose_emails(trainee, [k for k in email_choices(trainee) if k != "practice_retry"])
     progress.review_practice(_try(enrolment), coordinator, False, "もう一度")
     assert _kinds_of(trainee.id) == ["enrolled", "practice_retry"]
-    assert [d.notification.kind for d in deliveries()] == ["enrolled"]
+    trainees_emails = [
+        d.notification.kind for d in deliveries() if d.notification.person_id == trainee.id
+    ]
+    assert trainees_emails == ["enrolled"]
 
 
 def _kinds_on_settings_page(app, email: str) -> set[str]:
@@ -248,7 +284,7 @@ def test_the_email_settings_list_only_the_kinds_of_the_persons_roles(app):
     assert not director_kinds & {"practice_retry", "staff_appointed"}
 
     coordinator_kinds = _kinds_on_settings_page(app, setup.coordinator.email)
-    assert coordinator_kinds == {"session_tomorrow", "staff_appointed"}
+    assert coordinator_kinds == {"practice_waiting", "session_tomorrow", "staff_appointed"}
 
 
 def test_saving_the_settings_leaves_kinds_of_other_roles_as_they_were(app, make_person):
