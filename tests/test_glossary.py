@@ -4,6 +4,7 @@ msgid's placeholders, and a literal percent sign shows as one."""
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -88,3 +89,37 @@ def test_a_percent_sign_shows_as_one():
             elif LITERAL_PERCENT in msgstr or LITERAL_PERCENT in message.id:
                 wrong.append(f"{message.id!r}: {msgstr!r} is not formatted, so %% shows as is")
     assert wrong == [], "\n".join(wrong)
+
+
+PACKAGE = HERE.parent / "teamhub"
+# The scam guard's phrases match what clients write, in their words, not teamhub's.
+NOT_TEAMHUBS_WORDS = {PACKAGE / "jobs" / "scam.py"}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _japanese_written_outside_the_catalog() -> list[tuple[str, str]]:
+    """Japanese in the code's string literals (the demo's people and lessons, the console) and
+    in the templates, with where it is."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" in path.parts or path in NOT_TEAMHUBS_WORDS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and JAPANESE.search(text):
+                found.append((f"{path.relative_to(PACKAGE)}:{node.lineno}", text))
+    for path in (PACKAGE / "templates").rglob("*.html"):
+        found.append((str(path.relative_to(PACKAGE)), path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_japanese_written_in_code_and_templates_keeps_to_the_glossary_too():
+    """The demo's people, lessons and console lines are read as teamhub's own words."""
+    everywhere = [r for r in RULES if "when_msgid" not in r and "context" not in r]
+    found = [
+        f"{where}: {rule['avoid']} — {rule['concept']}: use {rule['use']}"
+        for where, text in _japanese_written_outside_the_catalog()
+        for rule in everywhere
+        if re.search(rule["avoid"], text)
+    ]
+    assert found == [], "\n".join(found)

@@ -18,7 +18,7 @@ def load_demo() -> list[tuple[str, str]]:
     """Add the demo teams and people; return (who, email) pairs for the README and the console."""
     rng = random.Random(2026)
     password_hash = hash_password(DEMO_PASSWORD)
-    operator = teams.new_person("operator@teamhub.example", "運営 管理者", password_hash)
+    operator = teams.new_person("operator@teamhub.example", "teamhub 運営者", password_hash)
     operator.is_operator = True
     logins = [("運営者 (operator)", operator.email)]
     logins += teams.amami(password_hash, rng)
