@@ -165,10 +165,11 @@ def mark_all_read(person: Person) -> int:
 
 def _count_unread(person_ids: list[int], change: int) -> None:
     """Add ``change`` to each person's count of unread notifications, in the database (where a
-    concurrent change adds up) and on the person this session holds."""
+    concurrent change adds up) and on the person this session holds. People are updated in the
+    order of their ids, so two requests telling the same people never wait on each other."""
     db.session.execute(
         sa.update(Person)
-        .where(Person.id.in_(person_ids))
+        .where(Person.id.in_(sorted(person_ids)))
         .values(unread_notifications=Person.unread_notifications + change)
         .execution_options(synchronize_session="fetch")
     )
