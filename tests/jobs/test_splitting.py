@@ -266,6 +266,21 @@ def test_a_changed_row_issues_new_terms_and_reports_accepted_work_only(director,
     # The same terms again: no new version, nothing reported.
     result = saved(job, director, lines, pool)
     assert result.changed == [] and terms.current_notice(accepted).version == 2
+    # A row left as it was does not stop the next one's new terms.
+    lines[1] = row(writers[1], 7, job, assignment_id=accepted.id)
+    assert saved(job, director, lines, pool).changed == [accepted]
+    assert terms.current_notice(accepted).terms["units"] == 7
+
+
+def test_the_notice_names_the_director_who_issued_it_and_the_member(director, writers):
+    director.person.display_name = "田中 ディレクター"
+    job = make_job(director.team)
+    [offer] = saved(job, director, [row(writers[0], 4, job)], [candidate(writers[0])]).created
+    notice = terms.current_notice(offer).terms
+    assert (notice["issuer"], notice["member"]) == (
+        "田中 ディレクター",
+        writers[0].person.display_name,
+    )
 
 
 def test_a_row_naming_an_offer_no_longer_open_is_a_stale_page(director, writers):
