@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from teamhub import money
 from teamhub.assignments.models import Assignment
 from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
@@ -430,3 +431,47 @@ def test_only_approved_work_is_paid_not_work_that_ended_otherwise(team):
     preview = services.preview_close(team, OCT_31)
     assert [st.membership.id for st in preview.statements] == [paid.id]
     assert preview.distributed_yen == 27_000
+
+
+def test_a_schedule_is_written_one_tier_per_line_as_the_operator_types_it():
+    crowdworks = services.tiers_text(money.DEFAULT_FEE_SCHEDULES["crowdworks"])
+    assert crowdworks == "100000: 20\n200000: 10\n: 5"
+    assert services.parse_tiers(crowdworks) == money.DEFAULT_FEE_SCHEDULES["crowdworks"].tiers
+
+
+def test_a_tier_that_cannot_be_read_is_named_by_its_line(ctx):
+    with pytest.raises(Invalid) as refused:
+        services.parse_tiers("100000: 20\n\n200000: 10\nabc: 5")
+    message = "4行目：「上限額（円）: 料率 %」の形で書いてください（例：100000: 20）。"
+    assert refused.value.message == message and refused.value.reasons == {"tiers": message}
+
+
+def test_a_schedule_that_does_not_rise_is_refused_with_what_to_fix(team):
+    with pytest.raises(Invalid) as refused:
+        services.update_fee_schedule(
+            make_person(is_operator=True), "crowdworks", "200000: 10\n100000: 20\n: 5", 0
+        )
+    message = (
+        "段階は上限額が大きくなる順に並べ、最後の行だけ上限なしにしてください。"
+        "システム利用料の消費税は0〜50%の範囲で入力してください。"
+    )
+    assert refused.value.message == message and refused.value.reasons == {"tiers": message}
+
+
+def test_a_correction_for_one_members_statement_finds_only_their_lines(team):
+    member, close, share = close_with_share(team)
+    other = add_member(team)
+    with pytest.raises(NotFound):
+        services.correct_share(team, close, share.id, 80_000, "減額", None, membership_id=other.id)
+    assert live(close, "share") == [share]
+    corrected = services.correct_share(
+        team, close, share.id, 80_000, "減額", None, membership_id=member.id
+    )
+    assert corrected.amount_yen == -80_000
+
+
+def test_a_stored_schedule_keeps_its_platforms_code_and_name(team):
+    services.update_fee_schedule(make_person(is_operator=True), "lancers", ": 10", 0)
+    stored = services.fee_schedule("lancers")
+    assert (stored.code, stored.name, stored.base) == ("lancers", "Lancers", "incl_tax")
+    assert [s.code for s in services.fee_schedules()] == list(money.DEFAULT_FEE_SCHEDULES)
