@@ -475,3 +475,30 @@ def test_a_stored_schedule_keeps_its_platforms_code_and_name(team):
     stored = services.fee_schedule("lancers")
     assert (stored.code, stored.name, stored.base) == ("lancers", "Lancers", "incl_tax")
     assert [s.code for s in services.fee_schedules()] == list(money.DEFAULT_FEE_SCHEDULES)
+
+
+def test_a_corrected_line_keeps_what_it_pays_for_and_every_new_entry_says_why_and_who(team):
+    _member, close, share = close_with_share(team)
+    withheld = live(close, "withholding")
+    director = make_person()
+    corrected = services.correct_share(team, close, share.id, 80_000, "1本差し戻し", director)
+    kept = ("team_id", "close_id", "job_id", "account", "assignment_id", "membership_id", "units",
+            "payment_due_on", "kind")  # fmt: skip
+    assert share.assignment_id is not None and share.payment_due_on is not None
+    assert [getattr(corrected, key) for key in kept] == [getattr(share, key) for key in kept]
+    new = db.session.scalars(
+        sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id, LedgerEntry.id > share.id)
+    ).all()
+    new = [e for e in new if e.note]  # the close's own entries say nothing
+    assert {(e.note, e.created_by_id) for e in new} == {("1本差し戻し", director.id)}
+    reversed_ids = {e.reverses_id for e in new}
+    assert reversed_ids == {share.id, *(e.id for e in withheld), None}
+    assert len(new) == 1 + 1 + 1 + 2 + 2  # reversal, new line, retained, withholding ×2 each way
+
+
+def test_a_refused_correction_says_to_correct_the_marked_fields(team):
+    _member, close, share = close_with_share(team)
+    with pytest.raises(Invalid) as refused:
+        services.correct_share(team, close, share.id, -1, "", None)
+    assert refused.value.message == "印の付いた項目を修正してください。"
+    assert set(refused.value.reasons) == {"gross_yen", "reason"}
