@@ -491,6 +491,10 @@ def test_a_corrected_line_keeps_what_it_pays_for_and_every_new_entry_says_why_an
     ).all()
     new = [e for e in new if e.note]  # the close's own entries say nothing
     assert {(e.note, e.created_by_id) for e in new} == {("1本差し戻し", director.id)}
+    [reversal] = [e for e in new if e.reverses_id == share.id]
+    mirrored = ("job_id", "account", "assignment_id", "membership_id", "payment_due_on", "kind")
+    assert [getattr(reversal, key) for key in mirrored] == [getattr(share, key) for key in mirrored]
+    assert (reversal.amount_yen, reversal.units) == (-share.amount_yen, -share.units)
     reversed_ids = {e.reverses_id for e in new}
     assert reversed_ids == {share.id, *(e.id for e in withheld), None}
     assert len(new) == 1 + 1 + 1 + 2 + 2  # reversal, new line, retained, withholding ×2 each way
