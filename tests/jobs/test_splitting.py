@@ -317,3 +317,17 @@ def test_only_the_teams_directors_split_its_open_cleared_jobs(director, writers)
     with pytest.raises(Conflict):
         saved(cancelled, director, [], [])
     assert saved(job, director, [], []).created == [] and job.split_version == 1
+
+
+def test_a_row_with_an_override_does_not_excuse_the_next_one(director, writers):
+    job = make_job(director.team)
+    pool = [candidate(w, room=5) for w in writers]
+    lines = [row(writers[0], 6, job, override_reason="締切前に休暇なし"), row(writers[1], 6, job)]
+    assert refused(job, director, lines, pool) == {"rows.1.override_reason": over(5)}
+
+
+def test_a_refused_split_says_nothing_was_saved(director, writers):
+    job = make_job(director.team)
+    with pytest.raises(Invalid) as error:
+        saved(job, director, [row(writers[0], -1, job)], [candidate(writers[0])])
+    assert error.value.message == "分担は保存されていません。印の付いた行を修正してください。"
