@@ -331,3 +331,22 @@ def test_a_refused_split_says_nothing_was_saved(director, writers):
     with pytest.raises(Invalid) as error:
         saved(job, director, [row(writers[0], -1, job)], [candidate(writers[0])])
     assert error.value.message == "分担は保存されていません。印の付いた行を修正してください。"
+
+
+def test_a_split_reads_only_its_own_jobs_offers(director, writers):
+    job, other = make_job(director.team, unit_count=10), make_job(director.team, unit_count=10)
+    pool = [candidate(w) for w in writers]
+    [elsewhere] = saved(other, director, [row(writers[0], 8, other)], pool).created
+    # The other job's 8 units count neither on this job nor as offers left as they are.
+    assert len(saved(job, director, [row(writers[0], 10, job)], pool).created) == 1
+    with pytest.raises(Conflict):
+        saved(job, director, [row(writers[0], 8, job, assignment_id=elsewhere.id)], pool)
+
+
+def test_a_row_naming_an_offer_after_a_new_row_is_still_its_members(director, writers):
+    job = make_job(director.team)
+    pool = [candidate(w) for w in writers]
+    [offer] = saved(job, director, [row(writers[0], 4, job)], pool).created
+    lines = [row(writers[1], 2, job), row(writers[1], 6, job, assignment_id=offer.id)]
+    saved(job, director, lines, pool)
+    assert (offer.membership_id, offer.units) == (writers[0].id, 6)
