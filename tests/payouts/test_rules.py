@@ -506,3 +506,54 @@ def test_a_refused_correction_says_to_correct_the_marked_fields(team):
         services.correct_share(team, close, share.id, -1, "", None)
     assert refused.value.message == "印の付いた項目を修正してください。"
     assert set(refused.value.reasons) == {"gross_yen", "reason"}
+
+
+def _share(close, member, job) -> LedgerEntry:
+    return db.session.scalar(
+        sa.select(LedgerEntry).where(
+            LedgerEntry.close_id == close.id, LedgerEntry.membership_id == member.id,
+            LedgerEntry.job_id == job.id, LedgerEntry.kind == "share",
+        )
+    )  # fmt: skip
+
+
+def _member_withholding(close, member) -> list[int]:
+    return [e.amount_yen for e in live(close, "withholding") if e.account == "member"
+            and e.membership_id == member.id]  # fmt: skip
+
+
+def test_a_correction_withholds_on_the_members_own_withheld_fees_of_that_close_only(team):
+    member, other = add_member(team), add_member(team)
+    received_work(team, member, date(2026, 9, 20), units=10, received_yen=100_000)
+    services.confirm_close(team, date(2026, 9, 30), None)
+    writing = received_work(team, member, date(2026, 10, 20), units=10, received_yen=100_000)
+    code = make_job(team, source="direct", unit_count=2, category="programming", title="開発")
+    approved_assignment(code, member.id, datetime(2026, 10, 5, 1, 0, tzinfo=UTC), units=2)
+    services.record_receipt(code, 50_000, date(2026, 10, 20))
+    received_work(team, other, date(2026, 10, 21), units=10, received_yen=120_000)
+    close = services.confirm_close(team, OCT_31, None)
+    assert _member_withholding(close, member) == [9_189]  # 10.21% of the writing's ¥90,000
+    # The programming fee is not withheld on: correcting it leaves the withholding as it was.
+    services.correct_share(team, close, _share(close, member, code).id, 40_000, "減額", None)
+    assert _member_withholding(close, member) == [9_189]
+    services.correct_share(team, close, _share(close, member, writing).id, 80_000, "減額", None)
+    assert _member_withholding(close, member) == [8_168]
+
+
+def test_a_correction_at_a_team_that_does_not_withhold_posts_no_withholding(ctx):
+    team = make_team(make_person(), payer_type="individual")
+    _member, close, share = close_with_share(team)
+    services.correct_share(team, close, share.id, 80_000, "減額", None)
+    assert live(close, "withholding") == []
+
+
+def test_correcting_a_fee_that_is_never_withheld_on_posts_no_withholding(team):
+    member = add_member(team)
+    code = make_job(team, source="direct", unit_count=2, category="programming", title="開発")
+    approved_assignment(code, member.id, datetime(2026, 10, 5, 1, 0, tzinfo=UTC), units=2)
+    services.record_receipt(code, 50_000, date(2026, 10, 20))
+    close = services.confirm_close(team, OCT_31, None)
+    corrected = services.correct_share(
+        team, close, _share(close, member, code).id, 40_000, "減額", None
+    )
+    assert corrected.amount_yen == -40_000 and live(close, "withholding") == []
