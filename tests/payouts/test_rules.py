@@ -525,7 +525,7 @@ def _member_withholding(close, member) -> list[int]:
 def test_a_correction_withholds_on_the_members_own_withheld_fees_of_that_close_only(team):
     member, other = add_member(team), add_member(team)
     received_work(team, member, date(2026, 9, 20), units=10, received_yen=100_000)
-    services.confirm_close(team, date(2026, 9, 30), None)
+    september = services.confirm_close(team, date(2026, 9, 30), None)
     writing = received_work(team, member, date(2026, 10, 20), units=10, received_yen=100_000)
     code = make_job(team, source="direct", unit_count=2, category="programming", title="開発")
     approved_assignment(code, member.id, datetime(2026, 10, 5, 1, 0, tzinfo=UTC), units=2)
@@ -538,6 +538,9 @@ def test_a_correction_withholds_on_the_members_own_withheld_fees_of_that_close_o
     assert _member_withholding(close, member) == [9_189]
     services.correct_share(team, close, _share(close, member, writing).id, 80_000, "減額", None)
     assert _member_withholding(close, member) == [8_168]
+    # Another member's withholding, and the member's in September's close, stay as they were.
+    assert _member_withholding(close, other) == [11_026]  # 10.21% of ¥108,000
+    assert _member_withholding(september, member) == [9_189]
 
 
 def test_a_correction_at_a_team_that_does_not_withhold_posts_no_withholding(ctx):
