@@ -30,6 +30,7 @@ from teamhub.training.models import (
     CurriculumModule,
     Enrolment,
     Lesson,
+    LessonRead,
     ModuleCompletion,
     OrganisationMembership,
     PracticeSubmission,
@@ -715,3 +716,20 @@ def test_a_skill_completed_in_training_makes_the_graduate_eligible_on_the_split_
         progress.submit_practice(enrolment, module, "案"), coordinator, True, ""
     )
     assert row().missing_skills == ()
+
+
+def test_a_lesson_is_read_once_per_trainee_and_a_withdrawn_trainee_reads_no_more(
+    cohort, coordinator
+):
+    first, second = enrolled(cohort, coordinator, 2)
+    one, two = cohort.curriculum.current_modules[0].lessons[:2]
+    for enrolment, lesson in ((first, one), (first, one), (first, two), (second, one)):
+        progress.mark_lesson_read(enrolment, lesson)
+    reads = db.session.execute(
+        sa.select(LessonRead.enrolment_id, LessonRead.lesson_id).order_by(LessonRead.id)
+    ).all()
+    assert reads == [(first.id, one.id), (first.id, two.id), (second.id, one.id)]
+    enrolments.withdraw(second)
+    with pytest.raises(Conflict):
+        progress.mark_lesson_read(second, two)
+    assert len(db.session.scalars(sa.select(LessonRead.id)).all()) == 3
