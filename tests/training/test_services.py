@@ -733,3 +733,17 @@ def test_a_lesson_is_read_once_per_trainee_and_a_withdrawn_trainee_reads_no_more
     with pytest.raises(Conflict):
         progress.mark_lesson_read(second, two)
     assert len(db.session.scalars(sa.select(LessonRead.id)).all()) == 3
+
+
+def test_graduating_those_finished_reads_only_that_curriculums_trainees(org, cohort, coordinator):
+    [enrolment] = enrolled(cohort, coordinator)
+    first, second, third = cohort.curriculum.current_modules
+    progress.complete_module(enrolment, first, coordinator)
+    submission = progress.submit_practice(enrolment, second, "答え")
+    progress.review_practice(submission, coordinator, True)
+    third.retired_at = datetime(2026, 12, 1, tzinfo=UTC)  # retired, not yet followed up
+    db.session.flush()
+    other = tf.make_curriculum(org)
+    assert progress.graduate_finished(other.id) == 0 and enrolment.status == "active"
+    assert progress.graduate_finished(cohort.curriculum.id) == 1
+    assert enrolment.status == "completed"
