@@ -560,3 +560,10 @@ def test_correcting_a_fee_that_is_never_withheld_on_posts_no_withholding(team):
         team, close, _share(close, member, code).id, 40_000, "減額", None
     )
     assert corrected.amount_yen == -40_000 and live(close, "withholding") == []
+
+
+def test_a_refused_receipt_says_to_correct_the_marked_fields(team):
+    job = make_job(team, contract_yen=10_000, tax_yen=1_000)
+    with pytest.raises(Invalid) as refused:
+        services.record_receipt(job, 11_001, date(2026, 10, 1))
+    assert refused.value.message == "印の付いた項目を修正してください。"
