@@ -361,3 +361,15 @@ def test_an_unanswered_offer_counts_once_its_24_hours_have_passed(team):
     db.session.flush()
     assert reliability_for([writer.id], now)[writer.id].answered_in_24h == Rate(0, 0)
     assert reliability_for([writer.id], now + MICROSECOND)[writer.id].answered_in_24h == Rate(0, 1)
+
+
+def test_work_first_delivered_at_the_deadline_itself_is_on_time(team):
+    job = team["job"]
+    writer = add_member(job.team)
+    due = utcnow() - timedelta(days=2)
+    for delivered in (due, due + MICROSECOND):
+        make_history(job.team_id, job.id, writer.id, state="approved", due_at=due,
+                     answered_at=due - timedelta(days=3), first_submitted_at=delivered)  # fmt: skip
+    db.session.flush()
+    assert reliability_for([writer.id])[writer.id].on_time == Rate(1, 2)
+    assert my_work.my_assignments(writer)[1].on_time == Rate(1, 2)

@@ -4,6 +4,7 @@ versions, the member's consent, and which assignments await it."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -166,6 +167,19 @@ def test_a_notice_says_who_what_when_and_how_much_of_a_share(team, member):
         "share_estimate_yen": 17_555,
         "received_estimate_yen": EXPECTED,
     }
+
+
+def test_a_notice_writes_the_due_date_in_utc_whatever_the_servers_zone(team, member, monkeypatch):
+    job = make_job(team)
+    shared = _assignment(job, member)
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        notice = terms.build_terms(shared, job, team, "山田", "田中", JobPay())
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert notice["due_at"] == job.due_at.astimezone(UTC).isoformat()
     assert notice["due_at"].endswith("+00:00")
 
 
@@ -287,7 +301,9 @@ def test_a_consent_recorded_meanwhile_by_another_request_is_not_recorded_again(t
     assignment = _assignment(make_job(team), member)
     notice = terms.issue(assignment, TERMS)
     first = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
-    # Another request accepts after this one read the notice (it still holds accepted_at None).
+    db.session.refresh(notice)  # this request has read the notice: not accepted yet
+    assert notice.accepted_at is None
+    # Another request accepts it meanwhile; this request's copy still says None.
     db.session.execute(
         sa.update(TermsNotice)
         .where(TermsNotice.id == notice.id)

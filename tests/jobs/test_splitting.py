@@ -266,6 +266,21 @@ def test_a_changed_row_issues_new_terms_and_reports_accepted_work_only(director,
     # The same terms again: no new version, nothing reported.
     result = saved(job, director, lines, pool)
     assert result.changed == [] and terms.current_notice(accepted).version == 2
+    # A row left as it was does not stop the next one's new terms.
+    lines[1] = row(writers[1], 7, job, assignment_id=accepted.id)
+    assert saved(job, director, lines, pool).changed == [accepted]
+    assert terms.current_notice(accepted).terms["units"] == 7
+
+
+def test_the_notice_names_the_director_who_issued_it_and_the_member(director, writers):
+    director.person.display_name = "田中 ディレクター"
+    job = make_job(director.team)
+    [offer] = saved(job, director, [row(writers[0], 4, job)], [candidate(writers[0])]).created
+    notice = terms.current_notice(offer).terms
+    assert (notice["issuer"], notice["member"]) == (
+        "田中 ディレクター",
+        writers[0].person.display_name,
+    )
 
 
 def test_a_row_naming_an_offer_no_longer_open_is_a_stale_page(director, writers):
@@ -302,3 +317,36 @@ def test_only_the_teams_directors_split_its_open_cleared_jobs(director, writers)
     with pytest.raises(Conflict):
         saved(cancelled, director, [], [])
     assert saved(job, director, [], []).created == [] and job.split_version == 1
+
+
+def test_a_row_with_an_override_does_not_excuse_the_next_one(director, writers):
+    job = make_job(director.team)
+    pool = [candidate(w, room=5) for w in writers]
+    lines = [row(writers[0], 6, job, override_reason="締切前に休暇なし"), row(writers[1], 6, job)]
+    assert refused(job, director, lines, pool) == {"rows.1.override_reason": over(5)}
+
+
+def test_a_refused_split_says_nothing_was_saved(director, writers):
+    job = make_job(director.team)
+    with pytest.raises(Invalid) as error:
+        saved(job, director, [row(writers[0], -1, job)], [candidate(writers[0])])
+    assert error.value.message == "分担は保存されていません。印の付いた行を修正してください。"
+
+
+def test_a_split_reads_only_its_own_jobs_offers(director, writers):
+    job, other = make_job(director.team, unit_count=10), make_job(director.team, unit_count=10)
+    pool = [candidate(w) for w in writers]
+    [elsewhere] = saved(other, director, [row(writers[0], 8, other)], pool).created
+    # The other job's 8 units count neither on this job nor as offers left as they are.
+    assert len(saved(job, director, [row(writers[0], 10, job)], pool).created) == 1
+    with pytest.raises(Conflict):
+        saved(job, director, [row(writers[0], 8, job, assignment_id=elsewhere.id)], pool)
+
+
+def test_a_row_naming_an_offer_after_a_new_row_is_still_its_members(director, writers):
+    job = make_job(director.team)
+    pool = [candidate(w) for w in writers]
+    [offer] = saved(job, director, [row(writers[0], 4, job)], pool).created
+    lines = [row(writers[1], 2, job), row(writers[1], 6, job, assignment_id=offer.id)]
+    saved(job, director, lines, pool)
+    assert (offer.membership_id, offer.units) == (writers[0].id, 6)

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from teamhub import money
 from teamhub.assignments.models import Assignment
 from teamhub.errors import Conflict, Invalid, NotAllowed, NotFound
 from teamhub.extensions import db
@@ -430,3 +431,139 @@ def test_only_approved_work_is_paid_not_work_that_ended_otherwise(team):
     preview = services.preview_close(team, OCT_31)
     assert [st.membership.id for st in preview.statements] == [paid.id]
     assert preview.distributed_yen == 27_000
+
+
+def test_a_schedule_is_written_one_tier_per_line_as_the_operator_types_it():
+    crowdworks = services.tiers_text(money.DEFAULT_FEE_SCHEDULES["crowdworks"])
+    assert crowdworks == "100000: 20\n200000: 10\n: 5"
+    assert services.parse_tiers(crowdworks) == money.DEFAULT_FEE_SCHEDULES["crowdworks"].tiers
+
+
+def test_a_tier_that_cannot_be_read_is_named_by_its_line(ctx):
+    with pytest.raises(Invalid) as refused:
+        services.parse_tiers("100000: 20\n\n200000: 10\nabc: 5")
+    message = "4行目：「上限額（円）: 料率 %」の形で書いてください（例：100000: 20）。"
+    assert refused.value.message == message and refused.value.reasons == {"tiers": message}
+
+
+def test_a_schedule_that_does_not_rise_is_refused_with_what_to_fix(team):
+    with pytest.raises(Invalid) as refused:
+        services.update_fee_schedule(
+            make_person(is_operator=True), "crowdworks", "200000: 10\n100000: 20\n: 5", 0
+        )
+    message = (
+        "段階は上限額が大きくなる順に並べ、最後の行だけ上限なしにしてください。"
+        "システム利用料の消費税は0〜50%の範囲で入力してください。"
+    )
+    assert refused.value.message == message and refused.value.reasons == {"tiers": message}
+
+
+def test_a_correction_for_one_members_statement_finds_only_their_lines(team):
+    member, close, share = close_with_share(team)
+    other = add_member(team)
+    with pytest.raises(NotFound):
+        services.correct_share(team, close, share.id, 80_000, "減額", None, membership_id=other.id)
+    assert live(close, "share") == [share]
+    corrected = services.correct_share(
+        team, close, share.id, 80_000, "減額", None, membership_id=member.id
+    )
+    assert corrected.amount_yen == -80_000
+
+
+def test_a_stored_schedule_keeps_its_platforms_code_and_name(team):
+    services.update_fee_schedule(make_person(is_operator=True), "lancers", ": 10", 0)
+    stored = services.fee_schedule("lancers")
+    assert (stored.code, stored.name, stored.base) == ("lancers", "Lancers", "incl_tax")
+    assert [s.code for s in services.fee_schedules()] == list(money.DEFAULT_FEE_SCHEDULES)
+
+
+def test_a_corrected_line_keeps_what_it_pays_for_and_every_new_entry_says_why_and_who(team):
+    _member, close, share = close_with_share(team)
+    withheld = live(close, "withholding")
+    director = make_person()
+    corrected = services.correct_share(team, close, share.id, 80_000, "1本差し戻し", director)
+    kept = ("team_id", "close_id", "job_id", "account", "assignment_id", "membership_id", "units",
+            "payment_due_on", "kind")  # fmt: skip
+    assert share.assignment_id is not None and share.payment_due_on is not None
+    assert [getattr(corrected, key) for key in kept] == [getattr(share, key) for key in kept]
+    new = db.session.scalars(
+        sa.select(LedgerEntry).where(LedgerEntry.close_id == close.id, LedgerEntry.id > share.id)
+    ).all()
+    new = [e for e in new if e.note]  # the close's own entries say nothing
+    assert {(e.note, e.created_by_id) for e in new} == {("1本差し戻し", director.id)}
+    [reversal] = [e for e in new if e.reverses_id == share.id]
+    mirrored = ("job_id", "account", "assignment_id", "membership_id", "payment_due_on", "kind")
+    assert [getattr(reversal, key) for key in mirrored] == [getattr(share, key) for key in mirrored]
+    assert (reversal.amount_yen, reversal.units) == (-share.amount_yen, -share.units)
+    reversed_ids = {e.reverses_id for e in new}
+    assert reversed_ids == {share.id, *(e.id for e in withheld), None}
+    assert len(new) == 1 + 1 + 1 + 2 + 2  # reversal, new line, retained, withholding ×2 each way
+
+
+def test_a_refused_correction_says_to_correct_the_marked_fields(team):
+    _member, close, share = close_with_share(team)
+    with pytest.raises(Invalid) as refused:
+        services.correct_share(team, close, share.id, -1, "", None)
+    assert refused.value.message == "印の付いた項目を修正してください。"
+    assert set(refused.value.reasons) == {"gross_yen", "reason"}
+
+
+def _share(close, member, job) -> LedgerEntry:
+    return db.session.scalar(
+        sa.select(LedgerEntry).where(
+            LedgerEntry.close_id == close.id, LedgerEntry.membership_id == member.id,
+            LedgerEntry.job_id == job.id, LedgerEntry.kind == "share",
+        )
+    )  # fmt: skip
+
+
+def _member_withholding(close, member) -> list[int]:
+    return [e.amount_yen for e in live(close, "withholding") if e.account == "member"
+            and e.membership_id == member.id]  # fmt: skip
+
+
+def test_a_correction_withholds_on_the_members_own_withheld_fees_of_that_close_only(team):
+    member, other = add_member(team), add_member(team)
+    received_work(team, member, date(2026, 9, 20), units=10, received_yen=100_000)
+    september = services.confirm_close(team, date(2026, 9, 30), None)
+    writing = received_work(team, member, date(2026, 10, 20), units=10, received_yen=100_000)
+    code = make_job(team, source="direct", unit_count=2, category="programming", title="開発")
+    approved_assignment(code, member.id, datetime(2026, 10, 5, 1, 0, tzinfo=UTC), units=2)
+    services.record_receipt(code, 50_000, date(2026, 10, 20))
+    received_work(team, other, date(2026, 10, 21), units=10, received_yen=120_000)
+    close = services.confirm_close(team, OCT_31, None)
+    assert _member_withholding(close, member) == [9_189]  # 10.21% of the writing's ¥90,000
+    # The programming fee is not withheld on: correcting it leaves the withholding as it was.
+    services.correct_share(team, close, _share(close, member, code).id, 40_000, "減額", None)
+    assert _member_withholding(close, member) == [9_189]
+    services.correct_share(team, close, _share(close, member, writing).id, 80_000, "減額", None)
+    assert _member_withholding(close, member) == [8_168]
+    # Another member's withholding, and the member's in September's close, stay as they were.
+    assert _member_withholding(close, other) == [11_026]  # 10.21% of ¥108,000
+    assert _member_withholding(september, member) == [9_189]
+
+
+def test_a_correction_at_a_team_that_does_not_withhold_posts_no_withholding(ctx):
+    team = make_team(make_person(), payer_type="individual")
+    _member, close, share = close_with_share(team)
+    services.correct_share(team, close, share.id, 80_000, "減額", None)
+    assert live(close, "withholding") == []
+
+
+def test_correcting_a_fee_that_is_never_withheld_on_posts_no_withholding(team):
+    member = add_member(team)
+    code = make_job(team, source="direct", unit_count=2, category="programming", title="開発")
+    approved_assignment(code, member.id, datetime(2026, 10, 5, 1, 0, tzinfo=UTC), units=2)
+    services.record_receipt(code, 50_000, date(2026, 10, 20))
+    close = services.confirm_close(team, OCT_31, None)
+    corrected = services.correct_share(
+        team, close, _share(close, member, code).id, 40_000, "減額", None
+    )
+    assert corrected.amount_yen == -40_000 and live(close, "withholding") == []
+
+
+def test_a_refused_receipt_says_to_correct_the_marked_fields(team):
+    job = make_job(team, contract_yen=10_000, tax_yen=1_000)
+    with pytest.raises(Invalid) as refused:
+        services.record_receipt(job, 11_001, date(2026, 10, 1))
+    assert refused.value.message == "印の付いた項目を修正してください。"

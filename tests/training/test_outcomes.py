@@ -496,3 +496,22 @@ def test_a_report_row_writes_each_figure_and_marks_small_cells(app):
         ("num small-cell", "—"),
     ]  # fmt: skip
     assert '<td class="num">21 days</td>' in english
+
+
+def test_a_figure_for_the_export_is_blank_below_its_minimum_of_people():
+    assert Figure(4, 4).for_export() is None and Figure(5, 5).for_export() == 5
+    assert Figure(200_000, 3).for_export(minimum=3) == 200_000
+
+
+def test_monthly_earnings_average_over_the_window_asked_for():
+    paid = PaidWork(None, {"2025-10": 100, "2025-11": 200, "2025-12": 301})
+    assert outcomes.monthly_earnings(paid, date(2025, 6, 1), date(2026, 1, 15), window=1) == 301
+    assert outcomes.monthly_earnings(paid, date(2025, 6, 1), date(2026, 1, 15), window=2) == 250
+
+
+@pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_label_a_spreadsheet_would_read_as_a_formula_is_written_as_text(first):
+    empty = outcomes.compute_outcomes([], {}, 200_000, AS_OF)
+    text = outcomes.outcomes_csv(["cohort"], [(f"{first}1+1", empty), ("第1期", empty)])
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    assert [row[0] for row in rows] == ["cohort", f"'{first}1+1", "第1期"]

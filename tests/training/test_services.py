@@ -30,6 +30,7 @@ from teamhub.training.models import (
     CurriculumModule,
     Enrolment,
     Lesson,
+    LessonRead,
     ModuleCompletion,
     OrganisationMembership,
     PracticeSubmission,
@@ -715,3 +716,34 @@ def test_a_skill_completed_in_training_makes_the_graduate_eligible_on_the_split_
         progress.submit_practice(enrolment, module, "案"), coordinator, True, ""
     )
     assert row().missing_skills == ()
+
+
+def test_a_lesson_is_read_once_per_trainee_and_a_withdrawn_trainee_reads_no_more(
+    cohort, coordinator
+):
+    first, second = enrolled(cohort, coordinator, 2)
+    one, two = cohort.curriculum.current_modules[0].lessons[:2]
+    for enrolment, lesson in ((first, one), (first, one), (first, two), (second, one)):
+        progress.mark_lesson_read(enrolment, lesson)
+    reads = db.session.execute(
+        sa.select(LessonRead.enrolment_id, LessonRead.lesson_id).order_by(LessonRead.id)
+    ).all()
+    assert reads == [(first.id, one.id), (first.id, two.id), (second.id, one.id)]
+    enrolments.withdraw(second)
+    with pytest.raises(Conflict):
+        progress.mark_lesson_read(second, two)
+    assert len(db.session.scalars(sa.select(LessonRead.id)).all()) == 3
+
+
+def test_graduating_those_finished_reads_only_that_curriculums_trainees(org, cohort, coordinator):
+    [enrolment] = enrolled(cohort, coordinator)
+    first, second, third = cohort.curriculum.current_modules
+    progress.complete_module(enrolment, first, coordinator)
+    submission = progress.submit_practice(enrolment, second, "答え")
+    progress.review_practice(submission, coordinator, True)
+    third.retired_at = datetime(2026, 12, 1, tzinfo=UTC)  # retired, not yet followed up
+    db.session.flush()
+    other = tf.make_curriculum(org)
+    assert progress.graduate_finished(other.id) == 0 and enrolment.status == "active"
+    assert progress.graduate_finished(cohort.curriculum.id) == 1
+    assert enrolment.status == "completed"
