@@ -135,12 +135,18 @@ def add_session(cohort: Cohort, data: SessionInput) -> CohortSession:
 
 
 def remove_session(session: CohortSession) -> None:
-    """Take a session off the schedule, unless attendance was already taken."""
+    """Take a session off the schedule, unless attendance was already taken. Taking it off twice
+    at once (a double click) takes it off once: the second finds it gone and does nothing more."""
     taken = db.session.scalar(
         sa.select(Attendance.id).where(Attendance.session_id == session.id).limit(1)
     )
     if taken:
         raise Conflict(_("Attendance was taken for this session, so it stays on the schedule."))
-    signals.session_cancelled.send(session)
-    db.session.delete(session)
-    db.session.flush()
+    removed = db.session.execute(
+        sa.delete(CohortSession)
+        .where(CohortSession.id == session.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if removed:
+        signals.session_cancelled.send(session)
+    db.session.expunge(session)

@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from teamhub.auth.models import Person
 from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
+from teamhub.notifications.models import Notification
 from teamhub.teams import services as team_services
 from teamhub.teams.models import Membership, Team
 from teamhub.training import cohorts, enrolments, progress
 from teamhub.training.models import (
     Attendance,
     Cohort,
+    CohortSession,
     Enrolment,
     LessonRead,
     ModuleCompletion,
@@ -244,3 +246,28 @@ def test_a_practice_try_sent_five_times_at_once_is_one_try(app):
     burst.assert_one_winner(won=302, lost=(409,))
     with app.app_context():
         assert _count(PracticeSubmission, PracticeSubmission.enrolment_id == enrolment_id) == 1
+
+
+def test_a_session_taken_off_five_times_at_once_is_taken_off_once_and_told_once(app):
+    slug, _enrolment_id, _modules, coordinator, trainee = _enrolled(app)
+    with app.app_context():
+        enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.person_id == trainee.id))
+        coming = cohorts.add_session(
+            enrolment.cohort,
+            cohorts.SessionInput(starts_at=from_jst(today_jst() + timedelta(days=7)), place="会館"),
+        )
+        session_id = coming.id
+        db.session.commit()
+    url = f"/orgs/{slug}/sessions/{session_id}/remove"
+
+    burst = fire(app, login_as(app, coordinator.email), url)
+
+    burst.assert_same_answer(302)
+    with app.app_context():
+        assert db.session.get(CohortSession, session_id) is None
+        told = _count(
+            Notification,
+            Notification.person_id == trainee.id,
+            Notification.kind == "session_cancelled",
+        )
+        assert told == 1
