@@ -191,12 +191,17 @@ def awaiting_acceptance(assignment: Assignment) -> bool:
 
 
 def awaiting_terms() -> sa.ColumnElement[bool]:
-    """In SQL, on an assignment: True when its latest terms notice is not accepted yet."""
-    notice, newer = sa.orm.aliased(TermsNotice), sa.orm.aliased(TermsNotice)
-    return sa.exists().where(
-        notice.assignment_id == Assignment.id,
-        notice.accepted_at.is_(None),
-        ~sa.exists().where(
-            newer.assignment_id == notice.assignment_id, newer.version > notice.version
-        ),
+    """In SQL, on an assignment: True when its latest terms notice is not accepted yet.
+
+    The latest notice is one probe of the (assignment, version) key; an assignment without a
+    notice awaits nothing.
+    """
+    latest_unaccepted = (
+        sa.select(TermsNotice.accepted_at.is_(None))
+        .where(TermsNotice.assignment_id == Assignment.id)
+        .order_by(TermsNotice.version.desc())
+        .limit(1)
+        .correlate(Assignment)
+        .scalar_subquery()
     )
+    return sa.func.coalesce(latest_unaccepted, sa.false())
