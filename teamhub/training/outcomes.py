@@ -28,6 +28,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 EARNINGS_WINDOW_MONTHS = 3
 MIN_CELL_PEOPLE = 5
@@ -260,15 +261,15 @@ def earnings_bands(values: Iterable[int], target_yen: int) -> list[tuple[int, in
     """
     quarter = max(1, target_yen // 4)
     edges = [0, 1, quarter, 2 * quarter, 3 * quarter, target_yen]
-    bands = [(edges[i], edges[i + 1], 0) for i in range(len(edges) - 1)]
-    bands.append((target_yen, None, 0))
+    bands: list[tuple[int, int | None]] = list(pairwise(edges))
+    bands.append((target_yen, None))
     counts = [0] * len(bands)
     for value in values:
-        for index, (low, high, _n) in enumerate(bands):
+        for index, (low, high) in enumerate(bands):
             if value >= low and (high is None or value < high):
                 counts[index] += 1
                 break
-    return [(low, high, counts[i]) for i, (low, high, _n) in enumerate(bands)]
+    return [(low, high, counts[i]) for i, (low, high) in enumerate(bands)]
 
 
 def cumulative_by_week(days: Iterable[date], start: date, end: date) -> list[tuple[date, int]]:

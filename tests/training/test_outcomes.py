@@ -127,6 +127,22 @@ def test_merging_across_cohorts_counts_each_person_once():
     ]
 
 
+def test_merging_keeps_the_furthest_status_whichever_cohort_comes_first():
+    """Completed beats active beats withdrawn: a person who left one cohort and is still in
+    another counts as in training, in either order."""
+    merged = outcomes.merge_by_person(
+        [
+            TraineeRecord(1, "withdrawn", None, 0, 1),
+            TraineeRecord(1, "active", None, 1, 1),
+            TraineeRecord(2, "active", None, 1, 1),
+            TraineeRecord(2, "withdrawn", None, 0, 1),
+            TraineeRecord(3, "active", None, 0, 0),
+            TraineeRecord(3, "completed", date(2026, 5, 1), 2, 2),
+        ]
+    )
+    assert {r.person_id: r.status for r in merged} == {1: "active", 2: "active", 3: "completed"}
+
+
 def test_earnings_bands_split_at_quarters_of_the_target():
     values = [0, 1, 49_999, 50_000, 199_999, 200_000, 500_000]
     assert outcomes.earnings_bands(values, 200_000) == [
@@ -136,6 +152,27 @@ def test_earnings_bands_split_at_quarters_of_the_target():
         (100_000, 150_000, 0),
         (150_000, 200_000, 1),
         (200_000, None, 2),
+    ]
+
+
+def test_earnings_bands_use_whole_yen_quarters_at_least_one_yen_wide():
+    # ¥10 quarters to ¥2 (whole yen, rounded down), not ¥2.5.
+    assert outcomes.earnings_bands([0, 1, 2, 5, 9, 10], 10) == [
+        (0, 1, 1),
+        (1, 2, 1),
+        (2, 4, 1),
+        (4, 6, 1),
+        (6, 10, 1),
+        (10, None, 1),
+    ]
+    # A target too small to quarter: bands one yen wide, never wider.
+    assert [(low, high) for low, high, _count in outcomes.earnings_bands([], 3)] == [
+        (0, 1),
+        (1, 1),
+        (1, 2),
+        (2, 3),
+        (3, 3),
+        (3, None),
     ]
 
 
