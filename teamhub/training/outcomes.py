@@ -189,9 +189,12 @@ def attendance_percent(present: int, recorded: int) -> int | None:
     return None if recorded == 0 else present * 100 // recorded
 
 
+# A trainee's statuses from the least to the furthest along.
+STATUS_ORDER = ("withdrawn", "active", "completed")
+
+
 def merge_by_person(records: Iterable[TraineeRecord]) -> list[TraineeRecord]:
     """One record per person across cohorts: the best status, the first completion."""
-    rank = {"withdrawn": 0, "active": 1, "completed": 2}
     merged: dict[int, TraineeRecord] = {}
     for record in records:
         seen = merged.get(record.person_id)
@@ -201,7 +204,7 @@ def merge_by_person(records: Iterable[TraineeRecord]) -> list[TraineeRecord]:
         dates = [d for d in (seen.completed_on, record.completed_on) if d is not None]
         merged[record.person_id] = TraineeRecord(
             person_id=record.person_id,
-            status=max(seen.status, record.status, key=rank.__getitem__),
+            status=max(seen.status, record.status, key=STATUS_ORDER.index),
             completed_on=min(dates) if dates else None,
             sessions_present=seen.sessions_present + record.sessions_present,
             sessions_recorded=seen.sessions_recorded + record.sessions_recorded,
