@@ -40,6 +40,8 @@ from teamhub.training.models import (
 
 CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
 MAX_SUBMISSION_CHARS = 20_000
+MAX_REVIEW_COMMENT_CHARS = 5000
+MAX_RECOMMENDATION_NOTE_CHARS = 500
 
 
 # Attendance ----------------------------------------------------------------------------------
@@ -208,8 +210,8 @@ def review_practice(
     comment = comment.strip()
     if not passed and not comment:
         refuse("comment", _("Tell the trainee what to change before the next try."))
-    if len(comment) > 5000:
-        refuse("comment", _("Use at most %(n)d characters.", n=5000))
+    if len(comment) > MAX_REVIEW_COMMENT_CHARS:
+        refuse("comment", _("Use at most %(n)d characters.", n=MAX_REVIEW_COMMENT_CHARS))
     if submission.enrolment.status == "withdrawn":
         raise Conflict(_("This trainee's place has ended."))
     # Claim the review: two reviewers (or a double click) cannot both decide.
@@ -322,19 +324,12 @@ def recommend(
     if team is None:
         refuse("team_id", _("Choose a team from the list."))
     note = note.strip()
-    if len(note) > 500:
-        refuse("note", _("Use at most %(n)d characters.", n=500))
-    exists = db.session.scalar(
-        sa.select(Recommendation.id).where(
-            Recommendation.enrolment_id == enrolment.id, Recommendation.team_id == team.id
-        )
-    )
-    if exists:
-        raise Conflict(_("This graduate is already recommended to %(team)s.", team=team.name))
+    if len(note) > MAX_RECOMMENDATION_NOTE_CHARS:
+        refuse("note", _("Use at most %(n)d characters.", n=MAX_RECOMMENDATION_NOTE_CHARS))
     recommendation = Recommendation(
         enrolment_id=enrolment.id, team_id=team.id, note=note, recommended_by_id=by.id
     )
-    if not insert_once(recommendation):  # recommended at the same moment by another request
+    if not insert_once(recommendation):  # already, or at the same moment by another request
         raise Conflict(_("This graduate is already recommended to %(team)s.", team=team.name))
     signals.graduate_recommended.send(recommendation)
     return recommendation

@@ -34,6 +34,7 @@ from teamhub.training.models import (
     ModuleCompletion,
     OrganisationMembership,
     PracticeSubmission,
+    Recommendation,
 )
 from tests import factories
 from tests import training_factories as tf
@@ -543,10 +544,37 @@ def test_another_try_needs_a_comment_and_the_next_try_is_numbered(cohort, coordi
         progress.review_practice(first, coordinator, False, "  ")
     assert "comment" in refused.value.reasons
     assert first.decision is None
-    progress.review_practice(first, coordinator, False, "見出しをもう少し具体的に")
+    assert refused.value.reasons == {
+        "comment": "Tell the trainee what to change before the next try."
+    }
+    assert first.decision is None
+    progress.review_practice(first, coordinator, False, "  見出しをもう少し具体的に ")
+    assert (first.decision, first.comment) == ("retry", "見出しをもう少し具体的に")
+    assert (first.reviewed_by_id, first.reviewed_at is not None) == (coordinator.id, True)
     assert db.session.scalar(sa.select(ModuleCompletion)) is None
     second = progress.submit_practice(enrolment, module, "二回目")
     assert second.number == 2
+
+
+def test_a_review_comment_holds_up_to_its_limit(cohort, coordinator):
+    first, second = enrolled(cohort, coordinator, 2)
+    module = cohort.curriculum.current_modules[1]
+    limit = progress.MAX_REVIEW_COMMENT_CHARS
+    too_long = progress.submit_practice(first, module, "答え")
+    with pytest.raises(Invalid) as refused:
+        progress.review_practice(too_long, coordinator, False, "直" * (limit + 1))
+    assert refused.value.reasons == {"comment": f"Use at most {limit} characters."}
+    assert too_long.decision is None
+    at_limit = progress.submit_practice(second, module, "答え")
+    progress.review_practice(at_limit, coordinator, False, "直" * limit)
+    assert at_limit.decision == "retry" and len(at_limit.comment) == limit
+
+
+def test_a_pass_needs_no_comment_and_keeps_none(cohort, coordinator):
+    [enrolment] = enrolled(cohort, coordinator)
+    submission = progress.submit_practice(enrolment, cohort.curriculum.current_modules[1], "答え")
+    progress.review_practice(submission, coordinator, True)
+    assert (submission.decision, submission.comment) == ("passed", "")
 
 
 def test_a_try_is_reviewed_once(cohort, coordinator):
@@ -662,6 +690,24 @@ def test_only_graduates_are_recommended_and_only_once_per_team(cohort, coordinat
         progress.recommend(done, team, coordinator)
     with pytest.raises(Invalid):
         progress.recommend(done, factories.make_team(), coordinator, "x" * 501)
+
+
+def test_a_recommendation_keeps_its_note_up_to_its_limit_and_needs_a_team(cohort, coordinator):
+    [done] = enrolled(cohort, coordinator)
+    tf.graduate(done, coordinator)
+    limit = progress.MAX_RECOMMENDATION_NOTE_CHARS
+    with pytest.raises(Invalid) as refused:
+        progress.recommend(done, None, coordinator)
+    assert refused.value.reasons == {"team_id": "Choose a team from the list."}
+    with pytest.raises(Invalid) as refused:
+        progress.recommend(done, factories.make_team(), coordinator, "x" * (limit + 1))
+    assert refused.value.reasons == {"note": f"Use at most {limit} characters."}
+    noted = progress.recommend(done, factories.make_team(), coordinator, " " + "丁" * limit + " ")
+    plain = progress.recommend(done, factories.make_team(), coordinator)
+    assert (noted.note, plain.note) == ("丁" * limit, "")
+    assert (noted.recommended_by_id, noted.enrolment_id) == (coordinator.id, done.id)
+    # Recommended to one team, the graduate may still be recommended to another.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation)) == 2
 
 
 def test_directors_see_recommended_graduates_whose_skills_fit_first(cohort, coordinator):
