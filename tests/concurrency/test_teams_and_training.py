@@ -1,6 +1,6 @@
 """A team's and a training organisation's steps sent five times at once: an invitation, a role
 change, a removal, an enrolment (by a coordinator or through the application link), attendance
-and a practice review each take effect once; the other requests get the first one's answer or a
+a practice review and a recommendation each take effect once; the other requests get the first one's answer or a
 409, never a 500 from a unique key."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from teamhub.training.models import (
     LessonRead,
     ModuleCompletion,
     PracticeSubmission,
+    Recommendation,
 )
 from tests import factories
 from tests import training_factories as tf
@@ -271,3 +272,19 @@ def test_a_session_taken_off_five_times_at_once_is_taken_off_once_and_told_once(
             Notification.kind == "session_cancelled",
         )
         assert told == 1
+
+
+def test_a_recommendation_sent_five_times_at_once_recommends_once(app):
+    slug, enrolment_id, _modules, coordinator, _trainee = _enrolled(app)
+    with app.app_context():
+        tf.graduate(db.session.get(Enrolment, enrolment_id), db.session.get(Person, coordinator.id))
+        team = factories.make_team()
+        db.session.commit()
+        team_id = team.id
+    url = f"/orgs/{slug}/trainees/{enrolment_id}/recommend"
+
+    burst = fire(app, login_as(app, coordinator.email), url, {"team_id": team_id, "note": "丁寧"})
+
+    burst.assert_one_winner(won=302, lost=(409,))
+    with app.app_context():
+        assert _count(Recommendation, Recommendation.enrolment_id == enrolment_id) == 1
