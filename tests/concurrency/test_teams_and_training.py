@@ -1,7 +1,7 @@
 """A team's and a training organisation's steps sent five times at once: an invitation, a role
-change, a removal, an enrolment (by a coordinator or through the application link), attendance
-a practice review and a recommendation each take effect once; the other requests get the first one's answer or a
-409, never a 500 from a unique key."""
+change, a removal, an enrolment (by a coordinator or through the application link), attendance,
+a practice review and a recommendation each take effect once; the other requests get the first
+one's answer or a 409, never a 500 from a unique key."""
 
 from __future__ import annotations
 
