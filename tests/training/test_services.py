@@ -793,3 +793,12 @@ def test_graduating_those_finished_reads_only_that_curriculums_trainees(org, coh
     assert progress.graduate_finished(other.id) == 0 and enrolment.status == "active"
     assert progress.graduate_finished(cohort.curriculum.id) == 1
     assert enrolment.status == "completed"
+
+
+def test_one_trainees_try_waiting_for_review_does_not_hold_up_anothers(cohort, coordinator):
+    first, second = enrolled(cohort, coordinator, 2)
+    module = cohort.curriculum.current_modules[1]
+    progress.submit_practice(first, module, "一人目")
+    with pytest.raises(Conflict):
+        progress.submit_practice(first, module, "もう一度")
+    assert progress.submit_practice(second, module, "二人目").number == 1
