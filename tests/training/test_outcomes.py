@@ -71,6 +71,31 @@ def test_monthly_earnings_average_the_last_three_complete_months_with_zero_month
     assert outcomes.monthly_earnings(paid, date(2026, 1, 2), date(2026, 1, 15)) is None
 
 
+def test_a_month_without_pay_counts_as_zero_yen_in_the_average():
+    only_december = PaidWork(None, {"2025-12": 301})
+    assert outcomes.monthly_earnings(only_december, date(2025, 6, 1), date(2026, 1, 15)) == 100
+
+
+def test_paid_work_is_read_from_the_first_day_of_the_windows_first_month():
+    assert outcomes.earnings_window_start(date(2026, 4, 10)) == date(2026, 1, 1)
+    assert outcomes.earnings_window_start(date(2026, 1, 31)) == date(2025, 10, 1)
+    assert outcomes.earnings_window_start(date(2026, 3, 1), window=14) == date(2025, 1, 1)
+    first_month = outcomes.earnings_window(date(2026, 4, 10))[0][1]
+    assert first_month == outcomes.earnings_window_start(date(2026, 4, 10)).strftime("%Y-%m")
+
+
+def test_only_completed_trainees_are_graduates_and_one_yen_a_month_is_earning():
+    records = [
+        TraineeRecord(1, "completed", date(2026, 1, 10), 1, 1),
+        TraineeRecord(2, "withdrawn", date(2026, 1, 10), 1, 1),  # a completion date alone
+    ]
+    paid = {n: PaidWork(date(2026, 2, 1), {"2026-02": 2, "2026-03": 1}) for n in (1, 2)}
+    o = outcomes.compute_outcomes(records, paid, 200_000, AS_OF)
+    assert o.completed == Figure(1, 1) and o.earnings_counted == Figure(1, 1)
+    assert o.graduate_earnings == (1,)  # ¥3 over February and March, rounded down
+    assert o.median_monthly_earnings == Figure(1, 1)  # one yen a month: earning
+
+
 def test_days_to_first_paid_work_count_from_completion_and_never_go_negative():
     assert outcomes.days_to_first_paid(date(2026, 1, 15), date(2026, 1, 25)) == 10
     assert outcomes.days_to_first_paid(date(2026, 2, 10), date(2026, 2, 1)) == 0

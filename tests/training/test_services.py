@@ -802,3 +802,29 @@ def test_one_trainees_try_waiting_for_review_does_not_hold_up_anothers(cohort, c
     with pytest.raises(Conflict):
         progress.submit_practice(first, module, "もう一度")
     assert progress.submit_practice(second, module, "二人目").number == 1
+
+
+def test_tries_are_numbered_and_wait_for_review_per_module(cohort, coordinator):
+    [enrolment] = enrolled(cohort, coordinator)
+    _manual, seo, proposals = cohort.curriculum.current_modules
+    first = progress.submit_practice(enrolment, seo, "一回目")
+    progress.review_practice(first, coordinator, False, "もう一度")
+    assert progress.submit_practice(enrolment, seo, "二回目").number == 2
+    # The SEO try waiting for review holds up neither the proposal try nor its numbering.
+    assert progress.submit_practice(enrolment, proposals, "提案").number == 1
+
+
+def test_a_try_is_an_answer_or_a_link_up_to_its_limit(cohort, coordinator):
+    first, second, third = enrolled(cohort, coordinator, 3)
+    module = cohort.curriculum.current_modules[1]
+    limit = progress.MAX_SUBMISSION_CHARS
+    with pytest.raises(Invalid) as refused:
+        progress.submit_practice(first, module, "  ", "  ")
+    assert refused.value.reasons == {"text": "Write your answer or paste a link to it."}
+    with pytest.raises(Invalid) as refused:
+        progress.submit_practice(first, module, "答" * (limit + 1))
+    assert refused.value.reasons == {"text": f"Use at most {limit} characters."}
+    assert len(progress.submit_practice(first, module, "答" * limit).text) == limit
+    linked = progress.submit_practice(second, module, link_url="https://example.com/draft")
+    assert (linked.text, linked.link_url) == ("", "https://example.com/draft")
+    assert progress.submit_practice(third, module, " 答え ").text == "答え"
