@@ -84,7 +84,7 @@ def record_attendance(
         mark = recorded.get(enrolment_id)
         if mark is None:
             mark = Attendance(session_id=session.id, enrolment_id=enrolment_id, status=status,
-                              recorded_by_id=by.id, recorded_at=now)  # fmt: skip
+                              recorded_by_id=by.id)  # fmt: skip
             if insert_once(mark):
                 continue
             # Marked by another request at the same moment (a double click): mark over it.
@@ -102,7 +102,7 @@ def record_attendance(
 def recount_attendance(enrolment_ids: list[int]) -> None:
     """Count these enrolments' attendance marks again into ``sessions_present`` and
     ``sessions_recorded`` (a summary the outcome reports read), in one statement."""
-    marks = sa.select(sa.func.count(Attendance.id)).where(Attendance.enrolment_id == Enrolment.id)
+    marks = sa.select(sa.func.count()).where(Attendance.enrolment_id == Enrolment.id)
     db.session.execute(
         sa.update(Enrolment)
         .where(Enrolment.id.in_(enrolment_ids))
@@ -233,7 +233,7 @@ def complete_module(enrolment: Enrolment, module: CurriculumModule, by: Person) 
 
 
 def _record_completion(
-    enrolment: Enrolment, module: CurriculumModule, by: Person | None, how: str
+    enrolment: Enrolment, module: CurriculumModule, by: Person, how: str
 ) -> ModuleCompletion:
     """Freeze the module as it is now on the completion, grant its skills, graduate if done."""
     completion = ModuleCompletion(
@@ -243,7 +243,7 @@ def _record_completion(
         module_title=module.title,
         skills=list(module.skills),
         how=how,
-        recorded_by_id=by.id if by is not None else None,
+        recorded_by_id=by.id,
     )
     if not insert_once(completion):  # completed at the same moment by another request
         raise Conflict(_("This module is already completed."))
@@ -269,8 +269,12 @@ def grant_skills(person_id: int, codes: list[str]) -> None:
 
 
 def new_certificate_code() -> str:
-    raw = "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(16))
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    """Four groups of four characters, e.g. ``K7QM-2XRD-WP9A-HT4N``."""
+    return "-".join(_certificate_group() for _ in range(4))
+
+
+def _certificate_group() -> str:
+    return "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4))
 
 
 def graduate_if_done(enrolment: Enrolment) -> bool:

@@ -71,6 +71,21 @@ def test_monthly_earnings_average_the_last_three_complete_months_with_zero_month
     assert outcomes.monthly_earnings(paid, date(2026, 1, 2), date(2026, 1, 15)) is None
 
 
+def test_paid_work_adds_each_persons_days_by_month_and_keeps_those_with_a_first_day_only():
+    recent = [
+        (1, date(2026, 2, 3), 1_000),
+        (1, date(2026, 2, 27), 500),
+        (1, date(2026, 3, 1), 200),
+        (2, date(2026, 3, 5), 700),  # paid in the window, first paid day not known
+    ]
+    firsts = {1: date(2025, 12, 1), 3: date(2025, 11, 2)}  # 3: paid only before the window
+    assert outcomes.paid_work_from(recent, firsts) == {
+        1: PaidWork(date(2025, 12, 1), {"2026-02": 1_500, "2026-03": 200}),
+        2: PaidWork(None, {"2026-03": 700}),
+        3: PaidWork(date(2025, 11, 2), {}),
+    }
+
+
 def test_a_month_without_pay_counts_as_zero_yen_in_the_average():
     only_december = PaidWork(None, {"2025-12": 301})
     assert outcomes.monthly_earnings(only_december, date(2025, 6, 1), date(2026, 1, 15)) == 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -828,3 +829,61 @@ def test_a_try_is_an_answer_or_a_link_up_to_its_limit(cohort, coordinator):
     linked = progress.submit_practice(second, module, link_url="https://example.com/draft")
     assert (linked.text, linked.link_url) == ("", "https://example.com/draft")
     assert progress.submit_practice(third, module, " 答え ").text == "答え"
+
+
+def test_certificate_codes_are_four_groups_of_four_unambiguous_characters():
+    letters = re.escape(progress.CERTIFICATE_ALPHABET)
+    codes = {progress.new_certificate_code() for _ in range(200)}
+    assert all(re.fullmatch(rf"[{letters}]{{4}}(-[{letters}]{{4}}){{3}}", c) for c in codes), codes
+    assert len(codes) == 200  # 32¹⁶ possible codes: none repeats
+    assert not set("".join(codes)) & set("01OI")
+
+
+def test_a_completion_records_who_recorded_it_and_how(cohort, coordinator):
+    [enrolment] = enrolled(cohort, coordinator)
+    manual, practice, _third = cohort.curriculum.current_modules
+    by_hand = progress.complete_module(enrolment, manual, coordinator)
+    reviewer = tf.appoint(cohort.organisation)
+    progress.review_practice(progress.submit_practice(enrolment, practice, "答"), reviewer, True)
+    reviewed = db.session.scalar(
+        sa.select(ModuleCompletion).where(ModuleCompletion.module_id == practice.id)
+    )
+    assert (by_hand.how, by_hand.recorded_by_id) == ("manual", coordinator.id)
+    assert (reviewed.how, reviewed.recorded_by_id) == ("practice", reviewer.id)
+
+
+def test_a_mark_recorded_meanwhile_by_another_request_is_marked_over(
+    cohort, coordinator, monkeypatch
+):
+    """Between reading the session's marks and adding one, another request (a double click)
+    adds the same trainee's mark: this request's mark is written over it, that trainee's
+    only, in that session only."""
+    first, second = enrolled(cohort, coordinator, 2)
+    past, _future = tf.add_sessions(cohort)
+    earlier = tf.add_sessions(cohort)[0]
+    progress.record_attendance(earlier, {first.id: "absent", second.id: "absent"}, coordinator)
+    other = tf.appoint(cohort.organisation)
+    added = progress.insert_once
+
+    def meanwhile(row):
+        if isinstance(row, Attendance):
+            db.session.add(Attendance(session_id=row.session_id, enrolment_id=row.enrolment_id,
+                                      status="excused", recorded_by_id=other.id))  # fmt: skip
+            db.session.flush()
+        return added(row)
+
+    monkeypatch.setattr(progress, "insert_once", meanwhile)
+    progress.record_attendance(past, {first.id: "present", second.id: "absent"}, coordinator)
+    marks = db.session.execute(
+        sa.select(Attendance.session_id, Attendance.enrolment_id, Attendance.status,
+                  Attendance.recorded_by_id).order_by(Attendance.session_id, Attendance.enrolment_id)
+    ).all()  # fmt: skip
+    assert marks == sorted(
+        [
+            (earlier.id, first.id, "absent", coordinator.id),
+            (earlier.id, second.id, "absent", coordinator.id),
+            (past.id, first.id, "present", coordinator.id),
+            (past.id, second.id, "absent", coordinator.id),
+        ]
+    )
+    assert (first.sessions_present, first.sessions_recorded) == (1, 2)
