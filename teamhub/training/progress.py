@@ -255,15 +255,9 @@ def _record_completion(
 
 
 def grant_skills(person_id: int, codes: list[str]) -> None:
-    """Give a person skills from training; skills they already hold from training stay once."""
-    held = set(
-        db.session.scalars(
-            sa.select(PersonSkill.skill).where(
-                PersonSkill.person_id == person_id, PersonSkill.source == "training"
-            )
-        )
-    )
-    for code in sorted(set(codes) - held):  # granted meanwhile by another module: held once
+    """Give a person skills from training; a skill they already hold from training (granted by
+    another module, or meanwhile by another request) stays once, by its unique key."""
+    for code in sorted(set(codes)):
         insert_once(PersonSkill(person_id=person_id, skill=code, source="training"))
     db.session.flush()
 

@@ -887,3 +887,34 @@ def test_a_mark_recorded_meanwhile_by_another_request_is_marked_over(
         ]
     )
     assert (first.sessions_present, first.sessions_recorded) == (1, 2)
+
+
+def test_training_grants_each_trainee_their_own_skills_beside_those_they_declared(
+    cohort, coordinator
+):
+    first, second = enrolled(cohort, coordinator, 2)
+    db.session.add(PersonSkill(person_id=second.person_id, skill="seo", source="declared"))
+    progress.grant_skills(first.person_id, ["seo", "design"])
+    progress.grant_skills(second.person_id, ["seo", "proposals"])
+    assert training_skills(first.person_id) == {"seo", "design"}
+    assert training_skills(second.person_id) == {"seo", "proposals"}
+    declared = db.session.scalars(
+        sa.select(PersonSkill.skill).where(
+            PersonSkill.person_id == second.person_id, PersonSkill.source == "declared"
+        )
+    ).all()
+    assert declared == ["seo"]
+
+
+def test_a_completed_module_takes_no_more_tries_and_a_graduate_graduates_once(cohort, coordinator):
+    first, second, third = enrolled(cohort, coordinator, 3)
+    module = cohort.curriculum.current_modules[1]
+    progress.review_practice(progress.submit_practice(first, module, "答"), coordinator, True)
+    assert progress.submit_practice(second, module, "二人目").number == 1  # another's: open
+    with pytest.raises(Conflict) as refused:
+        progress.submit_practice(first, module, "もう一度")
+    assert str(refused.value) == "This module is already completed."
+    tf.graduate(third, coordinator)
+    code = third.certificate_code
+    assert progress.graduate_if_done(third) is False
+    assert third.certificate_code == code
