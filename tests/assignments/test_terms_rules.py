@@ -331,7 +331,7 @@ def test_in_sql_an_assignment_awaits_consent_while_its_newest_notice_is_not_acce
             sa.select(Assignment.id, terms.awaiting_terms()).where(Assignment.job_id == job.id)
         ).all()
     )
-    assert {key: bool(value) for key, value in awaiting.items()} == {
+    assert awaiting == {  # booleans: False, not NULL, without a notice
         none.id: False,
         fresh.id: True,
         accepted.id: False,
