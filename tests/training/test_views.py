@@ -613,7 +613,9 @@ def test_recommending_from_the_trainee_page(app, setup):
         team_id = team.id
     url = org_url(setup, f"/trainees/{graduate_id}/recommend")
     assert client.post(url, data={"team_id": str(team_id), "note": "おすすめ"}).status_code == 302
-    assert client.post(url, data={"team_id": str(team_id)}).status_code == 409
+    again = client.post(url, data={"team_id": str(team_id)})
+    assert again.status_code == 409
+    assert "This graduate is already recommended to" in again.get_data(as_text=True)
     assert client.post(url, data={"team_id": "abc"}).status_code == 422
     assert client.post(url, data={"team_id": "999999"}).status_code == 422
     active = org_url(setup, f"/trainees/{setup.ids.enrolment_id}/recommend")
