@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -19,7 +19,7 @@ from teamhub.clock import JST, days_between, today_jst
 from teamhub.extensions import db
 from teamhub.jobs import suggesting
 from teamhub.jobs.models import Job
-from teamhub.jobs.queries import team_job
+from teamhub.jobs.queries import no_such_job
 from teamhub.jobs.suggesting import Candidate
 from teamhub.labels import label
 from teamhub.skills import PersonSkill
@@ -32,25 +32,41 @@ EDITABLE_STATES = ("offered", "accepted", "in_progress")
 LOCKED_STATES = ("submitted", "changes_requested", "approved")
 
 
+class Offer(NamedTuple):
+    """An offer still open, or work delivered or approved, with its member's name: what the
+    page shows of it."""
+
+    id: int
+    membership_id: int
+    name: str
+    state: str
+    units: int
+    part_description: str
+    due_at: datetime
+    pay_basis: str
+    fixed_yen: int | None
+    override_reason: str
+
+
 @dataclass
 class SplitPage:
     """The job, its assignments (soonest due first) and the team's candidates."""
 
     job: Job
-    assignments: list[sa.Row]  # the offers still open and the work delivered or approved
+    assignments: list[Offer]  # the offers still open and the work delivered or approved
     candidates: list[Candidate]
 
     @property
-    def editable(self) -> list[sa.Row]:
+    def editable(self) -> list[Offer]:
         """The offers the split may still change or withdraw."""
         return [a for a in self.assignments if a.state in EDITABLE_STATES]
 
     @property
-    def offers(self) -> dict[int, sa.Row]:
+    def offers(self) -> dict[int, Offer]:
         """The job's assignments by id."""
         return {a.id: a for a in self.assignments}
 
-    def standing(self, opened: Collection[int]) -> list[sa.Row]:
+    def standing(self, opened: Collection[int]) -> list[Offer]:
         """The offers still open that are not ``opened`` for change: a save leaves them as they
         are."""
         return [a for a in self.editable if a.id not in opened]
@@ -66,36 +82,43 @@ class SplitPage:
         return self.job.unit_count - self.job.kept_units - given
 
 
-# The job's offers still open and its delivered or approved work, with their members' names:
-# the columns the page shows (declined, withdrawn and reassigned offers take no units).
-_ASSIGNMENTS = (
-    sa.select(
-        Assignment.id,
-        Assignment.membership_id,
-        Person.display_name.label("name"),
-        Assignment.state,
-        Assignment.units,
-        Assignment.part_description,
-        Assignment.due_at,
-        Assignment.pay_basis,
-        Assignment.fixed_yen,
-        Assignment.override_reason,
+@cache
+def _job_and_offers() -> sa.Select:
+    """The team's job with its offers still open and its delivered or approved work (declined,
+    withdrawn and reassigned offers take no units), soonest due first; a job without them is
+    one row without them (built once, at first use)."""
+    shown = Assignment.state.in_(EDITABLE_STATES + LOCKED_STATES)
+    return (
+        sa.select(
+            Job,
+            Assignment.id,
+            Assignment.membership_id,
+            Person.display_name,
+            Assignment.state,
+            Assignment.units,
+            Assignment.part_description,
+            Assignment.due_at,
+            Assignment.pay_basis,
+            Assignment.fixed_yen,
+            Assignment.override_reason,
+        )
+        .outerjoin(Assignment, sa.and_(Assignment.job_id == Job.id, shown))
+        .outerjoin(Membership, Membership.id == Assignment.membership_id)
+        .outerjoin(Person, Person.id == Membership.person_id)
+        .where(Job.id == sa.bindparam("job_id"), Job.team_id == sa.bindparam("team_id"))
+        .order_by(Assignment.due_at, Assignment.id)
     )
-    .join(Membership, Membership.id == Assignment.membership_id)
-    .join(Person, Person.id == Membership.person_id)
-    .where(
-        Assignment.job_id == sa.bindparam("job_id"),
-        Assignment.state.in_(EDITABLE_STATES + LOCKED_STATES),
-    )
-    .order_by(Assignment.due_at, Assignment.id)
-)
 
 
 def read_split_page(team: Team, job_id: int, today: date | None = None) -> SplitPage:
-    """A job of the team (404 otherwise), its assignments and the team's candidates for it."""
-    job = team_job(team, job_id)
-    assignments = db.session.execute(_ASSIGNMENTS, {"job_id": job.id}).all()
-    return SplitPage(job, assignments, candidates(job, today))
+    """A job of the team (404 otherwise, as :func:`team_job`), its offers and work, and the
+    team's candidates for it: the job and its offers in one statement."""
+    found = db.session.execute(_job_and_offers(), {"job_id": job_id, "team_id": team.id}).all()
+    if not found:
+        raise no_such_job()
+    job = found[0][0]
+    offers = [Offer(*row[1:]) for row in found if row[1] is not None]
+    return SplitPage(job, offers, candidates(job, today))
 
 
 def candidates(job: Job, today: date | None = None) -> list[Candidate]:
