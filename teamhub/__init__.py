@@ -94,7 +94,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from teamhub import api
+    from teamhub import api, forms
     from teamhub.admin.blueprint import bp as admin_bp
     from teamhub.admin.blueprint import probe_bp
     from teamhub.assignments.blueprint import bp as assignments_bp
@@ -107,6 +107,7 @@ def configure_blueprints(app: Flask) -> None:
     from teamhub.teams.blueprint import bp as teams_bp
     from teamhub.training.blueprint import bp as training_bp
 
+    app.url_map.converters["id"] = forms.IdConverter
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(teams_bp)

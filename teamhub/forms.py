@@ -7,11 +7,13 @@ import unicodedata
 from datetime import date, datetime
 
 from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
+from werkzeug.routing import IntegerConverter
 from wtforms import DateField, Field, FieldList, Form, FormField, IntegerField, SelectField
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, StopValidation
 from wtforms.widgets import HiddenInput, TextInput
 
 from teamhub.errors import DomainError, Invalid
@@ -20,10 +22,10 @@ from teamhub.extensions import db
 REQUIRED = _l("This field is required.")
 NUL_REFUSED = _l("Remove the invisible control character (NUL) from what you entered.")
 
-# An id a form or an address may name: what a 64-bit integer holds, so a lookup never overflows.
-MAX_ID = 2**63 - 1
 # What an integer column holds on both databases (PostgreSQL's INTEGER has 32 bits).
 MAX_INTEGER = 2**31 - 1
+# An id a form or an address may name: what the id columns hold, so a lookup never overflows.
+MAX_ID = MAX_INTEGER
 # The days a form accepts: any real deadline or payment fits, and every computation on them
 # (Japan time to UTC, a period's end, days added) stays within what dates can hold.
 FIRST_DAY = date(2000, 1, 1)
@@ -40,6 +42,14 @@ def parse_id(value) -> int | None:
     text = value.strip() if isinstance(value, str) else ""
     number = int(text) if _WHOLE_NUMBER.fullmatch(text) else 0
     return number if 1 <= number <= MAX_ID else None
+
+
+class IdConverter(IntegerConverter):
+    """A record's id in a page's address (``<id:job_id>``): 1 to MAX_ID. Any other number
+    matches no page, so it is 404 like an id that names nothing, never an overflow."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def parse_day(value) -> date | None:
@@ -88,6 +98,17 @@ class SubForm(Form):
     class Meta:
         def get_translations(self, form):
             return wtforms_translations
+
+
+def too_long(limit: int) -> str:
+    """What a text over ``limit`` characters is refused with, on every page and in every service
+    ("Use at most 2,000 characters.")."""
+    return _("Use at most %(n)s characters.", n=format(limit, ","))
+
+
+def at_most(limit: int) -> Length:
+    """A text field's check: at most ``limit`` characters, refused as :func:`too_long` says."""
+    return Length(max=limit, message=_l("Use at most %(n)s characters.", n=format(limit, ",")))
 
 
 def strip_filter(value):

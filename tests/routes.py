@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from werkzeug.routing import Rule
 
+# An id that an address may carry but no record has in these tests: the largest the columns hold.
+NO_SUCH_ID = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class TeamIds:
@@ -22,7 +25,7 @@ class TeamIds:
     # A notification of the team's director (routes about one's own records use it).
     notification_id: int = 0
     # An API token of the signed-in person (none made: its routes answer 404).
-    token_id: int = 0
+    token_id: int = NO_SUCH_ID
 
     def args_for(self, rule: Rule) -> dict:
         known = {
@@ -69,15 +72,15 @@ class TrainingIds:
     """Ids belonging to one organisation's training, used to fill a training route's arguments."""
 
     org_slug: str = "no-such-org"
-    organisation_id: int = 0
-    membership_id: int = 0
-    curriculum_id: int = 0
-    module_id: int = 0
-    lesson_id: int = 0
-    cohort_id: int = 0
-    session_id: int = 0
-    enrolment_id: int = 0
-    submission_id: int = 0
+    organisation_id: int = NO_SUCH_ID
+    membership_id: int = NO_SUCH_ID
+    curriculum_id: int = NO_SUCH_ID
+    module_id: int = NO_SUCH_ID
+    lesson_id: int = NO_SUCH_ID
+    cohort_id: int = NO_SUCH_ID
+    session_id: int = NO_SUCH_ID
+    enrolment_id: int = NO_SUCH_ID
+    submission_id: int = NO_SUCH_ID
     application_code: str = "no-such-link"
     certificate_code: str = "NO-SUCH-CODE"
 

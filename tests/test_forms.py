@@ -4,6 +4,7 @@ refused in any field, and a refusal that forgets what the refused action changed
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import date
 
 import pytest
@@ -39,6 +40,7 @@ from teamhub.forms import (
     YenField,
     parse_day,
     parse_id,
+    too_long,
 )
 from tests import factories
 
@@ -77,6 +79,8 @@ def _sent(app, **fields) -> Sample:
         (" 7 ", 7),
         (str(MAX_ID), MAX_ID),
         (str(MAX_ID + 1), None),
+        (str(2**31 - 1), 2**31 - 1),  # what PostgreSQL's INTEGER id columns hold
+        (str(2**31), None),
         ("0", None),
         ("-3", None),
         ("²", None),  # a digit to str.isdigit(), not to int()
@@ -88,8 +92,21 @@ def _sent(app, **fields) -> Sample:
         (True, None),
     ],
 )
-def test_an_id_is_1_to_2_63_minus_1_in_ascii_digits_or_none(sent, expected):
+def test_an_id_is_1_to_2_31_minus_1_in_ascii_digits_or_none(sent, expected):
     assert parse_id(sent) == expected
+
+
+def test_every_page_address_takes_only_ids_the_id_columns_hold(app):
+    """A larger number in an address matches no page (404), never an overflow in a lookup."""
+    ids = [
+        (rule.rule, argument)
+        for rule in app.url_map.iter_rules()
+        for argument in re.findall(r"<([^>]*)>", rule.rule)
+        if argument.endswith("_id")
+    ]
+    assert len(ids) > 40
+    for rule, argument in ids:
+        assert argument.startswith(("id:", f"int(max={MAX_ID}):")), rule
 
 
 @pytest.mark.parametrize(
@@ -199,3 +216,22 @@ def test_a_refusal_forgets_what_the_refused_action_changed(app):
             raise Invalid("だめです")
         assert refused.status == 422 and refused.message == "だめです"
         assert person.display_name == "山田"
+
+
+def test_a_text_too_long_is_refused_with_its_limit_written_as_people_write_numbers(app):
+    """Every form and service says it the same way, thousands separated (2,000, not 2000)."""
+    from teamhub.jobs.forms import SplitForm
+    from teamhub.teams.forms import TeamForm
+
+    with app.test_request_context("/", method="POST"), force_locale("ja"):
+        assert too_long(20000) == "20,000文字以内で入力してください。"
+        team = TeamForm(MultiDict({"description": "あ" * 2001}), meta={"csrf": False})
+        team.validate()
+        assert [str(m) for m in team.description.errors] == ["2,000文字以内で入力してください。"]
+        split = SplitForm(MultiDict({"rows-0-part_description": "あ" * 201}), meta={"csrf": False})
+        split.validate()
+        errors = split.rows[0].form.part_description.errors
+        assert [str(m) for m in errors] == ["200文字以内で入力してください。"]
+        fits = TeamForm(MultiDict({"description": "あ" * 2000}), meta={"csrf": False})
+        fits.validate()
+        assert fits.description.errors == []

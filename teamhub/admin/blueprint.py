@@ -9,12 +9,12 @@ probe_bp.add_url_rule("/healthz", "healthz", health.probe)
 
 rule = bp.add_url_rule
 GET_POST = ["GET", "POST"]
-org = "/organisations/<int:organisation_id>"
+org = "/organisations/<id:organisation_id>"
 rule("/organisations", "organisations", organisations.organisations, methods=GET_POST)
 rule(org, "organisation", organisations.organisation, methods=GET_POST)
 rule(f"{org}/appoint", "appoint", organisations.appoint, methods=["POST"])
 rule(
-    f"{org}/staff/<int:membership_id>/end",
+    f"{org}/staff/<id:membership_id>/end",
     "end_appointment",
     organisations.end_appointment,
     methods=["POST"],

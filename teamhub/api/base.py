@@ -30,10 +30,10 @@ from teamhub.auth.models import Person
 from teamhub.error_pages import answer_errors_under
 from teamhub.errors import NotAllowed, NotFound
 from teamhub.extensions import csrf, limiter
+from teamhub.forms import MAX_ID
 
 PREFIX = "/api/v1"
 # Ids in addresses: the database's integers (a larger one is 404, never an overflow).
-MAX_ID = 2**31 - 1
 ID = f"int(max={MAX_ID})"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Answers every operation may give besides its own.

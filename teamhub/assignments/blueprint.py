@@ -6,7 +6,7 @@ bp = Blueprint("assignments", __name__, url_prefix="/teams/<slug>")
 
 rule = bp.add_url_rule
 rule("/reviews", view_func=views.review_queue)
-rule("/assignments/<int:assignment_id>", view_func=views.detail)
+rule("/assignments/<id:assignment_id>", view_func=views.detail)
 for action in (
     "accept",
     "decline",
@@ -18,12 +18,12 @@ for action in (
     "reassign",
 ):
     rule(
-        f"/assignments/<int:assignment_id>/{action}",
+        f"/assignments/<id:assignment_id>/{action}",
         endpoint=action.replace("-", "_"),
         view_func=getattr(views, action.replace("-", "_")),
         methods=["POST"],
     )
 rule(
-    "/assignments/<int:assignment_id>/submissions/<int:submission_id>/file",
+    "/assignments/<id:assignment_id>/submissions/<id:submission_id>/file",
     view_func=views.download,
 )

@@ -12,5 +12,5 @@ bp.add_url_rule("/account/password", view_func=views.change_password, methods=["
 bp.add_url_rule("/account/logout-everywhere", view_func=views.logout_everywhere, methods=["POST"])
 bp.add_url_rule("/account/tokens", view_func=views.api_tokens, methods=["GET", "POST"])
 bp.add_url_rule(
-    "/account/tokens/<int:token_id>/revoke", view_func=views.revoke_api_token, methods=["POST"]
+    "/account/tokens/<id:token_id>/revoke", view_func=views.revoke_api_token, methods=["POST"]
 )

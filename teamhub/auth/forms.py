@@ -8,11 +8,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, ValidationError
 
 from teamhub.auth.passwords import password_problem
 from teamhub.auth.services import email_taken_problem
-from teamhub.forms import REQUIRED, AppForm, strip_filter
+from teamhub.forms import REQUIRED, AppForm, at_most, strip_filter
 
 
 def _refuse(problem: str | None) -> None:
@@ -27,7 +27,7 @@ class SignupForm(AppForm):
         validators=[
             DataRequired(REQUIRED),
             Email(_l("Enter a valid email address, for example hanako@example.jp.")),
-            Length(max=254),
+            at_most(254),
         ],
     )
     display_name = StringField(
@@ -35,7 +35,7 @@ class SignupForm(AppForm):
         filters=[strip_filter],
         validators=[
             DataRequired(REQUIRED),
-            Length(max=80, message=_l("Use at most 80 characters.")),
+            at_most(80),
         ],
     )
     password = PasswordField(
@@ -98,7 +98,7 @@ class TokenForm(AppForm):
         filters=[strip_filter],
         validators=[
             DataRequired(REQUIRED),
-            Length(max=80, message=_l("Use at most 80 characters.")),
+            at_most(80),
         ],
     )
     scope = RadioField(

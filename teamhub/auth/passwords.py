@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from teamhub.forms import too_long
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
@@ -24,7 +26,7 @@ def password_problem(password: str, *, email: str = "", display_name: str = "") 
     if len(password) < MIN_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return _("Use at most %(n)d characters.", n=MAX_LENGTH)
+        return too_long(MAX_LENGTH)
     folded = unicodedata.normalize("NFKC", password).lower()
     if folded in _common_passwords() or len(set(folded)) <= 2:
         return _("This password is too common. Choose one that is hard to guess.")

@@ -8,7 +8,7 @@ rule = bp.add_url_rule
 rule("/my-assignments", view_func=views.my_assignments)
 rule("/jobs", view_func=views.job_list)
 rule("/jobs/new", view_func=views.new_job, methods=["GET", "POST"])
-job = "/jobs/<int:job_id>"
+job = "/jobs/<id:job_id>"
 rule(job, view_func=views.job_board)
 rule(f"{job}/edit", view_func=views.edit_job, methods=["GET", "POST"])
 rule(f"{job}/escrow", view_func=views.confirm_escrow, methods=["POST"])

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from teamhub.clock import JST, from_jst
@@ -30,6 +30,7 @@ from teamhub.forms import (
     SubForm,
     WholeNumberField,
     YenField,
+    at_most,
     strip_filter,
 )
 from teamhub.jobs.models import CATEGORY_LABELS, FORMAT_LABELS, SOURCE_LABELS, Job
@@ -44,12 +45,12 @@ class JobForm(AppForm):
     title = StringField(
         _l("Job title"),
         filters=[strip_filter],
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), at_most(120)],
     )
     client_name = StringField(
         _l("Client (display name)"),
         filters=[strip_filter],
-        validators=[DataRequired(REQUIRED), Length(max=80)],
+        validators=[DataRequired(REQUIRED), at_most(80)],
     )
     source = SelectField(_l("Where the job comes from"), choices=_choices(SOURCE_LABELS))
     format = SelectField(_l("Format"), choices=_choices(FORMAT_LABELS))
@@ -57,7 +58,7 @@ class JobForm(AppForm):
     description = TextAreaField(
         _l("Description (as the client wrote it)"),
         filters=[strip_filter],
-        validators=[Length(max=10000)],
+        validators=[at_most(10000)],
         description=_l("teamhub checks it for signs of a scam."),
     )
     contract_yen = YenField(_l("Contract amount before tax (yen)"))
@@ -65,7 +66,7 @@ class JobForm(AppForm):
     unit_name = StringField(
         _l("Unit of work"),
         filters=[strip_filter],
-        validators=[DataRequired(REQUIRED), Length(max=60)],
+        validators=[DataRequired(REQUIRED), at_most(60)],
         description=_l("For example: article of 3,000 characters"),
     )
     unit_count = WholeNumberField(
@@ -134,7 +135,7 @@ class CancelForm(AppForm):
     reason = StringField(
         _l("Reason (members will see it)"),
         filters=[strip_filter],
-        validators=[DataRequired(REQUIRED), Length(max=300)],
+        validators=[DataRequired(REQUIRED), at_most(300)],
     )
 
 
@@ -151,7 +152,7 @@ class SplitRowForm(SubForm):
         default=0,
     )
     part_description = StringField(
-        _l("Or the part of the work"), filters=[strip_filter], validators=[Length(max=200)]
+        _l("Or the part of the work"), filters=[strip_filter], validators=[at_most(200)]
     )
     due_date = DayField(_l("Due"), validators=[Optional()])
     pay_basis = SelectField(
@@ -161,7 +162,7 @@ class SplitRowForm(SubForm):
     )
     fixed_yen = YenField(_l("Fixed yen"), validators=[Optional()])
     override_reason = StringField(
-        _l("Reason to override"), filters=[strip_filter], validators=[Length(max=300)]
+        _l("Reason to override"), filters=[strip_filter], validators=[at_most(300)]
     )
     remove = BooleanField(_l("Withdraw"))
 

@@ -8,7 +8,7 @@ bp = Blueprint("notifications", __name__)
 rule = bp.add_url_rule
 rule("/notifications", view_func=views.inbox)
 rule("/notifications/read-all", view_func=views.read_all, methods=["POST"])
-rule("/notifications/<int:notification_id>/read", view_func=views.read, methods=["POST"])
+rule("/notifications/<id:notification_id>/read", view_func=views.read, methods=["POST"])
 rule("/notifications/settings", view_func=views.preferences, methods=["GET", "POST"])
 
 

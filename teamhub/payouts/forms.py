@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from teamhub import money
-from teamhub.forms import AppForm, DayField, IdField, YenField, strip_filter, yen_filter
+from teamhub.forms import AppForm, DayField, IdField, YenField, at_most, strip_filter, yen_filter
 
 WHOLE_YEN = _l("Enter whole yen using digits, for example 105600.")
 NO_AMOUNT = _l("Enter the amount in whole yen.")
@@ -51,7 +51,7 @@ class CorrectionForm(AppForm):
         filters=[strip_filter],
         validators=[
             DataRequired(_l("Say why the line is corrected; the member sees it.")),
-            Length(max=300, message=_l("Keep the reason under 300 characters.")),
+            at_most(300),
         ],
     )
 

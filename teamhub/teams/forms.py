@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from teamhub import money
@@ -19,6 +19,7 @@ from teamhub.forms import (
     DayField,
     SubForm,
     WholeNumberField,
+    at_most,
     nfkc_filter,
     strip_filter,
 )
@@ -45,7 +46,7 @@ class PlatformAccountForm(SubForm):
     handle = StringField(
         _l("Account name (never a password)"),
         filters=[strip_filter],
-        validators=[Optional(), Length(max=80, message=_l("Use at most 80 characters."))],
+        validators=[Optional(), at_most(80)],
     )
 
     def validate_platform(self, field):
@@ -61,7 +62,7 @@ class TeamForm(AppForm):
         filters=[strip_filter],
         validators=[
             DataRequired(REQUIRED),
-            Length(max=80, message=_l("Use at most 80 characters.")),
+            at_most(80),
         ],
     )
     slug = StringField(
@@ -80,7 +81,7 @@ class TeamForm(AppForm):
         filters=[strip_filter],
         validators=[
             DataRequired(REQUIRED),
-            Length(max=40, message=_l("Use at most 40 characters.")),
+            at_most(40),
         ],
     )
     payer_type = SelectField(
@@ -108,7 +109,7 @@ class TeamForm(AppForm):
     description = TextAreaField(
         _l("About the team (shown on the public page)"),
         filters=[strip_filter],
-        validators=[Length(max=2000, message=_l("Use at most 2000 characters."))],
+        validators=[at_most(2000)],
     )
     platform_accounts = FieldList(FormField(PlatformAccountForm), min_entries=3, max_entries=6)
 
@@ -141,7 +142,7 @@ class InvitationForm(AppForm):
     note = StringField(
         _l("Note for yourself (who it is for)"),
         filters=[strip_filter],
-        validators=[Length(max=120, message=_l("Use at most 120 characters."))],
+        validators=[at_most(120)],
     )
 
 
@@ -165,7 +166,7 @@ class AvailabilityForm(AppForm):
     availability_note = StringField(
         _l("Note (for example: mornings only)"),
         filters=[strip_filter],
-        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+        validators=[at_most(200)],
     )
 
 
@@ -175,7 +176,7 @@ class AbsenceForm(AppForm):
     note = StringField(
         _l("Reason (optional, only your team sees it)"),
         filters=[strip_filter],
-        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+        validators=[at_most(200)],
     )
 
 
@@ -189,6 +190,6 @@ class ProfileForm(AppForm):
     public_handle = StringField(
         _l("Handle to show (not your real name)"),
         filters=[strip_filter],
-        validators=[Length(max=40, message=_l("Use at most 40 characters."))],
+        validators=[at_most(40)],
     )
     skills = MultiCheckboxField(_l("My skills"), choices=_choices(SKILL_LABELS))

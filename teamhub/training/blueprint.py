@@ -21,58 +21,52 @@ org = "/orgs/<org_slug>"
 rule(org, view_func=org_views.org_home)
 rule(f"{org}/settings", view_func=org_views.org_settings, methods=GET_POST)
 rule(f"{org}/curricula/new", view_func=curriculum_views.new_curriculum, methods=GET_POST)
-rule(f"{org}/curricula/<int:curriculum_id>", view_func=curriculum_views.curriculum)
+rule(f"{org}/curricula/<id:curriculum_id>", view_func=curriculum_views.curriculum)
 rule(
-    f"{org}/curricula/<int:curriculum_id>/edit",
+    f"{org}/curricula/<id:curriculum_id>/edit",
     view_func=curriculum_views.edit_curriculum,
     methods=GET_POST,
 )
 rule(
-    f"{org}/curricula/<int:curriculum_id>/modules",
+    f"{org}/curricula/<id:curriculum_id>/modules",
     view_func=curriculum_views.add_module,
     methods=POST,
 )
-rule(f"{org}/modules/<int:module_id>", view_func=curriculum_views.module, methods=GET_POST)
-rule(f"{org}/modules/<int:module_id>/move", view_func=curriculum_views.move_module, methods=POST)
-rule(
-    f"{org}/modules/<int:module_id>/remove", view_func=curriculum_views.remove_module, methods=POST
-)
-rule(f"{org}/modules/<int:module_id>/lessons", view_func=curriculum_views.add_lesson, methods=POST)
-rule(f"{org}/lessons/<int:lesson_id>", view_func=curriculum_views.lesson, methods=GET_POST)
-rule(
-    f"{org}/lessons/<int:lesson_id>/delete", view_func=curriculum_views.delete_lesson, methods=POST
-)
+rule(f"{org}/modules/<id:module_id>", view_func=curriculum_views.module, methods=GET_POST)
+rule(f"{org}/modules/<id:module_id>/move", view_func=curriculum_views.move_module, methods=POST)
+rule(f"{org}/modules/<id:module_id>/remove", view_func=curriculum_views.remove_module, methods=POST)
+rule(f"{org}/modules/<id:module_id>/lessons", view_func=curriculum_views.add_lesson, methods=POST)
+rule(f"{org}/lessons/<id:lesson_id>", view_func=curriculum_views.lesson, methods=GET_POST)
+rule(f"{org}/lessons/<id:lesson_id>/delete", view_func=curriculum_views.delete_lesson, methods=POST)
 rule(f"{org}/cohorts/new", view_func=cohort_views.new_cohort, methods=GET_POST)
-rule(f"{org}/cohorts/<int:cohort_id>", view_func=cohort_views.cohort)
-rule(f"{org}/cohorts/<int:cohort_id>/edit", view_func=cohort_views.edit_cohort, methods=GET_POST)
-rule(f"{org}/cohorts/<int:cohort_id>/sessions", view_func=cohort_views.add_session, methods=POST)
-rule(f"{org}/cohorts/<int:cohort_id>/enrol", view_func=cohort_views.enrol, methods=POST)
-rule(f"{org}/cohorts/<int:cohort_id>/link", view_func=cohort_views.application_link, methods=POST)
-rule(f"{org}/cohorts/<int:cohort_id>/outcomes", view_func=outcome_views.cohort_outcomes)
-rule(f"{org}/cohorts/<int:cohort_id>/progress.svg", view_func=outcome_views.cohort_progress_chart)
-rule(f"{org}/cohorts/<int:cohort_id>/earnings.svg", view_func=outcome_views.cohort_earnings_chart)
+rule(f"{org}/cohorts/<id:cohort_id>", view_func=cohort_views.cohort)
+rule(f"{org}/cohorts/<id:cohort_id>/edit", view_func=cohort_views.edit_cohort, methods=GET_POST)
+rule(f"{org}/cohorts/<id:cohort_id>/sessions", view_func=cohort_views.add_session, methods=POST)
+rule(f"{org}/cohorts/<id:cohort_id>/enrol", view_func=cohort_views.enrol, methods=POST)
+rule(f"{org}/cohorts/<id:cohort_id>/link", view_func=cohort_views.application_link, methods=POST)
+rule(f"{org}/cohorts/<id:cohort_id>/outcomes", view_func=outcome_views.cohort_outcomes)
+rule(f"{org}/cohorts/<id:cohort_id>/progress.svg", view_func=outcome_views.cohort_progress_chart)
+rule(f"{org}/cohorts/<id:cohort_id>/earnings.svg", view_func=outcome_views.cohort_earnings_chart)
 rule(
-    f"{org}/sessions/<int:session_id>/attendance",
+    f"{org}/sessions/<id:session_id>/attendance",
     view_func=cohort_views.attendance,
     methods=GET_POST,
 )
-rule(f"{org}/sessions/<int:session_id>/remove", view_func=cohort_views.remove_session, methods=POST)
-rule(f"{org}/trainees/<int:enrolment_id>", view_func=enrolment_views.trainee)
+rule(f"{org}/sessions/<id:session_id>/remove", view_func=cohort_views.remove_session, methods=POST)
+rule(f"{org}/trainees/<id:enrolment_id>", view_func=enrolment_views.trainee)
 rule(
-    f"{org}/trainees/<int:enrolment_id>/modules/<int:module_id>/complete",
+    f"{org}/trainees/<id:enrolment_id>/modules/<id:module_id>/complete",
     view_func=enrolment_views.complete_module,
     methods=POST,
 )
+rule(f"{org}/trainees/<id:enrolment_id>/withdraw", view_func=enrolment_views.withdraw, methods=POST)
 rule(
-    f"{org}/trainees/<int:enrolment_id>/withdraw", view_func=enrolment_views.withdraw, methods=POST
-)
-rule(
-    f"{org}/trainees/<int:enrolment_id>/recommend",
+    f"{org}/trainees/<id:enrolment_id>/recommend",
     view_func=enrolment_views.recommend,
     methods=POST,
 )
 rule(f"{org}/reviews", view_func=review_views.reviews)
-rule(f"{org}/reviews/<int:submission_id>", view_func=review_views.review, methods=GET_POST)
+rule(f"{org}/reviews/<id:submission_id>", view_func=review_views.review, methods=GET_POST)
 rule(f"{org}/outcomes", view_func=outcome_views.org_outcomes)
 rule(f"{org}/outcomes.csv", view_func=outcome_views.outcomes_csv)
 rule(f"{org}/outcomes/progress.svg", view_func=outcome_views.org_progress_chart)
@@ -80,19 +74,19 @@ rule(f"{org}/outcomes/earnings.svg", view_func=outcome_views.org_earnings_chart)
 
 # Trainees, applicants, anyone with a certificate link ------------------------------------------
 rule("/training", view_func=trainee_views.my_training)
-rule("/training/<int:enrolment_id>", view_func=trainee_views.my_cohort)
-rule("/training/<int:enrolment_id>/certificate", view_func=trainee_views.my_certificate)
+rule("/training/<id:enrolment_id>", view_func=trainee_views.my_cohort)
+rule("/training/<id:enrolment_id>/certificate", view_func=trainee_views.my_certificate)
 rule(
-    "/training/<int:enrolment_id>/modules/<int:module_id>",
+    "/training/<id:enrolment_id>/modules/<id:module_id>",
     view_func=trainee_views.my_module,
 )
 rule(
-    "/training/<int:enrolment_id>/modules/<int:module_id>/lessons/<int:lesson_id>/read",
+    "/training/<id:enrolment_id>/modules/<id:module_id>/lessons/<id:lesson_id>/read",
     view_func=trainee_views.read_lesson,
     methods=POST,
 )
 rule(
-    "/training/<int:enrolment_id>/modules/<int:module_id>/practice",
+    "/training/<id:enrolment_id>/modules/<id:module_id>/practice",
     view_func=trainee_views.submit_practice,
     methods=POST,
 )

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from teamhub.errors import Invalid
+from teamhub.forms import too_long
 
 
 def refuse(field: str, message: str) -> NoReturn:
@@ -20,7 +21,7 @@ def check_length(reasons: dict, field: str, value: str, limit: int, required: bo
     if required and not value.strip():
         reasons[field] = _("This field is required.")
     elif len(value) > limit:
-        reasons[field] = _("Use at most %(n)d characters.", n=limit)
+        reasons[field] = too_long(limit)
 
 
 def raise_if(reasons: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from teamhub.forms import (
     REQUIRED,
@@ -18,6 +18,7 @@ from teamhub.forms import (
     IdSelectField,
     WholeNumberField,
     YenField,
+    at_most,
     nfkc_filter,
     strip_filter,
 )
@@ -32,13 +33,9 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _max(n: int):
-    return Length(max=n, message=_l("Use at most %(n)d characters.", n=n))
-
-
 class OrganisationForm(AppForm):
     name = StringField(
-        _l("Name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
+        _l("Name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(80)]
     )
     slug = StringField(
         _l("Address (/orgs/…)"),
@@ -53,7 +50,7 @@ class OrganisationForm(AppForm):
         validators=[DataRequired(_l("Choose a prefecture from the list."))],
     )
     municipality = StringField(
-        _l("Municipality"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(40)]
+        _l("Municipality"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(40)]
     )
 
     def validate_slug(self, field):
@@ -69,7 +66,7 @@ class AppointForm(AppForm):
     email = EmailField(
         _l("Email address of their teamhub account"),
         filters=[strip_filter],
-        validators=[DataRequired(REQUIRED), _max(254)],
+        validators=[DataRequired(REQUIRED), at_most(254)],
     )
     role = SelectField(_l("Role"), choices=_choices(ORG_ROLE_LABELS), default="coordinator")
 
@@ -85,24 +82,26 @@ class TargetForm(AppForm):
 
 class CurriculumForm(AppForm):
     title = StringField(
-        _l("Title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
+        _l("Title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(120)]
     )
     description = TextAreaField(
-        _l("Description (optional)"), filters=[strip_filter], validators=[_max(5000)]
+        _l("Description (optional)"), filters=[strip_filter], validators=[at_most(5000)]
     )
 
 
 class ModuleForm(AppForm):
     title = StringField(
-        _l("Module title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
+        _l("Module title"),
+        filters=[strip_filter],
+        validators=[DataRequired(REQUIRED), at_most(120)],
     )
     summary = TextAreaField(
-        _l("What the trainee learns (optional)"), filters=[strip_filter], validators=[_max(2000)]
+        _l("What the trainee learns (optional)"), filters=[strip_filter], validators=[at_most(2000)]
     )
     practice_task = TextAreaField(
         _l("Practice task (optional, Markdown)"),
         filters=[strip_filter],
-        validators=[_max(10000)],
+        validators=[at_most(10000)],
         description=_l(
             "With a task, the module is completed when a coordinator passes the trainee's work. "
             "Without one, a coordinator marks it completed."
@@ -120,18 +119,20 @@ class MoveForm(AppForm):
 
 class LessonForm(AppForm):
     title = StringField(
-        _l("Lesson title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(120)]
+        _l("Lesson title"),
+        filters=[strip_filter],
+        validators=[DataRequired(REQUIRED), at_most(120)],
     )
     body = TextAreaField(
         _l("Lesson text (Markdown)"),
-        validators=[_max(50000)],
+        validators=[at_most(50000)],
         description=_l("# Heading, **bold**, - list, [link](https://…). HTML is not shown."),
     )
 
 
 class CohortForm(AppForm):
     name = StringField(
-        _l("Cohort name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), _max(80)]
+        _l("Cohort name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(80)]
     )
     curriculum_id = IdSelectField(
         _l("Curriculum"), message=_l("Choose a curriculum from the list.")
@@ -168,12 +169,12 @@ class SessionForm(AppForm):
         maximum=720,
         message=_l("Enter a length from 1 to 720 minutes."),
     )
-    topic = StringField(_l("Topic (optional)"), filters=[strip_filter], validators=[_max(120)])
-    place = StringField(_l("Place"), filters=[strip_filter], validators=[_max(200)])
+    topic = StringField(_l("Topic (optional)"), filters=[strip_filter], validators=[at_most(120)])
+    place = StringField(_l("Place"), filters=[strip_filter], validators=[at_most(200)])
     online_url = StringField(
         _l("Online link"),
         filters=[strip_filter],
-        validators=[_max(500)],
+        validators=[at_most(500)],
         description=_l("For example a Zoom or Google Meet link, starting with https://"),
     )
 
@@ -182,7 +183,7 @@ class EnrolForm(AppForm):
     email = EmailField(
         _l("Trainee's email address"),
         filters=[strip_filter],
-        validators=[DataRequired(REQUIRED), _max(254)],
+        validators=[DataRequired(REQUIRED), at_most(254)],
         description=_l("They need a teamhub account. Or share the application link."),
     )
 
@@ -193,9 +194,9 @@ class ApplicationLinkForm(AppForm):
 
 
 class SubmissionForm(AppForm):
-    text = TextAreaField(_l("Your answer"), validators=[_max(20000)])
+    text = TextAreaField(_l("Your answer"), validators=[at_most(20000)])
     link_url = StringField(
-        _l("Or a link to your work (optional)"), filters=[strip_filter], validators=[_max(500)]
+        _l("Or a link to your work (optional)"), filters=[strip_filter], validators=[at_most(500)]
     )
 
 
@@ -210,7 +211,7 @@ class ReviewForm(AppForm):
     )
     comment = TextAreaField(
         _l("Comment for the trainee"),
-        validators=[_max(5000)],
+        validators=[at_most(5000)],
         description=_l("Needed when you ask for another try: say what to change."),
     )
 
@@ -220,5 +221,5 @@ class RecommendForm(AppForm):
     note = TextAreaField(
         _l("Note for the team's directors (optional)"),
         filters=[strip_filter],
-        validators=[_max(500)],
+        validators=[at_most(500)],
     )

@@ -20,6 +20,7 @@ from teamhub.claims import claim, insert_once
 from teamhub.clock import today_jst, utcnow
 from teamhub.errors import Conflict, Invalid, NotFound
 from teamhub.extensions import db
+from teamhub.forms import too_long
 from teamhub.i18n import jst_date
 from teamhub.skills import PersonSkill
 from teamhub.teams.models import Team
@@ -173,7 +174,7 @@ def _check_submission(enrolment: Enrolment, module: CurriculumModule, text: str,
     if not text and not link_url.strip():
         refuse("text", _("Write your answer or paste a link to it."))
     if len(text) > MAX_SUBMISSION_CHARS:
-        refuse("text", _("Use at most %(n)d characters.", n=MAX_SUBMISSION_CHARS))
+        refuse("text", too_long(MAX_SUBMISSION_CHARS))
 
 
 def submit_practice(
@@ -211,7 +212,7 @@ def review_practice(
     if not passed and not comment:
         refuse("comment", _("Tell the trainee what to change before the next try."))
     if len(comment) > MAX_REVIEW_COMMENT_CHARS:
-        refuse("comment", _("Use at most %(n)d characters.", n=MAX_REVIEW_COMMENT_CHARS))
+        refuse("comment", too_long(MAX_REVIEW_COMMENT_CHARS))
     if submission.enrolment.status == "withdrawn":
         raise Conflict(_("This trainee's place has ended."))
     # Claim the review: two reviewers (or a double click) cannot both decide.
@@ -323,7 +324,7 @@ def recommend(
         refuse("team_id", _("Choose a team from the list."))
     note = note.strip()
     if len(note) > MAX_RECOMMENDATION_NOTE_CHARS:
-        refuse("note", _("Use at most %(n)d characters.", n=MAX_RECOMMENDATION_NOTE_CHARS))
+        refuse("note", too_long(MAX_RECOMMENDATION_NOTE_CHARS))
     recommendation = Recommendation(
         enrolment_id=enrolment.id, team_id=team.id, note=note, recommended_by_id=by.id
     )

@@ -100,3 +100,12 @@ def test_the_split_page_asked_to_change_an_offer_that_is_not_an_id_shows_none(ap
     for asked in ("²", "፩", str(2**64), "-1"):
         response = director.get(f"/teams/{roles.team.slug}/jobs/{job_id}/split?change={asked}")
         assert response.status_code == 200, asked
+
+
+def test_a_job_address_with_a_number_no_column_holds_is_not_found(app, crew):
+    roles, _writers = crew
+    director = login_as(app, roles.director.email)
+    for job_id in (2**31, 2**63, 10**30):
+        for page in ("", "/split"):
+            response = director.get(f"/teams/{roles.team.slug}/jobs/{job_id}{page}")
+            assert response.status_code == 404, (job_id, page)

@@ -30,7 +30,7 @@ def org_rules(app):
 
 
 def trainee_rules(app):
-    return [r for r in training_rules(app) if r.rule.startswith("/training/<int:enrolment_id>")]
+    return [r for r in training_rules(app) if r.rule.startswith("/training/<id:enrolment_id>")]
 
 
 def admin_rules(app):

@@ -564,7 +564,7 @@ def test_a_review_comment_holds_up_to_its_limit(cohort, coordinator):
     too_long = progress.submit_practice(first, module, "答え")
     with pytest.raises(Invalid) as refused:
         progress.review_practice(too_long, coordinator, False, "直" * (limit + 1))
-    assert refused.value.reasons == {"comment": f"Use at most {limit} characters."}
+    assert refused.value.reasons == {"comment": f"Use at most {limit:,} characters."}
     assert too_long.decision is None
     at_limit = progress.submit_practice(second, module, "答え")
     progress.review_practice(at_limit, coordinator, False, "直" * limit)
@@ -702,7 +702,7 @@ def test_a_recommendation_keeps_its_note_up_to_its_limit_and_needs_a_team(cohort
     assert refused.value.reasons == {"team_id": "Choose a team from the list."}
     with pytest.raises(Invalid) as refused:
         progress.recommend(done, factories.make_team(), coordinator, "x" * (limit + 1))
-    assert refused.value.reasons == {"note": f"Use at most {limit} characters."}
+    assert refused.value.reasons == {"note": f"Use at most {limit:,} characters."}
     noted = progress.recommend(done, factories.make_team(), coordinator, " " + "丁" * limit + " ")
     plain = progress.recommend(done, factories.make_team(), coordinator)
     assert (noted.note, plain.note) == ("丁" * limit, "")
@@ -824,7 +824,7 @@ def test_a_try_is_an_answer_or_a_link_up_to_its_limit(cohort, coordinator):
     assert refused.value.reasons == {"text": "Write your answer or paste a link to it."}
     with pytest.raises(Invalid) as refused:
         progress.submit_practice(first, module, "答" * (limit + 1))
-    assert refused.value.reasons == {"text": f"Use at most {limit} characters."}
+    assert refused.value.reasons == {"text": f"Use at most {limit:,} characters."}
     assert len(progress.submit_practice(first, module, "答" * limit).text) == limit
     linked = progress.submit_practice(second, module, link_url="https://example.com/draft")
     assert (linked.text, linked.link_url) == ("", "https://example.com/draft")
