@@ -17,16 +17,6 @@ from teamhub.training.forms import AppointForm, OrganisationForm
 from teamhub.training.models import Organisation
 
 
-def _organisation_input(form: OrganisationForm) -> services.OrganisationInput:
-    return services.OrganisationInput(
-        name=form.name.data or "",
-        slug=form.slug.data or "",
-        kind=form.kind.data or "",
-        prefecture=form.prefecture.data or "",
-        municipality=form.municipality.data or "",
-    )
-
-
 def _organisation(organisation_id: int) -> Organisation:
     require_operator(current_user)
     org = db.session.get(Organisation, organisation_id)
@@ -41,7 +31,7 @@ def organisations():
     form = OrganisationForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
-            org = services.create_organisation(current_user, _organisation_input(form))
+            org = services.create_organisation(current_user, form.organisation_input())
             flash(_("%(name)s was created. Now appoint its coordinators.", name=org.name), "success")  # fmt: skip
             return redirect(url_for("admin.organisation", organisation_id=org.id))
     return render_form(
@@ -68,7 +58,7 @@ def organisation(organisation_id):
     form = OrganisationForm() if request.method == "POST" else None
     with Refusal(form) as refused:
         if form is not None and form.validate_on_submit():
-            services.update_organisation(current_user, org, _organisation_input(form))
+            services.update_organisation(current_user, org, form.organisation_input())
             flash(_("The organisation was saved."), "success")
             return redirect(url_for("admin.organisation", organisation_id=org.id))
     return _organisation_page(org, refused, form=form)

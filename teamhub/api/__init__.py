@@ -4,6 +4,7 @@ Each module holds the operations of one part of teamhub; importing them adds the
 ``api`` blueprint (``base.bp``), which :func:`install` attaches to the app."""
 
 from teamhub.api import (  # noqa: F401 - the operations' routes
+    account,
     assignments,
     curricula,
     jobs,

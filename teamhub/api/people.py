@@ -91,7 +91,8 @@ class Count(BaseModel):
     count: int
 
 
-def _me(someone: Person) -> Me:
+def me_out(someone: Person) -> Me:
+    """The person as ``/me`` shows them."""
     memberships = [MembershipOut.model_validate(m) for m in queries.memberships_of(someone)]
     return Me(
         id=someone.id,
@@ -106,7 +107,7 @@ def _me(someone: Person) -> Me:
 @operation(Me, tag="me")
 def get_me():
     """Who the token acts as, with their teams and roles."""
-    return _me(person())
+    return me_out(person())
 
 
 @bp.get("/teams/<slug>")

@@ -27,6 +27,7 @@ from teamhub.teams import rules
 from teamhub.teams.forms import MultiCheckboxField, _choices
 from teamhub.training.cohorts import CohortInput
 from teamhub.training.models import ORG_KIND_LABELS, ORG_ROLE_LABELS
+from teamhub.training.organisations import OrganisationInput
 
 
 def _lower(value):
@@ -60,6 +61,16 @@ class OrganisationForm(AppForm):
                     "Use 3-40 lower-case letters, digits and hyphens, starting and ending with a letter or digit."
                 )
             )
+
+    def organisation_input(self) -> OrganisationInput:
+        """What was filled in, for the organisations' services."""
+        return OrganisationInput(
+            name=self.name.data or "",
+            slug=self.slug.data or "",
+            kind=self.kind.data or "",
+            prefecture=self.prefecture.data or "",
+            municipality=self.municipality.data or "",
+        )
 
 
 class AppointForm(AppForm):

@@ -54,6 +54,9 @@ QUERIES = {"preview_close": "?period_end=2026-10-31"}
 # team makes a new one, of which the founder is the only member).
 PERSONAL = {
     "get_me",
+    "set_my_language",
+    "get_my_email_choices",
+    "set_my_email_choices",
     "create_team",
     "list_inbox",
     "read_notification",

@@ -51,6 +51,13 @@ def _bodies(ids: TrainingIds, email: str) -> dict:
             "prefecture": "鹿児島県",
             "municipality": "奄美市",
         },
+        "create_organisation": {
+            "name": "新しい団体",
+            "slug": "new-org",
+            "kind": "npo",
+            "prefecture": "鹿児島県",
+            "municipality": "奄美市",
+        },
         "appoint_staff": {"email": email, "role": "coordinator"},
         "add_session": {"starts_on": "2027-01-15", "starts_time": "10:00", "place": "公民館"},
     }
