@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from teamhub.auth.models import Person
-from teamhub.claims import claim
+from teamhub.claims import claim, insert_once
 from teamhub.clock import utcnow
 from teamhub.errors import NotFound
 from teamhub.extensions import db
@@ -212,11 +212,22 @@ def set_email_preferences(
     }
     for kind in asked:
         preference = existing.get(kind)
-        if preference is None:
-            preference = NotificationPreference(person_id=person.id, kind=kind)
-            db.session.add(preference)
-        preference.email = kind in chosen
+        if preference is not None:
+            preference.email = kind in chosen
+        elif not insert_once(
+            NotificationPreference(person_id=person.id, kind=kind, email=kind in chosen)
+        ):
+            _choose_again(person, kind, kind in chosen)  # another save added it meanwhile
     db.session.flush()
+
+
+def _choose_again(person: Person, kind: str, email: bool) -> None:
+    """Write this save's choice over the one another request added for the same kind."""
+    db.session.execute(
+        sa.update(NotificationPreference)
+        .where(NotificationPreference.person_id == person.id, NotificationPreference.kind == kind)
+        .values(email=email)
+    )
 
 
 def choose_emails(person: Person, email_kinds: Iterable[str]) -> None:

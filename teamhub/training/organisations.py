@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from teamhub import signals
 from teamhub.auth.models import Person
 from teamhub.auth.services import find_person_by_email, require_operator
-from teamhub.claims import insert_once
+from teamhub.claims import claim, insert_once
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict
 from teamhub.extensions import db
@@ -122,9 +122,8 @@ def appoint(
 def end_appointment(operator: Person, membership: OrganisationMembership) -> None:
     """Take a coordinator or mentor off the organisation; what they recorded stays."""
     require_operator(operator)
-    if membership.ended_at is None:
-        membership.ended_at = utcnow()
-    db.session.flush()
+    if membership.ended_at is None:  # ended once: a second end (a double click) changes nothing
+        claim(membership, {"ended_at": None}, {"ended_at": utcnow()})
 
 
 def set_target_income(org: Organisation, target_yen: int | None) -> None:

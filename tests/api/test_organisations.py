@@ -90,7 +90,7 @@ def test_the_operator_lists_and_creates_organisations_a_page_at_a_time(app, org,
     assert taken.status_code == 422 and taken.json["errors"][0]["field"] == "slug"
     first = operator.get("/admin/organisations?limit=1")
     assert first.status_code == 200 and len(first.json["items"]) == 1
-    second = operator.get(first.json["next"].removeprefix("/api/v1"))
+    second = operator.get(first.json["next"].split("/api/v1", 1)[1])
     slugs = [o["slug"] for o in first.json["items"] + second.json["items"]]
     assert slugs == [org.ids.org_slug, "amami-shigoto"] and second.json["next"] is None
     coordinator = api_as(app, org.coordinator.id)

@@ -11,7 +11,8 @@ from teamhub.auth.models import Person
 from teamhub.clock import utcnow
 from teamhub.extensions import db
 from teamhub.notifications import services
-from teamhub.notifications.models import Notification
+from teamhub.notifications.models import Notification, NotificationPreference
+from teamhub.notifications.queries import email_choices
 from tests.concurrency.burst import fire, needs_postgresql
 from tests.conftest import login_as
 from tests.notification_helpers import work_in_progress
@@ -64,3 +65,22 @@ def test_every_notification_read_five_times_at_once_leaves_the_count_at_zero(app
 
     burst.assert_same_answer(302)
     assert _kept_and_counted(app, member.id) == (0, 0)
+
+
+def test_email_choices_saved_five_times_at_once_keep_one_choice_per_kind(app):
+    """The first save of a person's choices adds a row per kind: five at once add each once."""
+    member, _ids = _member_with_three_unread(app)
+    with app.app_context():
+        kinds = email_choices(db.session.get(Person, member.id))
+    wanted = [kind for kind in kinds if kind != "approved"]
+
+    burst = fire(app, login_as(app, member.email), "/notifications/settings", {"email": wanted})
+
+    burst.assert_same_answer(302)
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(NotificationPreference.kind, NotificationPreference.email).where(
+                NotificationPreference.person_id == member.id
+            )
+        ).all()
+    assert sorted(rows) == sorted((kind, kind != "approved") for kind in kinds)

@@ -23,6 +23,7 @@ from teamhub.training.models import (
     Enrolment,
     LessonRead,
     ModuleCompletion,
+    OrganisationMembership,
     PracticeSubmission,
     Recommendation,
 )
@@ -288,3 +289,28 @@ def test_a_recommendation_sent_five_times_at_once_recommends_once(app):
     burst.assert_one_winner(won=302, lost=(409,))
     with app.app_context():
         assert _count(Recommendation, Recommendation.enrolment_id == enrolment_id) == 1
+
+
+def test_an_appointment_ended_five_times_at_once_ends_once(app):
+    with app.app_context():
+        made = tf.training_with_everything()
+        operator = factories.make_person(is_operator=True)
+        ending = db.session.scalar(
+            sa.select(OrganisationMembership).where(
+                OrganisationMembership.person_id == made.mentor.id
+            )
+        )
+        url = f"/admin/organisations/{made.ids.organisation_id}/staff/{ending.id}/end"
+        email = operator.email
+        db.session.commit()
+
+    burst = fire(app, login_as(app, email), url)
+
+    burst.assert_same_answer(302)
+    with app.app_context():
+        ended = db.session.scalars(
+            sa.select(OrganisationMembership.ended_at).where(
+                OrganisationMembership.person_id == made.mentor.id
+            )
+        ).all()
+        assert len(ended) == 1 and ended[0] is not None

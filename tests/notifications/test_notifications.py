@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from teamhub.jobs import services as job_services
 from teamhub.jobs.models import Job
 from teamhub.notifications import services
 from teamhub.notifications.email import deliver_outbox, retry_after, smtp_settings
-from teamhub.notifications.models import EmailDelivery
+from teamhub.notifications.models import EmailDelivery, NotificationPreference
 from teamhub.teams.models import Membership
 from tests import factories
 from tests.conftest import login_as
@@ -275,3 +276,24 @@ def test_email_preferences_are_saved_from_the_page(app, team_with_roles):
 
         choices = email_choices(db.session.get(Person, person.id))
     assert choices["approved"] and not choices["due_soon"]
+
+
+def test_a_choice_another_save_added_meanwhile_is_written_over_for_that_kind_only(app, monkeypatch):
+    with app.app_context():
+        person, other = factories.make_person(), factories.make_person()
+        services.set_email_preferences(other, ["approved"], among=["approved"])
+
+        def added_meanwhile(row) -> bool:
+            db.session.execute(
+                sa.insert(NotificationPreference).values(
+                    person_id=row.person_id, kind=row.kind, email=True
+                )
+            )
+            return False
+
+        monkeypatch.setattr(services, "insert_once", added_meanwhile)
+        services.set_email_preferences(person, [], among=["approved"])
+        chosen = db.session.execute(
+            sa.select(NotificationPreference.person_id, NotificationPreference.email)
+        ).all()
+        assert sorted(chosen) == sorted([(person.id, False), (other.id, True)])
