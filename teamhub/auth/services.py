@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from teamhub.auth.models import LoginSession, Person, hash_login_token, new_login_token
 from teamhub.auth.passwords import hash_password, password_problem, verify_password
+from teamhub.claims import insert_once
 from teamhub.clock import utcnow
 from teamhub.errors import Invalid, NotAllowed
 from teamhub.extensions import db
@@ -26,9 +27,11 @@ def find_person_by_email(email: str) -> Person | None:
 
 def email_taken_problem(email: str) -> str | None:
     """Say why ``email`` cannot sign up (an account has it already), or None."""
-    if find_person_by_email(email) is not None:
-        return _("An account with this email address already exists. Please log in.")
-    return None
+    return _email_taken() if find_person_by_email(email) is not None else None
+
+
+def _email_taken() -> str:
+    return _("An account with this email address already exists. Please log in.")
 
 
 def sign_up(email: str, display_name: str, password: str, locale: str = "ja") -> Person:
@@ -48,8 +51,8 @@ def sign_up(email: str, display_name: str, password: str, locale: str = "ja") ->
         password_hash=hash_password(password),
         locale=locale if locale in current_app.config["LANGUAGES"] else "ja",
     )
-    db.session.add(person)
-    db.session.flush()
+    if not insert_once(person):  # another request signed the address up meanwhile (a double click)
+        raise Invalid(_email_taken(), {"email": _email_taken()})
     return person
 
 
