@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from datetime import date, datetime
 
@@ -12,8 +13,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from werkzeug.routing import IntegerConverter
-from wtforms import DateField, Field, FieldList, Form, FormField, IntegerField, SelectField
-from wtforms.validators import Length, StopValidation
+from wtforms import (
+    DateField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+)
+from wtforms.validators import Length, Optional, Regexp, StopValidation
 from wtforms.widgets import HiddenInput, TextInput
 
 from teamhub.errors import DomainError, Invalid
@@ -88,6 +98,30 @@ class AppForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         _refuse_nul(self)
         return super().validate(extra_validators)
+
+
+def new_submission_key() -> str:
+    """A form's key, made when its page is shown (``teamhub.submissions``)."""
+    return secrets.token_hex(16)
+
+
+class OnceForm(AppForm):
+    """A form that creates something: its key lets a repeat of the same form (a double click,
+    a second try) take effect once (``teamhub.submissions.claim``)."""
+
+    submission_key = HiddenField(
+        default=new_submission_key,
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9a-f]{32}$", message=_l("Reload the page and try again.")),
+        ],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.submission_key.errors:  # not a key a page made: the hidden field shows nothing
+            self.form_errors.append(_("Reload the page and try again."))
+        return valid
 
 
 class SubForm(Form):

@@ -6,7 +6,7 @@ be configured once every class it names is known. The package imports this modul
 mappers, finds them all, whichever feature is imported first.
 """
 
-from teamhub import skills
+from teamhub import skills, submissions
 from teamhub.assignments import models as assignments
 from teamhub.auth import models as auth
 from teamhub.auth import tokens as auth_tokens
@@ -26,6 +26,7 @@ __all__ = [
     "payouts",
     "scheduler",
     "skills",
+    "submissions",
     "teams",
     "training",
 ]

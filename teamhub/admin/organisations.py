@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from teamhub import submissions
 from teamhub.auth.forms import EmptyForm
 from teamhub.auth.services import require_operator
 from teamhub.errors import NotFound
@@ -31,9 +32,12 @@ def organisations():
     form = OrganisationForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             org = services.create_organisation(current_user, form.organisation_input())
             flash(_("%(name)s was created. Now appoint its coordinators.", name=org.name), "success")  # fmt: skip
-            return redirect(url_for("admin.organisation", organisation_id=org.id))
+            return once.answer(redirect(url_for("admin.organisation", organisation_id=org.id)))
     return render_form(
         "admin/organisations.html", form, refused, organisations=queries.organisations()
     )

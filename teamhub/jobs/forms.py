@@ -27,6 +27,7 @@ from teamhub.forms import (
     DayField,
     IdField,
     IdSelectField,
+    OnceForm,
     SubForm,
     WholeNumberField,
     YenField,
@@ -41,7 +42,7 @@ from teamhub.skills import SKILL_LABELS
 from teamhub.teams.forms import MultiCheckboxField, _choices
 
 
-class JobForm(AppForm):
+class JobForm(OnceForm):
     title = StringField(
         _l("Job title"),
         filters=[strip_filter],

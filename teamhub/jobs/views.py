@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from teamhub import submissions
 from teamhub.clock import utcnow
 from teamhub.errors import Conflict, Invalid
 from teamhub.forms import Refusal, forget_changes, parse_id, render_form
@@ -42,9 +43,12 @@ def new_job(slug):
     form = JobForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             job = services.record_job(access.team, current_user, form.job_input())
             flash(_("The job was recorded."), "success")
-            return redirect(url_for("jobs.job_board", slug=slug, job_id=job.id))
+            return once.answer(redirect(url_for("jobs.job_board", slug=slug, job_id=job.id)))
     return render_form("jobs/form.html", form, refused, access=access, team=access.team, job=None)
 
 

@@ -17,6 +17,7 @@ from teamhub.forms import (
     REQUIRED,
     AppForm,
     DayField,
+    OnceForm,
     SubForm,
     WholeNumberField,
     at_most,
@@ -56,7 +57,7 @@ class PlatformAccountForm(SubForm):
             raise ValidationError(_l("Choose a platform and enter the account name."))
 
 
-class TeamForm(AppForm):
+class TeamForm(OnceForm):
     name = StringField(
         _l("Team name"),
         filters=[strip_filter],
@@ -170,7 +171,7 @@ class AvailabilityForm(AppForm):
     )
 
 
-class AbsenceForm(AppForm):
+class AbsenceForm(OnceForm):
     starts_on = DayField(_l("First day away"), validators=[DataRequired(_l("Enter a date."))])
     ends_on = DayField(_l("Last day away"), validators=[DataRequired(_l("Enter a date."))])
     note = StringField(

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from teamhub import money
+from teamhub import money, submissions
 from teamhub.auth.forms import EmptyForm, SignupForm
 from teamhub.auth.services import sign_up
 from teamhub.auth.sessions import log_in
@@ -48,9 +48,12 @@ def new_team():
     form = TeamForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             team = services.create_team(current_user, _settings_from(form))
             flash(_("The team %(name)s was created. You are its director.", name=team.name), "success")  # fmt: skip
-            return redirect(url_for("teams.overview", slug=team.slug))
+            return once.answer(redirect(url_for("teams.overview", slug=team.slug)))
     return render_form("teams/new.html", form, refused)
 
 
@@ -277,9 +280,14 @@ def add_absence(slug):
     form = AbsenceForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             services.add_absence(access.membership, form.starts_on.data, form.ends_on.data, form.note.data or "")  # fmt: skip
             flash(_("Your dates away were saved."), "success")
-            return redirect(url_for("teams.my_availability", slug=slug))
+            return once.answer(redirect(url_for("teams.my_availability", slug=slug)))
+    if refused.message:
+        form.form_errors.append(refused.message)
     return _my_page(access, refused.status, absence_form=form)
 
 

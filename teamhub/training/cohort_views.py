@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from teamhub import submissions
 from teamhub.clock import from_jst, today_jst
 from teamhub.extensions import db
 from teamhub.forms import Refusal, parse_id, render_form
@@ -43,10 +44,13 @@ def new_cohort(org_slug):
         form.curriculum_id.data = parse_id(request.args.get("curriculum"))
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             chosen = _record(Curriculum, form.curriculum_id.data)
             cohort = cohorts.open_cohort(access.org, chosen, form.cohort_input())
             flash(_("The cohort was opened. Add its sessions and enrol trainees."), "success")
-            return redirect(_cohort_url(org_slug, cohort.id))
+            return once.answer(redirect(_cohort_url(org_slug, cohort.id)))
     return render_form("training/cohort_form.html", form, refused, access=access, org=access.org)
 
 
@@ -125,9 +129,12 @@ def add_session(org_slug, cohort_id):
     form = SessionForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             cohorts.add_session(cohort, _session_input(form))
             flash(_("The session was added to the schedule."), "success")
-            return redirect(_cohort_url(org_slug, cohort.id, "#schedule"))
+            return once.answer(redirect(_cohort_url(org_slug, cohort.id, "#schedule")))
     return _cohort_page(access, cohort, refused, session_form=form)
 
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from teamhub import submissions
 from teamhub.forms import Refusal, render_form
 from teamhub.training import curricula, queries
 from teamhub.training.access import org_access, org_curriculum, org_lesson, org_module
@@ -21,11 +22,14 @@ def new_curriculum(org_slug):
     form = CurriculumForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             curriculum = curricula.create_curriculum(
                 access.org, form.title.data, form.description.data
             )
             flash(_("The curriculum was created. Now add its modules."), "success")
-            return redirect(_curriculum_url(org_slug, curriculum.id))
+            return once.answer(redirect(_curriculum_url(org_slug, curriculum.id)))
     return render_form(
         "training/curriculum_form.html", form, refused, access=access, org=access.org
     )
@@ -95,9 +99,14 @@ def add_module(org_slug, curriculum_id):
     form = ModuleForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             module = curricula.add_module(curriculum, _module_input(form))
             flash(_("The module was added. Now write its lessons."), "success")
-            return redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
+            return once.answer(
+                redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
+            )
     return _curriculum_page(access, curriculum, refused, form=form)
 
 
@@ -163,9 +172,14 @@ def add_lesson(org_slug, module_id):
     form = LessonForm()
     with Refusal(form) as refused:
         if form.validate_on_submit():
+            once = submissions.claim(form.submission_key.data, current_user.id)
+            if once.earlier:
+                return once.earlier
             curricula.add_lesson(module, form.title.data, form.body.data or "")
             flash(_("The lesson was added."), "success")
-            return redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
+            return once.answer(
+                redirect(url_for("training.module", org_slug=org_slug, module_id=module.id))
+            )
     return _module_page(access, module, refused, lesson_form=form)
 
 

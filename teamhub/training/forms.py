@@ -16,6 +16,7 @@ from teamhub.forms import (
     AppForm,
     DayField,
     IdSelectField,
+    OnceForm,
     WholeNumberField,
     YenField,
     at_most,
@@ -34,7 +35,7 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-class OrganisationForm(AppForm):
+class OrganisationForm(OnceForm):
     name = StringField(
         _l("Name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(80)]
     )
@@ -91,7 +92,7 @@ class TargetForm(AppForm):
     )
 
 
-class CurriculumForm(AppForm):
+class CurriculumForm(OnceForm):
     title = StringField(
         _l("Title"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(120)]
     )
@@ -100,7 +101,7 @@ class CurriculumForm(AppForm):
     )
 
 
-class ModuleForm(AppForm):
+class ModuleForm(OnceForm):
     title = StringField(
         _l("Module title"),
         filters=[strip_filter],
@@ -128,7 +129,7 @@ class MoveForm(AppForm):
     )
 
 
-class LessonForm(AppForm):
+class LessonForm(OnceForm):
     title = StringField(
         _l("Lesson title"),
         filters=[strip_filter],
@@ -141,7 +142,7 @@ class LessonForm(AppForm):
     )
 
 
-class CohortForm(AppForm):
+class CohortForm(OnceForm):
     name = StringField(
         _l("Cohort name"), filters=[strip_filter], validators=[DataRequired(REQUIRED), at_most(80)]
     )
@@ -168,7 +169,7 @@ class CohortForm(AppForm):
         )
 
 
-class SessionForm(AppForm):
+class SessionForm(OnceForm):
     starts_on = DayField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     starts_time = TimeField(
         _l("Start time (Japan)"), validators=[DataRequired(_l("Enter a time, for example 10:00."))]

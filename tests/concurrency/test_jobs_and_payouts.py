@@ -22,6 +22,7 @@ from teamhub.teams.models import Membership, Team
 from tests import factories
 from tests.concurrency.burst import fire, needs_postgresql
 from tests.conftest import login_as
+from tests.jobs.test_views import job_form
 from tests.notification_helpers import work_in_progress
 
 pytestmark = needs_postgresql
@@ -164,3 +165,17 @@ def test_a_correction_sent_twice_at_once_reverses_the_line_once(app):
         assert _count(LedgerEntry) == entries_before + 3  # reversal, new share, kept difference
         [statement] = payout_queries.statements(db.session.get(PayoutClose, close_id))
         assert statement.gross_yen == 20_000
+
+
+def test_a_job_form_sent_five_times_at_once_records_one_job(app):
+    with app.app_context():
+        roles = factories.team_with_roles()
+        db.session.commit()
+        slug, email = roles.team.slug, roles.director.email
+    sent = job_form(submission_key="0123456789abcdef0123456789abcdef")
+
+    burst = fire(app, login_as(app, email), f"/teams/{slug}/jobs/new", sent)
+
+    burst.assert_same_answer(302)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 1
