@@ -74,10 +74,10 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     security.configure(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        _enable_sqlite_foreign_keys(app)
+        _configure_sqlite(app)
 
 
-def _enable_sqlite_foreign_keys(app: Flask) -> None:
+def _configure_sqlite(app: Flask) -> None:
     import sqlalchemy as sa
 
     from teamhub.extensions import db
@@ -86,31 +86,21 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
         @sa.event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_connection, _record):
-            # SQLAlchemy's recipe for pysqlite: the driver begins no transaction of its own (it
-            # would begin one only before a write, and a SAVEPOINT before it would commit on its
-            # RELEASE); SQLAlchemy's own BEGIN below starts each one, so a savepoint stays inside
-            # the request's transaction and a refusal rolls back everything the request wrote.
-            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
-        @sa.event.listens_for(db.engine, "begin")
-        def _on_begin(connection):
-            connection.exec_driver_sql(_sqlite_begin())
-
-
-def _sqlite_begin() -> str:
-    """How a transaction begins on SQLite: a request that may change something takes the write
-    lock first (BEGIN IMMEDIATE, waiting its turn behind another writer), so what it read is
-    still so when it writes; anything else begins a reading transaction that writes only when it
-    must (BEGIN)."""
-    from flask import has_request_context, request
-
-    changing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-    return "BEGIN IMMEDIATE" if changing else "BEGIN"
+        @sa.event.listens_for(db.engine, "savepoint")
+        def _on_savepoint(connection, _name):
+            # Python's sqlite3 begins a transaction only before a write: a SAVEPOINT issued
+            # before any would begin one of its own and commit it on its RELEASE, out of the
+            # request's transaction (a refused request kept what it had inserted). Begun here,
+            # the savepoint stays inside the transaction the request commits or rolls back.
+            driver = connection.connection.driver_connection
+            if not driver.in_transaction:
+                driver.execute("BEGIN")
 
 
 def configure_blueprints(app: Flask) -> None:

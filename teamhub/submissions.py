@@ -64,3 +64,11 @@ def claim(key: str | None, person_id: int) -> Claim:
     if earlier is None or earlier.person_id != person_id or not earlier.answer:
         raise Conflict(_("This form was already sent. Reload the page to send it again."))
     return Claim(None, redirect(earlier.answer))
+
+
+def forget_sent_before(moment: datetime) -> int:
+    """Forget the keys of forms sent before ``moment`` (the scheduler's housekeeping); a page
+    kept open that long and sent again acts as a new form. Returns how many were forgotten."""
+    return db.session.execute(
+        sa.delete(FormSubmission).where(FormSubmission.created_at < moment)
+    ).rowcount

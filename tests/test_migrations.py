@@ -186,8 +186,7 @@ def test_sqlite_migrations_refuse_to_leave_rows_pointing_at_nothing(migrated_app
         pytest.skip("SQLite only: PostgreSQL alters tables in place, its keys enforced")
     upgrade(revision="0008")
     with db.engine.connect() as connection:
-        # Outside a transaction (inside one SQLite ignores it): on the driver's own connection.
-        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.exec_driver_sql(
             "INSERT INTO closed_job (close_id, job_id) VALUES (999, 999)"  # no such close or job
         )

@@ -106,9 +106,12 @@ def run_migrations_online():
                 transactional_ddl=True if sqlite else None,
                 **conf_args,
             )
-            # On SQLite the app's engine begins each transaction itself (teamhub/__init__.py), so
-            # every statement of the migrations commits or rolls back with the version.
             with context.begin_transaction():
+                if sqlite:
+                    # Python's sqlite3 runs DDL outside any transaction until a row is written:
+                    # a migration failing halfway left a half-altered schema. Begun here, every
+                    # statement of the migrations commits or rolls back with the version.
+                    connection.exec_driver_sql("BEGIN")
                 context.run_migrations()
                 if sqlite:
                     _check_sqlite_foreign_keys(connection)
@@ -124,8 +127,8 @@ def _sqlite_foreign_keys(connection, on: bool):
     of an hour. SQLite's own procedure for altering a table turns enforcement off around it (a
     no-op inside a transaction, so it is set before the migrations' transaction begins) and
     checks the keys before committing."""
-    # On the driver's own connection, which runs it at once, outside any transaction.
-    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
 
 
 def _check_sqlite_foreign_keys(connection):

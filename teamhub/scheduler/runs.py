@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from teamhub import submissions
 from teamhub.clock import utcnow
 from teamhub.extensions import db
 from teamhub.scheduler.models import JobRun, SchedulerLease
@@ -109,15 +110,17 @@ def scheduler_is_running(now: datetime) -> bool:
 
 
 def housekeeping(now: datetime) -> Done:
-    """Forget job runs older than a month, so the run table stays small."""
+    """Forget job runs and the keys of forms sent more than a month ago, so their tables stay
+    small."""
     old = db.session.execute(
         sa.delete(JobRun).where(JobRun.started_at < now - KEEP_RUNS, JobRun.outcome != "running")
     )
-    return Done(detail={"runs_deleted": old.rowcount})
+    keys = submissions.forget_sent_before(now - KEEP_RUNS)
+    return Done(detail={"runs_deleted": old.rowcount, "form_keys_deleted": keys})
 
 
 HOUSEKEEPING = ScheduledJob(
-    "housekeeping", _l("Forget old job runs"), housekeeping, daily_at=(3, 30)
+    "housekeeping", _l("Forget old job runs and form keys"), housekeeping, daily_at=(3, 30)
 )
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from teamhub import scheduling
@@ -16,6 +17,7 @@ from teamhub.notifications import reminders
 from teamhub.scheduler import process, registry, runs
 from teamhub.scheduler.models import JobRun
 from teamhub.scheduling import Done
+from teamhub.submissions import FormSubmission
 from tests import factories
 from tests.conftest import login_as
 from tests.notification_helpers import notifications, work_in_progress
@@ -356,3 +358,21 @@ def test_the_scheduler_loop_leads_runs_and_hands_back_the_lease(app):
     assert done == 1  # caught up at once: midnight in Japan has passed today
     with app.app_context():
         assert not runs.scheduler_is_running(utcnow())
+
+
+def test_housekeeping_forgets_the_keys_of_forms_sent_more_than_a_month_ago(ctx):
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    person = factories.make_person()
+    for age in (40, 32, 1):
+        db.session.add(
+            FormSubmission(
+                key=f"{age:032x}",
+                person_id=person.id,
+                answer="/",
+                created_at=now - timedelta(days=age),
+            )
+        )
+    db.session.flush()
+    run = runs.run_job(registry.REGISTRY["housekeeping"], "test", now)
+    assert run.counts["form_keys_deleted"] == 2
+    assert db.session.scalars(sa.select(FormSubmission.key)).all() == [f"{1:032x}"]
