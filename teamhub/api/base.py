@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
 from flask import Blueprint, current_app, g, request
@@ -24,11 +24,12 @@ from pydantic import BaseModel
 from spectree import Response, SpecTree
 from werkzeug.exceptions import UnsupportedMediaType
 
+from teamhub import submissions
 from teamhub.api import problems
 from teamhub.auth import tokens
 from teamhub.auth.models import Person
 from teamhub.error_pages import answer_errors_under
-from teamhub.errors import NotAllowed, NotFound
+from teamhub.errors import Invalid, NotAllowed, NotFound
 from teamhub.extensions import csrf, limiter
 from teamhub.forms import MAX_ID
 
@@ -97,7 +98,9 @@ spec = SpecTree(
         "own scripts. Authenticate with a personal access token (account settings): "
         "`Authorization: Bearer thp_...`. Errors are application/problem+json in the request's "
         "language (Accept-Language; Japanese by default). Lists are paginated by an opaque "
-        "cursor: follow `next`."
+        "cursor: follow `next`. An operation that creates something takes an optional "
+        "`Idempotency-Key` header (1 to 255 visible ASCII characters): repeated with the same "
+        "key, it answers as the first time and creates nothing again."
     ),
     security_schemes=[
         {"name": "bearerAuth", "data": {"type": "http", "scheme": "bearer", "bearerFormat": "thp_"}}
@@ -164,6 +167,33 @@ def args() -> Any:
 def person() -> Person:
     """The person the request's token acts as."""
     return g.api_person
+
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def idempotent(view):
+    """An operation that creates something, taken once per ``Idempotency-Key``: a call repeated
+    with the person's same key (a retry after a timeout, two at once) gets the first call's
+    status and body and creates nothing again. Without the header it acts every time."""
+
+    @wraps(view)
+    def once(*args, **kwargs):
+        sent = request.headers.get(IDEMPOTENCY_KEY, "")
+        if not sent:
+            return view(*args, **kwargs)
+        if len(sent) > MAX_IDEMPOTENCY_KEY or not (sent.isascii() and sent.isprintable()):
+            message = _("Send an Idempotency-Key of 1 to 255 visible ASCII characters.")
+            raise Invalid(message, {IDEMPOTENCY_KEY: message})
+        # One person's key is theirs alone: the stored key is a digest of both.
+        key = hashlib.sha256(f"{person().id}:{sent}".encode()).hexdigest()[:32]
+        claim = submissions.claim(key, person().id)
+        if claim.earlier is not None:
+            return claim.earlier
+        return claim.answer(view(*args, **kwargs))
+
+    return once
 
 
 # Requests a token authenticates ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
 from teamhub.api import pagination
-from teamhub.api.base import ID, body, bp, operation, person
+from teamhub.api.base import ID, body, bp, idempotent, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.schemas import Body, Orm, Text, choice
@@ -170,6 +170,7 @@ def get_curriculum(org_slug, curriculum_id):
 
 
 @bp.post(CURRICULA)
+@idempotent
 @operation(CurriculumOut, status=201, json=CurriculumBody, tag="training")
 def create_curriculum(org_slug):
     """Create a curriculum; then add its modules (coordinators)."""
@@ -194,6 +195,7 @@ def edit_curriculum(org_slug, curriculum_id):
 
 
 @bp.post(f"{CURRICULA}/<{ID}:curriculum_id>/modules")
+@idempotent
 @operation(ModuleOut, status=201, json=ModuleBody, tag="training")
 def add_module(org_slug, curriculum_id):
     """Add a module at the end of a curriculum (coordinators)."""
@@ -239,6 +241,7 @@ def remove_module(org_slug, module_id):
 
 
 @bp.post(f"{MODULE}/lessons")
+@idempotent
 @operation(LessonOut, status=201, json=LessonBody, tag="training", errors=STATE_CONFLICT)
 def add_lesson(org_slug, module_id):
     """Add a lesson (Markdown) at the end of a module (coordinators)."""
@@ -273,6 +276,7 @@ def delete_lesson(org_slug, lesson_id):
 
 
 @bp.post(f"{COHORT}/sessions")
+@idempotent
 @operation(SessionOut, status=201, json=SessionBody, tag="training")
 def add_session(org_slug, cohort_id):
     """Schedule a session of the cohort at a place, online, or both (coordinators)."""

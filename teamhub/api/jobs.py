@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from teamhub import money
 from teamhub.api import pagination
-from teamhub.api.base import ID, body, bp, operation, person
+from teamhub.api.base import ID, body, bp, idempotent, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.schemas import Body, Orm, Text, choice
@@ -123,6 +123,7 @@ def list_jobs(slug):
 
 
 @bp.post("/teams/<slug>/jobs")
+@idempotent
 @operation(JobOut, status=201, json=JobBody, tag="jobs", errors=(409,))
 def record_job(slug):
     """Record a job the team won; the scam guard reads its description."""

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from teamhub.api import pagination
-from teamhub.api.base import ID, body, bp, operation, person
+from teamhub.api.base import ID, body, bp, idempotent, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.schemas import Body, Text, choice
@@ -134,6 +134,7 @@ def list_organisations():
 
 
 @bp.post(ADMIN_ORGS)
+@idempotent
 @operation(OrganisationOut, status=201, json=OrganisationBody, tag="operator")
 def create_organisation():
     """Make a city hall or NPO, for its coordinators to be appointed (the instance operator)."""

@@ -9,7 +9,7 @@ from flask import url_for
 from pydantic import BaseModel, Field
 
 from teamhub.api import pagination
-from teamhub.api.base import ID, body, bp, operation, person
+from teamhub.api.base import ID, body, bp, idempotent, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.pagination import LINK_HEADER, Keyset, PageQuery, link_header, next_url
 from teamhub.api.people import MemberOut, member_out
@@ -143,6 +143,7 @@ def list_my_absences(slug):
 
 
 @bp.post(ABSENCES)
+@idempotent
 @operation(AbsenceOut, status=201, json=AbsenceBody, tag="teams")
 def add_my_absence(slug):
     """Record days the person is away, both included (at most a year at a time)."""

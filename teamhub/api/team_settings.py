@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from teamhub import money
-from teamhub.api.base import body, bp, operation, person
+from teamhub.api.base import body, bp, idempotent, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.schemas import Body, Text, choice
 from teamhub.skills import SKILL_LABELS, set_declared_skills
@@ -87,6 +87,7 @@ def _settings_from(form: TeamForm) -> services.TeamSettings:
 
 
 @bp.post("/teams")
+@idempotent
 @operation(TeamSettingsOut, status=201, json=TeamSettingsBody, tag="teams")
 def create_team():
     """Found a team with these settings; the person becomes its first director."""

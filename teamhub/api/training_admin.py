@@ -10,7 +10,7 @@ from datetime import date, datetime
 from flask import url_for
 from pydantic import BaseModel, Field
 
-from teamhub.api.base import ID, body, bp, operation, person
+from teamhub.api.base import ID, body, bp, idempotent, operation, person
 from teamhub.api.forms import filled
 from teamhub.api.schemas import Body, Id, Text
 from teamhub.api.training import COHORT, ORG, STATE_CONFLICT, CohortOut, cohort_out
@@ -68,6 +68,7 @@ def _chosen(model, record_id: int | None):
 
 
 @bp.post(f"{ORG}/cohorts")
+@idempotent
 @operation(CohortOut, status=201, json=CohortBody, tag="training")
 def open_cohort(org_slug):
     """Open a cohort on one of the organisation's curricula (coordinators)."""

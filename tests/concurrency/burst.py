@@ -14,12 +14,14 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from teamhub.extensions import db
 
@@ -94,8 +96,14 @@ def fire(app: Flask, client: FlaskClient, url: str, data: dict | None = None, n:
     return fire_each(app, [(other, url, data) for other in clients_like(app, client, n)])
 
 
-def fire_each(app: Flask, sends: list[tuple[FlaskClient, str, dict | None]]) -> Burst:
-    """Send each POST (client, url, form data) at once, each in its own thread."""
+def fire_each(
+    app: Flask,
+    sends: list[tuple[FlaskClient, str, dict | None]],
+    post: Callable[[FlaskClient, str, dict], TestResponse] | None = None,
+) -> Burst:
+    """Send each POST (client, url, form data) at once, each in its own thread; ``post`` sends
+    one otherwise (JSON with headers, for the API)."""
+    post = post or (lambda client, url, data: client.post(url, data=data))
     n = len(sends)
     barrier = threading.Barrier(n)
     local = threading.local()
@@ -114,7 +122,7 @@ def fire_each(app: Flask, sends: list[tuple[FlaskClient, str, dict | None]]) -> 
         client, url, data = sends[index]
         local.armed = True
         try:
-            response = client.post(url, data=dict(data or {}))
+            response = post(client, url, dict(data or {}))
             answers[index] = (
                 response.status_code,
                 response.headers.get("Location", ""),

@@ -20,7 +20,9 @@ from teamhub.payouts import services as payout_services
 from teamhub.payouts.models import LedgerEntry, PaidDay, PayoutClose
 from teamhub.teams.models import Membership, Team
 from tests import factories
-from tests.concurrency.burst import fire, needs_postgresql
+from tests.api.helpers import api_as
+from tests.api.test_isolation import JOB
+from tests.concurrency.burst import fire, fire_each, needs_postgresql
 from tests.conftest import login_as
 from tests.jobs.test_views import job_form
 from tests.notification_helpers import work_in_progress
@@ -179,3 +181,27 @@ def test_a_job_form_sent_five_times_at_once_records_one_job(app):
     burst.assert_same_answer(302)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 1
+
+
+def test_an_api_job_recorded_five_times_at_once_with_one_key_is_recorded_once(app):
+    with app.app_context():
+        roles = factories.team_with_roles()
+        db.session.commit()
+    director = api_as(app, roles.director.id)
+    address = f"/api/v1/teams/{roles.team.slug}/jobs"
+    headers = {**director.headers, "Idempotency-Key": "retry-2026-12-06-0001"}
+
+    burst = fire_each(
+        app,
+        [(app.test_client(), address, JOB) for _ in range(5)],
+        post=lambda client, url, body: client.post(url, json=body, headers=headers),
+    )
+
+    assert burst.raced, "the calls did not all read before the first write"
+    assert 500 not in burst.statuses and set(burst.statuses) == {201}, burst.statuses
+    assert len(set(burst.bodies)) == 1 and _count_jobs(app) == 1
+
+
+def _count_jobs(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Job.id)))

@@ -7,7 +7,8 @@ Create Date: 2026-12-06 04:00:00
 A form that creates a record (a job, a team, dates away, an organisation, a curriculum, a module,
 a lesson, a cohort, a session) carries a key made when its page was shown. The first request
 with the key claims it here; a repeat of the same form (a double click, a second try) finds it
-and is sent where the first one went, creating nothing (teamhub/submissions.py).
+and is sent where the first one went, creating nothing; an API call that creates something and
+carries an Idempotency-Key keeps its status and body here for a repeat (teamhub/submissions.py).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -26,6 +27,8 @@ def upgrade():
         sa.Column('key', sa.String(length=32), nullable=False),
         sa.Column('person_id', sa.Integer(), nullable=False),
         sa.Column('answer', sa.String(length=500), nullable=False),
+        sa.Column('status', sa.Integer(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ['person_id'], ['person.id'], name=op.f('fk_form_submission_person_id_person')
